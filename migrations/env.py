@@ -1,0 +1,58 @@
+"""Alembic environment, driven by Flask-Migrate (`flask --app userhub db ...`)."""
+
+import logging
+from logging.config import fileConfig
+
+from alembic import context
+from flask import current_app
+
+config = context.config
+if config.config_file_name and not config.attributes.get("skip_logging_config"):
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
+logger = logging.getLogger("alembic.env")
+
+import userhub.models  # noqa: E402,F401  (every table, for autogenerate)
+
+db = current_app.extensions["migrate"].db
+target_metadata = db.metadata
+
+
+def run_migrations_offline() -> None:
+    context.configure(url=str(db.engine.url), target_metadata=target_metadata, literal_binds=True,
+                      render_as_batch=True, compare_type=True)
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_migrations_online() -> None:
+    def skip_empty(context, revision, directives):  # type: ignore[no-untyped-def]
+        if getattr(config.cmd_opts, "autogenerate", False) and directives[0].upgrade_ops.is_empty():
+            directives[:] = []
+            logger.info("No changes in schema detected.")
+
+    connectable = config.attributes.get("connection") or db.engine
+    if hasattr(connectable, "connect") and not hasattr(connectable, "dialect_options"):
+        with connectable.connect() as connection:
+            _run(connection, skip_empty)
+    else:
+        _run(connectable, skip_empty)
+
+
+def _run(connection, process_revision_directives):  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        process_revision_directives=process_revision_directives,
+        render_as_batch=True,  # SQLite alters tables by copying them
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+    if hasattr(connection, "commit"):
+        connection.commit()
+
+
+if context.is_offline_mode():
+    run_migrations_offline()
+else:
+    run_migrations_online()

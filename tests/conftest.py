@@ -1,0 +1,314 @@
+"""One fixture set for the whole suite: the app on SQLite and on PostgreSQL (fresh data per test),
+a real SMTP server that receives what the app sends, and people to act as."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
+from email.message import EmailMessage
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from aiosmtpd.controller import Controller
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+
+from userhub import create_app
+from userhub.extensions import db
+
+DEFAULT_PG_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+STRONG_PASSWORD = "Violet-Harbour-Kettle-93!"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--db",
+        choices=["both", "sqlite", "postgresql"],
+        default=os.environ.get("USERHUB_TEST_DB", "both"),
+        help="Which databases the integration tests run on (default: both).",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        choice = metafunc.config.getoption("--db")
+        backends = ["sqlite", "postgresql"] if choice == "both" else [choice]
+        metafunc.parametrize("backend", backends, scope="session")
+
+
+def _postgres_base_url() -> str:
+    return os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+
+
+def _require_postgres(url: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("select 1"))
+    except sa.exc.OperationalError as exc:
+        pytest.exit(
+            f"PostgreSQL is not reachable at {url} ({exc.orig}).\n"
+            "The suite runs on SQLite and PostgreSQL. Start PostgreSQL, or point the suite at one with\n"
+            "  USERHUB_TEST_POSTGRES_URL=postgresql+psycopg://USER@HOST:PORT/DATABASE\n"
+            "or run only SQLite on purpose with --db sqlite.",
+            returncode=3,
+        )
+    finally:
+        engine.dispose()
+
+
+@dataclass
+class Database:
+    """A database prepared once per session for one backend: schema created, emptied before each test."""
+
+    backend: str
+    url: str
+    drop: list[str] = field(default_factory=list)
+
+
+def make_postgres_schema(base_url: str) -> tuple[str, str]:
+    """A private schema in the test database, so that parallel runs never see each other."""
+    schema = f"uh_{os.getpid()}_{secrets.token_hex(4)}"
+    engine = sa.create_engine(base_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    engine.dispose()
+    separator = "&" if "?" in base_url else "?"
+    return schema, f"{base_url}{separator}options=-csearch_path%3D{schema}"
+
+
+def drop_postgres_schema(base_url: str, schema: str) -> None:
+    engine = sa.create_engine(base_url)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database(backend: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    if backend == "postgresql":
+        base = _postgres_base_url()
+        _require_postgres(base)
+        schema, url = make_postgres_schema(base)
+    else:
+        url = "sqlite:///" + str(tmp_path_factory.mktemp("sqlite") / "userhub.db")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        import userhub.models  # noqa: F401  (the whole schema)
+
+        db.create_all()
+        db.engine.dispose()
+    yield Database(backend, url)
+    if backend == "postgresql":
+        drop_postgres_schema(base, schema)
+
+
+# --- a real SMTP server -------------------------------------------------------------------------
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.messages: list[EmailMessage] = []
+        self.refuse = False
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+        if self.refuse:
+            return "451 Try again later"
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))  # type: ignore[arg-type]
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def smtp_server() -> Iterator[tuple[Controller, _Collector]]:
+    collector = _Collector()
+    controller = Controller(collector, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield controller, collector
+    controller.stop()
+
+
+class Mailbox:
+    """What the SMTP server received. ``deliver()`` runs the outbox the way the worker does."""
+
+    def __init__(self, collector: _Collector) -> None:
+        self.collector = collector
+
+    @property
+    def messages(self) -> list[EmailMessage]:
+        return self.collector.messages
+
+    def deliver(self) -> list[EmailMessage]:
+        from userhub.mail.outbox import deliver_due
+
+        before = len(self.collector.messages)
+        deliver_due()
+        return self.collector.messages[before:]
+
+    def refuse(self, value: bool = True) -> None:
+        self.collector.refuse = value
+
+    @staticmethod
+    def text(message: EmailMessage) -> str:
+        return message.get_body(preferencelist=("plain",)).get_content()  # type: ignore[union-attr]
+
+    @staticmethod
+    def html(message: EmailMessage) -> str:
+        return message.get_body(preferencelist=("html",)).get_content()  # type: ignore[union-attr]
+
+
+# --- the app -------------------------------------------------------------------------------------
+
+
+class IsolatedClient(FlaskClient):
+    """Runs each request in its own context, as a server does. Without this, a request would reuse
+    the test's application context and its ``g`` (Flask-Login's user, the CSRF token) and its
+    database session, and tests could pass for the wrong reason."""
+
+    def open(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def,override]
+        outer = _cv_app.set(None)  # type: ignore[arg-type]
+        try:
+            return super().open(*args, **kwargs)
+        finally:
+            _cv_app.reset(outer)
+
+
+def _empty_all_tables(backend: str) -> None:
+    tables = list(reversed(db.metadata.sorted_tables))
+    with db.engine.begin() as connection:
+        if backend == "postgresql":
+            names = ", ".join(f'"{t.name}"' for t in tables)
+            connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        else:
+            for table in tables:
+                connection.execute(table.delete())
+
+
+def testing_config(url: str, smtp_port: int) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SECRET_KEY": "test-secret-key-" + "x" * 32,
+        "WTF_CSRF_ENABLED": False,  # CSRF has its own tests, with it on
+        "USERHUB_ARGON2_PROFILE": "test",
+        "USERHUB_BASE_URL": "https://hub.example.com",
+        "USERHUB_MAIL_TRANSPORT": "smtp",
+        "USERHUB_SMTP_HOST": "127.0.0.1",
+        "USERHUB_SMTP_PORT": smtp_port,
+        "USERHUB_MAIL_WORKER_THREAD": False,
+        "BABEL_DEFAULT_LOCALE": "en",
+        "RATELIMIT_STORAGE_URI": "memory://",
+    }
+
+
+@pytest.fixture
+def app_config() -> dict[str, Any]:
+    """Override in a test module (or parametrize indirectly) to change settings."""
+    return {}
+
+
+@pytest.fixture
+def app(database: Database, smtp_server: tuple[Controller, _Collector], app_config: dict[str, Any]):  # type: ignore[no-untyped-def]
+    controller, collector = smtp_server
+    collector.messages.clear()
+    collector.refuse = False
+    application = create_app({**testing_config(database.url, controller.port), **app_config})
+    application.test_client_class = IsolatedClient
+    with application.app_context():
+        _empty_all_tables(database.backend)
+        yield application
+        db.session.remove()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def mailbox(app, smtp_server) -> Mailbox:  # type: ignore[no-untyped-def]
+    return Mailbox(smtp_server[1])
+
+
+# --- people --------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def organization(app):  # type: ignore[no-untyped-def]
+    from userhub.organizations.services import add_numbers, create_location, create_organization, ensure_package
+    from userhub.phones import number_range
+
+    org = create_organization("Acme", "https://acme.example.com")
+    location = create_location(org, "Paris office", "FR", "Europe/Paris")
+    add_numbers(location, number_range("+33 1 84 88 32 00", "+33 1 84 88 32 09", "FR"))
+    ensure_package("webex_calling", "Webex Calling")
+    ensure_package("webex_suite", "Webex Suite")
+    db.session.commit()
+    return org
+
+
+@pytest.fixture
+def make_user(app, organization):  # type: ignore[no-untyped-def]
+    """make_user(email, first_name=..., active=True, password=STRONG_PASSWORD, admin_role=None, ...)"""
+    from userhub.accounts.models import UserStatus
+    from userhub.accounts.provisioning import create_user
+    from userhub.security.hashing import hash_password
+    from userhub.timeutil import utcnow
+
+    def make(email: str = "jane.doe@example.com", *, active: bool = True, password: str | None = STRONG_PASSWORD,
+             first_name: str = "Jane", last_name: str = "Doe", **kwargs: Any):  # type: ignore[no-untyped-def]
+        user = create_user(organization, email, first_name=first_name, last_name=last_name, **kwargs)
+        if active:
+            user.status = UserStatus.ACTIVE.value
+            user.activated_at = utcnow()
+            user.display_name = f"{first_name} {last_name}".strip()
+            if password:
+                user.password_hash = hash_password(password)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def sign_in(client, email: str, password: str = STRONG_PASSWORD):  # type: ignore[no-untyped-def]
+    """Sign in the way a person does: the email address first, then the password."""
+    client.post("/sign-in", data={"email": email})
+    return client.post("/sign-in/password", data={"password": password})
+
+
+@pytest.fixture
+def user(make_user):  # type: ignore[no-untyped-def]
+    return make_user()
+
+
+@pytest.fixture
+def user_client(client, user):  # type: ignore[no-untyped-def]
+    response = sign_in(client, user.email)
+    assert response.status_code == 302, "the test user could not sign in"
+    return client
+
+
+@pytest.fixture
+def admin(make_user):  # type: ignore[no-untyped-def]
+    from userhub.accounts.models import AdminRole
+
+    return make_user("admin@example.com", first_name="Ada", last_name="Admin", admin_role=AdminRole.FULL)
+
+
+@pytest.fixture
+def admin_client(app, admin):  # type: ignore[no-untyped-def]
+    client = app.test_client()
+    response = sign_in(client, admin.email)
+    assert response.status_code == 302, "the test administrator could not sign in"
+    return client

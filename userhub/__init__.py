@@ -1,0 +1,38 @@
+"""userhub: a self-hosted User Hub for hosted business telephony."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory: configuration, extensions, blueprints, errors, CLI; nothing else."""
+    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+
+    from . import config as config_module
+
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    config_module.validate(app.config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    from . import web
+
+    web.init_extensions(app)
+    web.register_blueprints(app)
+    web.register_error_handlers(app)
+
+    from .cli import register_cli
+
+    register_cli(app)
+
+    if app.config["USERHUB_MAIL_WORKER_THREAD"] and not app.config.get("TESTING"):
+        from .mail.worker import start_thread
+
+        start_thread(app)
+    return app

@@ -1,0 +1,24 @@
+"""Email addresses: one normalised form, so that sign-in and uniqueness agree."""
+
+from __future__ import annotations
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+
+class InvalidEmail(ValueError):
+    pass
+
+
+def normalise_email(raw: str) -> str:
+    """Check the syntax (no DNS lookup) and return the address in lower case."""
+    raw = (raw or "").strip()
+    if not raw:
+        raise InvalidEmail(_("Enter an email address."))
+    if len(raw) > 254:
+        raise InvalidEmail(_("This email address is too long."))
+    try:
+        result = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError as exc:
+        raise InvalidEmail(_("“%(address)s” is not a valid email address.", address=raw)) from exc
+    return result.normalized.lower()

@@ -1,0 +1,220 @@
+"""What happens to an account: invitations, activation, sign-in, passwords. Views call these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..mail.outbox import queue_email
+from ..security import hashing, sessions
+from ..security.password_policy import PersonalDetails, Rule, check_password, rule_messages
+from ..security.tokens import IssuedToken, TokenCheck, TokenState, check_token, consume_token, issue_token
+from ..timeutil import utcnow
+from .models import TokenPurpose, User, UserStatus
+
+
+def public_url(endpoint: str, **values: object) -> str:
+    """An absolute link for an email, built on the configured public address, never the Host header."""
+    # Bound by hand so that it works outside a request too (CLI, mail worker, tests).
+    path = current_app.url_map.bind("localhost").build(endpoint, values)
+    return current_app.config["USERHUB_BASE_URL"] + path
+
+
+def activation_lifetime() -> timedelta:
+    return timedelta(days=current_app.config["USERHUB_ACTIVATION_VALID_DAYS"])
+
+
+# --- invitations ------------------------------------------------------------------------------
+
+
+def send_invitation(user: User, now: datetime | None = None) -> IssuedToken:
+    """Issue a fresh activation link (older ones stop working) and queue the activation email.
+    Runs in the caller's transaction: commit to send, roll back and nothing leaves."""
+    if user.status != UserStatus.INVITED:
+        raise ValueError("only invited users receive activation emails")
+    issued = issue_token(user, TokenPurpose.ACTIVATION, activation_lifetime(), now=now)
+    organization = user.organization
+    queue_email(
+        user.email,
+        "activation",
+        user.locale,
+        user=user,
+        organization=organization,
+        activation_url=public_url("accounts.activate", token=issued.raw),
+        confirmation_code=issued.record.confirmation_code,
+        valid_days=current_app.config["USERHUB_ACTIVATION_VALID_DAYS"],
+        voicemail_url=public_url("accounts.home"),
+        sign_in_url=public_url("accounts.sign_in"),
+        desktop_app_url=current_app.config["USERHUB_DESKTOP_APP_URL"],
+    )
+    return issued
+
+
+# --- passwords --------------------------------------------------------------------------------
+
+
+def personal_details(user: User) -> PersonalDetails:
+    return PersonalDetails(
+        first_name=user.first_name or "",
+        last_name=user.last_name or "",
+        display_name=user.display_name or "",
+        email=user.email,
+    )
+
+
+def password_problems(user: User, password: str) -> list[str]:
+    """The rules the password breaks, as sentences in the reader's language (empty when accepted)."""
+    messages = rule_messages()
+    return [str(messages[rule]) for rule in check_password(password, personal_details(user))]
+
+
+def broken_rules(user: User, password: str) -> list[Rule]:
+    return check_password(password, personal_details(user))
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = hashing.hash_password(password)
+    user.password_changed_at = utcnow()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Result of a step that may fail for a reason the page must explain."""
+
+    ok: bool
+    errors: tuple[str, ...] = ()
+    token_state: TokenState | None = None
+
+
+def check_activation(raw_token: str) -> TokenCheck:
+    return check_token(raw_token, TokenPurpose.ACTIVATION)
+
+
+def activate(raw_token: str, password: str) -> Outcome:
+    """Create the first password from an activation link, then sign the user in on this browser.
+    The user becomes active once they have chosen their display name."""
+    checked = check_activation(raw_token)
+    if checked.state != TokenState.VALID or checked.token is None:
+        return Outcome(False, token_state=checked.state)
+    user = checked.token.user
+    problems = password_problems(user, password)
+    if problems:
+        return Outcome(False, tuple(problems), TokenState.VALID)
+    if not consume_token(checked.token):
+        db.session.rollback()
+        return Outcome(False, token_state=TokenState.USED)
+    _set_password(user, password)
+    sessions.end_all_sessions(user)
+    sessions.start_session(user)
+    db.session.commit()
+    return Outcome(True)
+
+
+def choose_display_name(user: User, display_name: str) -> None:
+    """Save the name shown to people the user calls; the first time, the account becomes active."""
+    user.display_name = display_name.strip()
+    if user.status == UserStatus.INVITED:
+        user.status = UserStatus.ACTIVE.value
+        user.activated_at = utcnow()
+    db.session.commit()
+
+
+def default_display_name(user: User) -> str:
+    return (user.display_name or user.full_name)[:80]
+
+
+# --- sign-in ----------------------------------------------------------------------------------
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == email))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user when the address and password match an account that has a password, else None.
+    Every failure costs one hash verification, so timing tells nothing either."""
+    user = find_user(email)
+    password_hash = user.password_hash if user is not None else None
+    if not hashing.verify_password(password_hash, password) or user is None:
+        return None
+    if hashing.needs_rehash(user.password_hash or ""):
+        _set_password(user, password)
+    return user
+
+
+def sign_in(user: User) -> None:
+    sessions.start_session(user)
+    db.session.commit()
+
+
+def sign_out() -> None:
+    sessions.end_session()
+    db.session.commit()
+
+
+# --- password reset and change ----------------------------------------------------------------
+
+
+def request_password_reset(email: str) -> None:
+    """Mail a reset link if the address belongs to an account with a password; say nothing either way."""
+    user = find_user(email)
+    if user is None or not user.password_hash:
+        return
+    issued = issue_token(
+        user, TokenPurpose.PASSWORD_RESET, timedelta(minutes=current_app.config["USERHUB_RESET_VALID_MINUTES"])
+    )
+    queue_email(
+        user.email,
+        "password_reset",
+        user.locale,
+        user=user,
+        reset_url=public_url("accounts.reset_password", token=issued.raw),
+        valid_minutes=current_app.config["USERHUB_RESET_VALID_MINUTES"],
+    )
+    db.session.commit()
+
+
+def check_reset(raw_token: str) -> TokenCheck:
+    return check_token(raw_token, TokenPurpose.PASSWORD_RESET)
+
+
+def reset_password(raw_token: str, password: str) -> Outcome:
+    checked = check_reset(raw_token)
+    if checked.state != TokenState.VALID or checked.token is None:
+        return Outcome(False, token_state=checked.state)
+    user = checked.token.user
+    problems = password_problems(user, password)
+    if problems:
+        return Outcome(False, tuple(problems), TokenState.VALID)
+    if not consume_token(checked.token):
+        db.session.rollback()
+        return Outcome(False, token_state=TokenState.USED)
+    _set_password(user, password)
+    sessions.end_all_sessions(user)  # whoever knew the old password is signed out everywhere
+    sessions.start_session(user)
+    db.session.commit()
+    return Outcome(True)
+
+
+def change_password(user: User, current_password: str, new_password: str) -> Outcome:
+    if not hashing.verify_password(user.password_hash, current_password):
+        return Outcome(False, (_("Your current password is not correct."),))
+    problems = password_problems(user, new_password)
+    if problems:
+        return Outcome(False, tuple(problems))
+    _set_password(user, new_password)
+    sessions.end_all_sessions(user)
+    sessions.start_session(user)
+    db.session.commit()
+    return Outcome(True)
+
+
+def save_locale(user: User | None, locale: str) -> None:
+    if user is not None:
+        user.locale = locale
+        db.session.commit()

@@ -1,0 +1,251 @@
+"""Accounts pages. Thin: parse the form, call a service, render."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+
+from ..extensions import db, limiter
+from ..security.access import public
+from ..security.password_policy import Rule, rule_messages
+from ..security.tokens import TokenState
+from . import bp, services
+from .forms import (
+    ChangePasswordForm,
+    DisplayNameForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    NewPasswordForm,
+    SignInEmailForm,
+    SignInPasswordForm,
+)
+from .models import User, UserStatus
+
+_SIGN_IN_EMAIL = "sign_in_email"
+
+
+def _account_key() -> str:
+    """Rate-limit key of the account being tried (whether or not it exists)."""
+    email = session.get(_SIGN_IN_EMAIL) or request.form.get("email", "")
+    return "account:" + email.strip().lower()[:254]
+
+
+def _token_key() -> str:
+    return "token:" + (request.view_args or {}).get("token", "")[:100]
+
+
+def _failed(response: Response) -> bool:
+    return response.status_code != 302
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only local paths: an attacker's link must not send a person elsewhere after sign-in."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _policy_context() -> dict[str, object]:
+    messages = rule_messages()
+    return {"policy_rules": [(rule.value, messages[rule]) for rule in Rule]}
+
+
+# --- home -------------------------------------------------------------------------------------
+
+
+@bp.get("/")
+def home():  # type: ignore[no-untyped-def]
+    query = request.args.get("q", "").strip()[:100]
+    people: list[User] = []
+    if query:
+        pattern = f"%{query.lower()}%"
+        people = list(
+            db.session.scalars(
+                select(User)
+                .where(
+                    User.organization_id == current_user.organization_id,
+                    User.status == UserStatus.ACTIVE.value,
+                    or_(
+                        db.func.lower(User.display_name).like(pattern),
+                        db.func.lower(User.first_name + " " + User.last_name).like(pattern),
+                        User.email.like(pattern),
+                        User.extension == query,
+                    ),
+                )
+                .order_by(User.display_name)
+                .limit(20)
+            )
+        )
+    return render_template("accounts/home.html", query=query, people=people)
+
+
+# --- activation (guide "Créer des utilisateurs", steps 1 to 5) -----------------------------------
+
+
+def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-untyped-def]
+    return render_template("accounts/link_problem.html", state=state, kind=kind), 410 if state in (
+        TokenState.EXPIRED,
+        TokenState.USED,
+        TokenState.REPLACED,
+    ) else 404
+
+
+@bp.route("/activate/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
+@limiter.limit("60 per 15 minutes", methods=["POST"])
+def activate(token: str):  # type: ignore[no-untyped-def]
+    checked = services.check_activation(token)
+    if checked.state != TokenState.VALID or checked.token is None:
+        return _token_problem(checked.state, "activation")
+    user = checked.token.user
+    form = NewPasswordForm()
+    errors: tuple[str, ...] = ()
+    if form.validate_on_submit():
+        outcome = services.activate(token, form.password.data)
+        if outcome.ok:
+            return redirect(url_for("accounts.display_name"))
+        if outcome.token_state != TokenState.VALID:
+            return _token_problem(outcome.token_state, "activation")
+        errors = outcome.errors
+        form.password.errors = list(errors)
+    return render_template("accounts/create_password.html", form=form, user=user, **_policy_context())
+
+
+@bp.route("/welcome/name", methods=["GET", "POST"])
+def display_name():  # type: ignore[no-untyped-def]
+    form = DisplayNameForm()
+    if request.method == "GET" and not form.display_name.data:
+        form.display_name.data = services.default_display_name(current_user)
+    if form.validate_on_submit():
+        first_time = current_user.status == UserStatus.INVITED
+        services.choose_display_name(current_user, form.display_name.data)
+        if not first_time:
+            flash(_("Your name has been saved."), "success")
+        return redirect(url_for("accounts.home"))
+    return render_template("accounts/display_name.html", form=form)
+
+
+# --- sign-in: email first, then password ----------------------------------------------------------
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("accounts.home"))
+    form = SignInEmailForm()
+    if request.method == "GET" and session.get(_SIGN_IN_EMAIL):
+        form.email.data = session[_SIGN_IN_EMAIL]
+    if form.validate_on_submit():
+        session[_SIGN_IN_EMAIL] = form.email.data
+        return redirect(url_for("accounts.sign_in_password", next=_safe_next(request.args.get("next"))))
+    return render_template("accounts/sign_in_email.html", form=form)
+
+
+@bp.route("/sign-in/password", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per 15 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit("100 per 15 minutes", methods=["POST"], deduct_when=_failed)
+def sign_in_password():  # type: ignore[no-untyped-def]
+    email = session.get(_SIGN_IN_EMAIL)
+    if not email:
+        return redirect(url_for("accounts.sign_in"))
+    form = SignInPasswordForm()
+    if form.validate_on_submit():
+        user = services.authenticate(email, form.password.data)
+        if user is not None:
+            services.sign_in(user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+        db.session.commit()  # keeps nothing but releases the transaction
+        form.password.errors = [_("The email address or the password is not correct.")]
+    return render_template("accounts/sign_in_password.html", form=form, email=email)
+
+
+@bp.post("/sign-out")
+@public
+def sign_out():  # type: ignore[no-untyped-def]
+    from .forms import SignOutForm
+
+    form = SignOutForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if current_user.is_authenticated:
+        services.sign_out()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
+# --- password reset and change -----------------------------------------------------------------
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit("5 per hour", key_func=lambda: "forgot:" + request.form.get("email", "").strip().lower()[:254], methods=["POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def forgot_password():  # type: ignore[no-untyped-def]
+    form = ForgotPasswordForm()
+    if request.method == "GET" and session.get(_SIGN_IN_EMAIL):
+        form.email.data = session[_SIGN_IN_EMAIL]
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/forgot_password_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
+@limiter.limit("60 per 15 minutes", methods=["POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    checked = services.check_reset(token)
+    if checked.state != TokenState.VALID or checked.token is None:
+        return _token_problem(checked.state, "reset")
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        outcome = services.reset_password(token, form.password.data)
+        if outcome.ok:
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("accounts.home"))
+        if outcome.token_state != TokenState.VALID:
+            return _token_problem(outcome.token_state, "reset")
+        form.password.errors = list(outcome.errors)
+    return render_template("accounts/reset_password.html", form=form, user=checked.token.user, **_policy_context())
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=_failed)
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        outcome = services.change_password(current_user, form.current_password.data, form.password.data)
+        if outcome.ok:
+            flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
+            return redirect(url_for("accounts.home"))
+        if outcome.errors and outcome.errors[0] == _("Your current password is not correct."):
+            form.current_password.errors = list(outcome.errors)
+        else:
+            form.password.errors = list(outcome.errors)
+    return render_template("accounts/change_password.html", form=form, **_policy_context())
+
+
+# --- language --------------------------------------------------------------------------------------
+
+
+@bp.post("/language")
+@public
+def set_language():  # type: ignore[no-untyped-def]
+    form = LanguageForm()
+    if not form.validate_on_submit():
+        abort(400)
+    session["locale"] = form.locale.data
+    if current_user.is_authenticated:
+        services.save_locale(current_user, form.locale.data)
+    return redirect(_safe_next(form.next.data) or url_for("accounts.home"))

@@ -1,0 +1,170 @@
+"""`flask --app userhub ...` commands: set-up, demo, mail worker, translations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from . import i18n
+from .extensions import db
+
+
+def _organization(name_or_id: str):  # type: ignore[no-untyped-def]
+    from .organizations.models import Organization
+
+    query = select(Organization).where(
+        Organization.id == int(name_or_id) if name_or_id.isdigit() else Organization.name == name_or_id
+    )
+    organization = db.session.scalar(query)
+    if organization is None:
+        raise click.ClickException(f"No organization {name_or_id!r}.")
+    return organization
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("create-organization")
+    @click.argument("name")
+    @click.option("--site-url", default="", help="The organization's site address, shown in activation emails.")
+    def create_organization_command(name: str, site_url: str) -> None:
+        """Create a customer organization."""
+        from .organizations.services import OrganizationError, create_organization
+
+        try:
+            organization = create_organization(name, site_url)
+        except OrganizationError as exc:
+            raise click.ClickException(str(exc)) from exc
+        db.session.commit()
+        click.echo(f"Organization {organization.id}: {organization.name}")
+
+    @app.cli.command("create-location")
+    @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
+    @click.option("--name", required=True)
+    @click.option("--country", required=True, help="ISO country code, e.g. FR.")
+    @click.option("--time-zone", required=True, help="IANA time zone, e.g. Europe/Paris.")
+    @click.option("--numbers", "number_ranges", multiple=True,
+                  help="A number or a range FIRST..LAST, e.g. '+33 1 84 88 32 00..+33 1 84 88 32 19'.")
+    def create_location_command(organization_ref: str, name: str, country: str, time_zone: str,
+                                number_ranges: tuple[str, ...]) -> None:
+        """Create a location with its pool of numbers."""
+        from .organizations.services import OrganizationError, add_numbers, create_location
+        from .phones import InvalidPhoneNumber, number_range
+
+        organization = _organization(organization_ref)
+        try:
+            location = create_location(organization, name, country, time_zone)
+            numbers: list[str] = []
+            for item in number_ranges:
+                first, _, last = item.partition("..")
+                numbers.extend(number_range(first, last, country) if last else [first])
+            add_numbers(location, numbers)
+        except (OrganizationError, InvalidPhoneNumber) as exc:
+            db.session.rollback()
+            raise click.ClickException(str(exc) or "Invalid number range.") from exc
+        db.session.commit()
+        click.echo(f"Location {location.id}: {location.name}, {len(numbers)} numbers")
+
+    @app.cli.command("create-admin")
+    @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
+    @click.option("--email", required=True)
+    @click.option("--first-name", default="")
+    @click.option("--last-name", default="")
+    @click.option("--role", type=click.Choice(["full", "user", "read_only"]), default="full")
+    @click.option("--locale", type=click.Choice(sorted(i18n.LANGUAGES)), default="fr")
+    def create_admin_command(organization_ref: str, email: str, first_name: str, last_name: str,
+                             role: str, locale: str) -> None:
+        """Create an administrator and email (and print) the activation link."""
+        from .accounts.models import AdminRole
+        from .accounts.provisioning import ProvisioningError, create_user
+        from .accounts.services import public_url, send_invitation
+
+        organization = _organization(organization_ref)
+        try:
+            user = create_user(organization, email, first_name=first_name, last_name=last_name,
+                               admin_role=AdminRole(role), locale=locale)
+        except ProvisioningError as exc:
+            raise click.ClickException(exc.message) from exc
+        issued = send_invitation(user)
+        db.session.commit()
+        click.echo(f"Administrator {user.email} created. Activation link:")
+        click.echo(public_url("accounts.activate", token=issued.raw))
+
+    @app.cli.command("seed-demo")
+    def seed_demo_command() -> None:
+        """Create the demo organization, locations, numbers and people (once)."""
+        from .demo import seed
+
+        organization = seed()
+        click.echo(f"Demo organization {organization.id}: {organization.name}")
+
+    @app.cli.command("demo")
+    @click.option("--host", default="127.0.0.1")
+    @click.option("--port", default=5000, type=int)
+    def demo_command(host: str, port: int) -> None:
+        """Migrate, load demo data, print how to sign in, and serve the portal."""
+        from .demo import prepare_access
+        from .mail.worker import start_thread
+
+        app = current_app._get_current_object()  # type: ignore[attr-defined]
+        base = f"http://{host}:{port}"
+        app.config["USERHUB_BASE_URL"] = base
+        upgrade()
+        access = prepare_access()
+        if not app.config["USERHUB_DEMO_MAILBOX"]:
+            from .dev import bp as dev_bp
+
+            app.config["USERHUB_DEMO_MAILBOX"] = True
+            app.register_blueprint(dev_bp)
+        if "userhub_outbox_worker" not in app.extensions:
+            start_thread(app)
+        click.echo("")
+        click.echo("userhub demo is running on " + base)
+        click.echo(f"  Administrator: sign in at {base}/sign-in")
+        click.echo(f"                 email    {access.admin_email}")
+        click.echo(f"                 password {access.admin_password}")
+        if access.activation_url:
+            click.echo(f"  Pending user {access.pending_email}: open the activation link")
+            click.echo(f"                 {access.activation_url}")
+        click.echo(f"  Emails the portal sends are shown at {base}/demo-mailbox/")
+        click.echo("")
+        app.run(host=host, port=port, use_reloader=False, debug=False)
+
+    @app.cli.command("mail-worker")
+    def mail_worker_command() -> None:
+        """Deliver queued emails until interrupted (run one per outbox in production)."""
+        from .mail.worker import run_forever
+
+        run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
+
+    @app.cli.command("deliver-mail")
+    def deliver_mail_command() -> None:
+        """Deliver the emails that are due, once, and exit."""
+        from .mail.outbox import deliver_due
+
+        click.echo(f"{deliver_due()} email(s) sent")
+
+    translate = AppGroup("translate", help="Extract, update and compile the translation catalogues.")
+
+    def _pybabel(*args: str) -> None:
+        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+    @translate.command("extract")
+    def extract() -> None:
+        """Collect the strings to translate into translations/messages.pot and update fr and en."""
+        root = i18n.TRANSLATIONS_DIR
+        _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
+                 "-o", str(root / "messages.pot"), str(root.parent))
+        _pybabel("update", "-i", str(root / "messages.pot"), "-d", str(root), "--no-fuzzy-matching")
+
+    @translate.command("compile")
+    def compile_() -> None:
+        """Compile the catalogues (.mo files are build products, not kept in git)."""
+        for path in i18n.compile_catalogues():
+            click.echo(f"compiled {path}")
+
+    app.cli.add_command(translate)

@@ -1,0 +1,1 @@
+"""Outgoing email: outbox, rendering and SMTP delivery."""

@@ -1,0 +1,1 @@
+"""Customer organizations, their locations, number pools and the packages they buy."""

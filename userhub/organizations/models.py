@@ -1,0 +1,110 @@
+"""Organization, Location, PhoneNumber and Package: what every user is attached to."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ..timeutil import utcnow
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+
+
+class ActivationEmails(enum.StrEnum):
+    """Whether activation emails leave when a user is created, or when an administrator sends them."""
+
+    AUTOMATIC = "automatic"
+    MANUAL = "manual"
+
+
+class Organization(db.Model):
+    """A customer of the service provider."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    # "L'URL du site de votre entreprise", shown in the activation email.
+    site_url: Mapped[str] = mapped_column(String(255), default="")
+    activation_emails: Mapped[str] = mapped_column(String(16), default=ActivationEmails.AUTOMATIC.value)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    locations: Mapped[list[Location]] = relationship(
+        back_populates="organization", cascade="all, delete-orphan", order_by="Location.name"
+    )
+
+    __table_args__ = (
+        CheckConstraint("activation_emails IN ('automatic', 'manual')", name="activation_emails"),
+    )
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"
+
+
+class Package(db.Model):
+    """A commercial package ("Webex Suite", "Webex Calling"): what a user is billed for."""
+
+    __tablename__ = "packages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+
+    def __repr__(self) -> str:
+        return f"<Package {self.code}>"
+
+
+class Location(db.Model):
+    """A site of an organization; it owns a pool of phone numbers and a time zone."""
+
+    __tablename__ = "locations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    country: Mapped[str] = mapped_column(String(2))  # ISO 3166-1 alpha-2: default region for parsing numbers
+    time_zone: Mapped[str] = mapped_column(String(64))  # IANA name, e.g. Europe/Paris
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    organization: Mapped[Organization] = relationship(back_populates="locations")
+    phone_numbers: Mapped[list[PhoneNumber]] = relationship(
+        back_populates="location", cascade="all, delete-orphan", order_by="PhoneNumber.e164"
+    )
+
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+
+    def __repr__(self) -> str:
+        return f"<Location {self.id} {self.name!r}>"
+
+
+class PhoneNumber(db.Model):
+    """A number of a location's pool. Unique everywhere; held by at most one user (database constraint)."""
+
+    __tablename__ = "phone_numbers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    location_id: Mapped[int] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"), index=True)
+    e164: Mapped[str] = mapped_column(String(16), unique=True)
+    # NULL = free. UNIQUE makes "a number can be assigned once" hold even between two servers racing.
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), unique=True, default=None
+    )
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    location: Mapped[Location] = relationship(back_populates="phone_numbers")
+    user: Mapped[User | None] = relationship(back_populates="phone_number")
+
+    __table_args__ = (CheckConstraint("e164 LIKE '+%'", name="e164_format"),)
+
+    @property
+    def is_free(self) -> bool:
+        return self.user_id is None
+
+    def __repr__(self) -> str:
+        return f"<PhoneNumber {self.e164}>"

@@ -1,0 +1,1 @@
+"""Everything that guards accounts: passwords, tokens, sessions, headers."""
