@@ -36,3 +36,35 @@ def _enforce_sign_in():  # type: ignore[no-untyped-def]
 
 def init_app(app: Flask) -> None:
     app.before_request(_enforce_sign_in)
+
+
+def admin_required(*roles: str) -> Callable[[F], F]:
+    """Allow only administrators with one of ``roles`` ("full", "user", "read_only"); others get 403.
+    With no roles given, any administrator may open the view (read-only pages)."""
+    from functools import wraps
+
+    from flask import abort
+
+    allowed = set(roles) or {"full", "user", "read_only"}
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: object, **kwargs: object) -> object:
+            if not current_user.is_authenticated:
+                return current_app.login_manager.unauthorized()  # type: ignore[attr-defined]
+            if current_user.admin_role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def can_change_users(user: object) -> bool:
+    """Full and user administrators change users and numbers; read-only administrators only look."""
+    return getattr(user, "admin_role", None) in {"full", "user"}
+
+
+def is_admin(user: object) -> bool:
+    return getattr(user, "admin_role", None) in {"full", "user", "read_only"}
