@@ -96,26 +96,44 @@ class NavEntry:
 
 
 def register_nav(app: Flask, endpoint: str, label: object, visible: Callable[[object], bool] | None = None,
-                 order: int = 50) -> None:
-    """Let an area add itself to the main menu without editing the base template."""
-    entries = app.extensions.setdefault("userhub_nav", [])
+                 order: int = 50, group: str = "main") -> None:
+    """Let an area add itself to the main menu (or a tab group) without editing the base template."""
+    entries = app.extensions.setdefault("userhub_nav", {}).setdefault(group, [])
     entries.append(NavEntry(endpoint, label, visible or (lambda user: True), order))
     entries.sort(key=lambda entry: entry.order)
 
 
+def register_tab(app: Flask, group: str, endpoint: str, label: object, order: int = 50,
+                 visible: Callable[[object], bool] | None = None) -> None:
+    """Add a tab to a page group (e.g. "calling": Call settings, Schedules, Voicemail, Contacts)."""
+    register_nav(app, endpoint, label, visible, order, group=group)
+
+
+def _entries(group: str) -> list[dict[str, object]]:
+    entries = current_app.extensions.get("userhub_nav", {}).get(group, [])
+    here = request.endpoint or ""
+    blueprint = here.partition(".")[0]
+    result = []
+    for e in entries:
+        if not (current_user.is_authenticated and e.visible(current_user)):
+            continue
+        current = here == e.endpoint if group != "main" else e.endpoint.partition(".")[0] == blueprint
+        result.append({"url": url_for(e.endpoint), "label": e.label, "current": current, "endpoint": e.endpoint})
+    return result
+
+
 def _nav_entries() -> list[dict[str, object]]:
-    entries = current_app.extensions.get("userhub_nav", [])
-    blueprint = (request.endpoint or "").partition(".")[0]
-    return [
-        {"url": url_for(e.endpoint), "label": e.label, "current": e.endpoint.partition(".")[0] == blueprint}
-        for e in entries
-        if current_user.is_authenticated and e.visible(current_user)
-    ]
+    return _entries("main")
+
+
+def _tabs(group: str) -> list[dict[str, object]]:
+    return _entries(group)
 
 
 def _template_helpers() -> dict[str, object]:
     return {
         "nav_entries": _nav_entries,
+        "tabs": _tabs,
         "LANGUAGES": i18n.LANGUAGES,
         "current_locale": i18n.current_locale,
         "format_datetime": format_datetime,
