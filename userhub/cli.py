@@ -69,6 +69,38 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Location {location.id}: {location.name}, {len(numbers)} numbers")
 
+    @app.cli.command("invite-user")
+    @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
+    @click.option("--email", required=True)
+    @click.option("--first-name", default="")
+    @click.option("--last-name", default="")
+    @click.option("--location", "location_name", default="", help="Location name (optional).")
+    @click.option("--extension", default="", help="Internal extension (optional).")
+    @click.option("--locale", type=click.Choice(sorted(i18n.LANGUAGES)), default="fr")
+    def invite_user_command(organization_ref: str, email: str, first_name: str, last_name: str,
+                            location_name: str, extension: str, locale: str) -> None:
+        """Create an employee and email them the activation link."""
+        from .accounts.provisioning import ProvisioningError, create_user
+        from .accounts.services import send_invitation
+        from .organizations.models import Location
+
+        organization = _organization(organization_ref)
+        location = None
+        if location_name:
+            location = db.session.scalar(
+                select(Location).where(Location.organization_id == organization.id, Location.name == location_name)
+            )
+            if location is None:
+                raise click.ClickException(f"No location {location_name!r} in {organization.name}.")
+        try:
+            user = create_user(organization, email, first_name=first_name, last_name=last_name,
+                               location=location, extension=extension or None, locale=locale)
+        except ProvisioningError as exc:
+            raise click.ClickException(exc.message) from exc
+        send_invitation(user)
+        db.session.commit()
+        click.echo(f"User {user.email} invited.")
+
     @app.cli.command("create-admin")
     @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
     @click.option("--email", required=True)
