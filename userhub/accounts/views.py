@@ -6,12 +6,13 @@ from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..extensions import db, limiter
 from ..security.access import public
-from ..security.password_policy import Rule, rule_messages
+from ..security.password_policy import Rule
 from ..security.tokens import TokenState
 from . import bp, services
 from .forms import (
@@ -52,9 +53,20 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+# Labels of the checklist, worded as in the guide ("Doit contenir" / "Ne doit pas contenir");
+# refusals use the policy's own sentences.
+_CHECKLIST = {
+    Rule.DIGIT: _l("At least 1 number"),
+    Rule.UPPER: _l("At least 1 upper-case letter"),
+    Rule.LOWER: _l("At least 1 lower-case letter"),
+    Rule.SPECIAL: _l("At least 1 special character (!, #, %,...)"),
+    Rule.LENGTH: _l("8-256 characters"),
+    Rule.PERSONAL: _l("Your name or your email address"),
+}
+
+
 def _policy_context() -> dict[str, object]:
-    messages = rule_messages()
-    return {"policy_rules": [(rule.value, messages[rule]) for rule in Rule]}
+    return {"policy_rules": [(rule.value, label) for rule, label in _CHECKLIST.items()]}
 
 
 # --- home -------------------------------------------------------------------------------------
