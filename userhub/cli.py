@@ -164,7 +164,9 @@ def register_cli(app: Flask) -> None:
             click.echo(f"                 {access.activation_url}")
         click.echo(f"  Emails the portal sends are shown at {base}/demo-mailbox/")
         click.echo("")
-        app.run(host=host, port=port, use_reloader=False, debug=False)
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, app, threaded=True)
 
     @app.cli.command("mail-worker")
     def mail_worker_command() -> None:
