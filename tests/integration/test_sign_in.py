@@ -137,3 +137,27 @@ def test_session_identifier_changes_at_sign_in(app, user):
     stale = app.test_client()
     stale.set_cookie("userhub", before)
     assert stale.get("/").status_code == 302
+
+
+def test_idle_and_old_sessions_end(app, user):
+    import time_machine
+    from datetime import timedelta
+
+    from userhub.timeutil import utcnow
+
+    start = utcnow()
+    with time_machine.travel(start, tick=False):
+        idle = app.test_client()
+        sign_in(idle, user.email)
+    with time_machine.travel(start + timedelta(minutes=119), tick=False):
+        assert idle.get("/").status_code == 200  # activity renews the idle timer
+    with time_machine.travel(start + timedelta(minutes=119 + 121), tick=False):
+        assert idle.get("/").status_code == 302
+    with time_machine.travel(start, tick=False):
+        busy = app.test_client()
+        sign_in(busy, user.email)
+    for hours in range(1, 12):
+        with time_machine.travel(start + timedelta(hours=hours), tick=False):
+            assert busy.get("/").status_code == 200
+    with time_machine.travel(start + timedelta(hours=12, minutes=1), tick=False):
+        assert busy.get("/").status_code == 302
