@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import i18n
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .phones import format_number
+from .security.input import InvalidEncoding, UnexpectedContentType
 
 CSP = {
     "default-src": "'self'",
@@ -33,6 +34,9 @@ def init_extensions(app: Flask) -> None:
     if app.config["USERHUB_TRUSTED_PROXIES"]:
         hops = app.config["USERHUB_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
+    from .security import input as strict_input
+
+    strict_input.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(i18n.TRANSLATIONS_DIR.parent / "migrations"))
     csrf.init_app(app)
@@ -170,7 +174,8 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         code = error.code or 500
-        message = _ERROR_MESSAGES.get(code, error.description)
+        own = isinstance(error, (InvalidEncoding, UnexpectedContentType))
+        message = error.description if own else _ERROR_MESSAGES.get(code, error.description)
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)
