@@ -149,6 +149,9 @@ def register_blueprints(app: Flask) -> None:
     from .accounts import bp as accounts_bp
     from .dev import bp as dev_bp
 
+    from . import ops
+
+    ops.init_app(app)
     app.register_blueprint(accounts_bp)
     if app.config["USERHUB_DEMO_MAILBOX"]:
         app.register_blueprint(dev_bp)

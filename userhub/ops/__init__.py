@@ -1,0 +1,122 @@
+"""Operations: health and readiness endpoints, request ids and structured logs."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import secrets
+import time
+from datetime import timedelta
+
+from flask import Blueprint, Flask, Response, g, jsonify, request
+from sqlalchemy import func, select, text
+
+from ..extensions import csrf, db, limiter
+from ..security.access import public
+from ..timeutil import utcnow
+
+bp = Blueprint("ops", __name__)
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+# Never log these, whatever a handler passes to the logger.
+_SECRET_PATTERNS = [
+    re.compile(r"(/activate/|/password/reset/)[A-Za-z0-9_-]+"),
+    re.compile(r"(password|pin|token|csrf_token|confirm)=([^&\s]+)", re.I),
+]
+
+
+@bp.get("/healthz")
+@public
+@limiter.exempt
+def healthz():  # type: ignore[no-untyped-def]
+    """Liveness: the process answers."""
+    return jsonify(status="ok")
+
+
+@bp.get("/readyz")
+@public
+@limiter.exempt
+def readyz():  # type: ignore[no-untyped-def]
+    """Readiness: the database answers; the outbox backlog is reported (and old backlog flagged)."""
+    from ..mail.models import OutboxMessage
+
+    try:
+        db.session.execute(text("select 1"))
+        pending = db.session.scalar(
+            select(func.count()).where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None))
+        ) or 0
+        oldest = db.session.scalar(
+            select(func.min(OutboxMessage.created_at)).where(
+                OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None)
+            )
+        )
+    except Exception as exc:  # any database failure means "not ready"
+        db.session.rollback()
+        return jsonify(status="unavailable", database=type(exc).__name__), 503
+    stale = oldest is not None and utcnow() - oldest > timedelta(minutes=15)
+    return jsonify(status="ok", database="ok", outbox_pending=pending, outbox_stale=stale)
+
+
+def redact(message: str) -> str:
+    for pattern in _SECRET_PATTERNS:
+        message = pattern.sub(lambda m: m.group(1) + ("=" if m.group(0).count("=") else "") + "[redacted]", message)
+    return message
+
+
+class JsonFormatter(logging.Formatter):
+    """One JSON object per line, with the request id, and secrets removed from the message."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": redact(record.getMessage()),
+        }
+        request_id = getattr(record, "request_id", None)
+        if request_id:
+            entry["request_id"] = request_id
+        if record.exc_info:
+            entry["exception"] = redact(self.formatException(record.exc_info))
+        return json.dumps(entry, ensure_ascii=False)
+
+
+class _RequestIdFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        from flask import has_request_context
+
+        if has_request_context() and not hasattr(record, "request_id"):
+            record.request_id = g.get("request_id")
+        return True
+
+
+def _start_request() -> None:
+    incoming = request.headers.get("X-Request-ID", "")
+    g.request_id = incoming if _REQUEST_ID.match(incoming) else secrets.token_hex(8)
+    g.request_started = time.perf_counter()
+
+
+def _end_request(response: Response) -> Response:
+    response.headers["X-Request-ID"] = g.get("request_id", "")
+    if request.endpoint not in ("static", "ops.healthz"):
+        elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
+        logging.getLogger("userhub.access").info(
+            "%s %s %s %.1fms", request.method, redact(request.path), response.status_code, elapsed
+        )
+    return response
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    csrf.exempt(bp)
+    app.before_request(_start_request)
+    app.after_request(_end_request)
+    if not app.config.get("TESTING") or app.config.get("USERHUB_JSON_LOGS"):
+        handler = logging.StreamHandler()
+        handler.setFormatter(JsonFormatter())
+        handler.addFilter(_RequestIdFilter())
+        root = logging.getLogger("userhub")
+        if not any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
+            root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        app.logger.handlers[:] = [handler]
