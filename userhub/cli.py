@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
@@ -187,13 +190,56 @@ def register_cli(app: Flask) -> None:
     def _pybabel(*args: str) -> None:
         subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
+    def _extract() -> Path:
+        root = i18n.TRANSLATIONS_DIR
+        pot = root / "messages.pot"
+        _pybabel("-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
+                 "-o", str(pot), str(root.parent))
+        return pot
+
     @translate.command("extract")
     def extract() -> None:
-        """Collect the strings to translate into translations/messages.pot and update fr and en."""
-        root = i18n.TRANSLATIONS_DIR
-        _pybabel("extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
-                 "-o", str(root / "messages.pot"), str(root.parent))
-        _pybabel("update", "-i", str(root / "messages.pot"), "-d", str(root), "--no-fuzzy-matching")
+        """Collect the strings to translate into translations/messages.pot and list what each language lacks."""
+        pot = _extract()
+        with pot.open("rb") as handle:
+            wanted = [m for m in read_po(handle) if m.id]
+        for locale_dir in sorted(p for p in i18n.TRANSLATIONS_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()):
+            catalogue = i18n.read_catalogue(locale_dir)
+            missing = [m for m in wanted if m.id not in catalogue or not catalogue[m.id].string]
+            click.echo(f"{locale_dir.name}: {len(missing)} string(s) to translate")
+
+    @translate.command("add")
+    @click.argument("area")
+    def add(area: str) -> None:
+        """Add the strings no catalogue has yet to translations/<lang>/LC_MESSAGES/AREA.po: empty in
+        French (to translate by hand), the same text in English (the source language)."""
+        pot = _extract()
+        with pot.open("rb") as handle:
+            wanted = [m for m in read_po(handle) if m.id]
+        for locale_dir in sorted(p for p in i18n.TRANSLATIONS_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()):
+            locale = locale_dir.name
+            known = i18n.read_catalogue(locale_dir)
+            path = locale_dir / "LC_MESSAGES" / f"{area}.po"
+            if path.exists():
+                with path.open("rb") as handle:
+                    target = read_po(handle, locale=locale)
+            else:
+                target = Catalog(locale=locale, project="userhub")
+            added = 0
+            for message in wanted:
+                if message.id in known and known[message.id].string:
+                    continue
+                if message.id in target:
+                    continue
+                if locale == "en":
+                    string = message.id
+                else:
+                    string = ("", "") if isinstance(message.id, tuple) else ""
+                target.add(message.id, string, context=message.context)
+                added += 1
+            with path.open("wb") as handle:
+                write_po(handle, target, width=120, omit_header=False, sort_output=True)
+            click.echo(f"{path}: {added} string(s) added")
 
     @translate.command("compile")
     def compile_() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Flask, current_app, has_request_context, request, session
@@ -40,16 +41,44 @@ def select_timezone() -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
 
 
-def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    """Compile each messages.po whose .mo is missing or older. The .mo files are build products
-    and stay out of git; this runs when the app starts and from `flask translate compile`."""
-    written = []
-    for po_path in directory.glob("*/LC_MESSAGES/messages.po"):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+def catalogue_files(locale_dir: Path) -> list[Path]:
+    """The catalogue of one language: messages.po (the foundation) and one file per product area
+    (admin.po, calling.po, ...), so that areas are translated side by side without touching each other."""
+    lc_messages = locale_dir / "LC_MESSAGES"
+    areas = sorted(p for p in lc_messages.glob("*.po") if p.name != "messages.po")
+    return [lc_messages / "messages.po", *areas]
+
+
+def read_catalogue(locale_dir: Path) -> Catalog:
+    """All the files of one language merged into one catalogue (the first translation of a string wins;
+    the plural rule comes from the language itself)."""
+    locale = locale_dir.name
+    merged = Catalog(locale=locale)
+    for po_path in catalogue_files(locale_dir):
+        if not po_path.exists():
             continue
         with po_path.open("rb") as po_file:
-            catalogue = read_po(po_file, locale=po_path.parent.parent.name)
+            part = read_po(po_file, locale=locale)
+        for message in part:
+            if message.id and message.id not in merged:
+                merged[message.id] = message
+    return merged
+
+
+def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
+    """Compile each language's .po files into one messages.mo when it is missing or older. The .mo
+    files are build products and stay out of git; this runs when the app starts and from
+    `flask translate compile`."""
+    written = []
+    for lc_messages in directory.glob("*/LC_MESSAGES"):
+        sources = [p for p in catalogue_files(lc_messages.parent) if p.exists()]
+        if not sources:
+            continue
+        mo_path = lc_messages / "messages.mo"
+        newest = max(p.stat().st_mtime for p in sources)
+        if mo_path.exists() and mo_path.stat().st_mtime >= newest:
+            continue
+        catalogue = read_catalogue(lc_messages.parent)
         tmp = mo_path.with_suffix(".mo.tmp")
         with tmp.open("wb") as mo_file:
             write_mo(mo_file, catalogue)

@@ -1,0 +1,1 @@
+"""Tables of the calling area (imported by userhub.models so that Alembic sees them)."""

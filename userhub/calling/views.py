@@ -1,0 +1,3 @@
+"""Routes of the calling area."""
+
+from . import bp  # noqa: F401

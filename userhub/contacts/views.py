@@ -1,0 +1,3 @@
+"""Routes of the contacts area."""
+
+from . import bp  # noqa: F401

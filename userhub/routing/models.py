@@ -1,0 +1,1 @@
+"""Tables of the routing area (imported by userhub.models so that Alembic sees them)."""

@@ -1,0 +1,3 @@
+"""Routes of the routing area."""
+
+from . import bp  # noqa: F401

@@ -1,0 +1,3 @@
+"""Routes of the schedules area."""
+
+from . import bp  # noqa: F401

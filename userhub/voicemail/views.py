@@ -1,0 +1,3 @@
+"""Routes of the voicemail area."""
+
+from . import bp  # noqa: F401
