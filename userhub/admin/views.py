@@ -1,3 +1,163 @@
-"""Routes of the admin area."""
+"""Routes of the admin area: the users list, a user's page, invitations, deletion, settings."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _, lazy_gettext as _l, ngettext
+from flask_login import current_user
+
+from ..accounts.provisioning import ProvisioningError
+from ..extensions import db
+from ..security.access import admin_required, can_change_users, is_admin
+from ..web import register_nav
+from . import deletion, invitations, jobs, locations
+from . import users as user_service
+from .context import CHANGE_USERS, FULL_ONLY, OrganizationNotChosen, current_organization, own_user
+from .forms import ConfirmForm, SettingsForm, UserCallingForm
+from . import bp
+
+bp.record_once(lambda state: register_nav(state.app, "admin.users", _l("Users"), visible=is_admin, order=20))
+
+
+@bp.errorhandler(OrganizationNotChosen)
+def _choose_first(_error: OrganizationNotChosen):  # type: ignore[no-untyped-def]
+    flash(_("Select the site first."), "info")
+    return redirect(url_for("admin.choose_organization"))
+
+
+@bp.context_processor
+def _admin_helpers() -> dict[str, object]:
+    role = getattr(current_user, "admin_role", None)
+    return {"can_change": can_change_users(current_user), "is_full_admin": role == "full",
+            "reads_audit": role in ("full", "read_only")}
+
+
+def user_query_from_args() -> user_service.UserQuery:
+    args = request.args
+    return user_service.UserQuery(
+        search=args.get("q", "")[:100],
+        location_id=args.get("location", type=int),
+        status=args.get("status", ""),
+        sort=args.get("sort", "name") if args.get("sort") in user_service.SORTS else "name",
+        page=args.get("page", 1, type=int),
+    )
+
+
+@bp.route("/users", endpoint="users")
+@admin_required()
+def users_list():  # type: ignore[no-untyped-def]
+    organization = current_organization()
+    page = user_service.list_users(organization, user_query_from_args())
+    count_label = ngettext("%(num)d user", "%(num)d users", page.total)
+    return render_template("admin/users.html", page=page, count_label=count_label, organization=organization,
+                           locations=user_service.locations(organization), confirm=ConfirmForm())
+
+
+def _calling_form(user, form: UserCallingForm | None = None) -> UserCallingForm:  # type: ignore[no-untyped-def]
+    organization = current_organization()
+    form = form or UserCallingForm(
+        package=str(user.package_id or ""), location=str(user.location_id or ""),
+        number=user.phone_number.e164 if user.phone_number else "", extension=user.extension or "")
+    form.package.choices = [("", _("None"))] + [(str(p.id), p.name) for p in user_service.packages()]
+    form.location.choices = [("", _("Select a location"))] + [(str(loc.id), loc.name)
+                                                                for loc in user_service.locations(organization)]
+    free = locations.free_numbers_by_location(organization)
+    own = user.phone_number.e164 if user.phone_number else None
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for loc in user_service.locations(organization):
+        numbers = list(free.get(loc.id, []))
+        if own and user.phone_number.location_id == loc.id:
+            numbers = sorted(numbers + [own])
+        groups[loc.name] = [(n, n) for n in numbers]
+    form.number.choices = {_("None"): [("", _("None"))], **groups}
+    return form
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required()
+def user_page(user_id: int):  # type: ignore[no-untyped-def]
+    user = own_user(user_id)
+    form = None
+    if can_change_users(current_user):
+        form = _calling_form(user, UserCallingForm() if request.method == "POST" else None)
+        if request.method == "POST" and form.validate_on_submit():
+            try:
+                user_service.update_calling(user, package_id=int(form.package.data or 0) or None,
+                                     location_id=int(form.location.data or 0) or None,
+                                     number=form.number.data or "", extension=form.extension.data or "")
+                db.session.commit()
+            except ProvisioningError as exc:
+                db.session.rollback()
+                user = own_user(user_id)
+                form = _calling_form(user, form)
+                {"phone_number": form.number}.get(exc.field, getattr(form, exc.field, form.extension)).errors.append(
+                    exc.message)
+            else:
+                flash(_("The changes are saved."), "success")
+                return redirect(url_for("admin.user_page", user_id=user.id))
+    elif request.method == "POST":
+        abort(403)
+    return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>/invitation", methods=["POST"])
+@admin_required(*CHANGE_USERS)
+def resend_invitation(user_id: int):  # type: ignore[no-untyped-def]
+    user = own_user(user_id)
+    if ConfirmForm().validate_on_submit() and invitations.resend(user):
+        db.session.commit()
+        flash(_("A new activation email is on its way to %(email)s.", email=user.email), "success")
+    else:
+        flash(_("%(email)s has already activated their account.", email=user.email), "info")
+    return redirect(request.referrer if request.referrer and "/admin/" in request.referrer
+                    else url_for("admin.user_page", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
+@admin_required(*CHANGE_USERS)
+def delete_user(user_id: int):  # type: ignore[no-untyped-def]
+    user = own_user(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        email = user.email
+        try:
+            deletion.delete_user(user, current_user)
+        except deletion.DeletionRefused as exc:
+            flash(str(exc), "error")
+            return redirect(url_for("admin.user_page", user_id=user_id))
+        db.session.commit()
+        flash(_("%(email)s has been deleted.", email=email), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/delete_user.html", user=user, form=form)
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@admin_required(*CHANGE_USERS)
+def send_invitations():  # type: ignore[no-untyped-def]
+    organization = current_organization()
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        job = invitations.invite_all(organization)
+        db.session.commit()
+        jobs.start(job)
+        flash(ngettext("Invitations are being sent to %(num)d user.",
+                       "Invitations are being sent to %(num)d users.", job.total), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/invitations.html", form=form, organization=organization,
+                           pending=invitations.pending_count(organization))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@admin_required()
+def settings():  # type: ignore[no-untyped-def]
+    organization = current_organization()
+    form = SettingsForm(activation_emails=organization.activation_emails)
+    if request.method == "POST":
+        if current_user.admin_role not in FULL_ONLY:
+            abort(403)
+        if form.validate_on_submit():
+            invitations.set_activation_emails(organization, form.activation_emails.data)
+            db.session.commit()
+            flash(_("The settings are saved."), "success")
+            return redirect(url_for("admin.settings"))
+    return render_template("admin/settings.html", form=form, organization=organization)

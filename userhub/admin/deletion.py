@@ -1,0 +1,32 @@
+"""Deleting a user ("Supprimer l'utilisateur").
+
+The row goes; the database does the rest in the same transaction: sessions and links (so the
+person is signed out at once and can neither sign in nor activate), every per-user table of the
+other areas (ON DELETE CASCADE), and the number returns to the pool (ON DELETE SET NULL). The
+extension was a column of the user, so it is free again. The package history is kept for billing
+(closed by the billing listener).
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from ..accounts.models import User
+from ..extensions import db
+from ..security.sessions import end_all_sessions
+from . import audit
+
+
+class DeletionRefused(ValueError):
+    pass
+
+
+def delete_user(user: User, actor: User) -> None:
+    if user.id == actor.id:
+        raise DeletionRefused(_("You cannot delete your own account."))
+    organization = user.organization
+    number = user.phone_number.e164 if user.phone_number else "-"
+    audit.record(organization, "user.deleted", user.email, f"number {number}, extension {user.extension or '-'}")
+    end_all_sessions(user)
+    db.session.delete(user)
+    db.session.flush()

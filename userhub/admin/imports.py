@@ -1,0 +1,186 @@
+"""CSV export of the users list, and CSV import of users: check the whole file, then import in chunks.
+
+Columns: first_name, last_name, email, package (code or name), location (name), number, extension.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from flask import Flask
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts import provisioning
+from ..accounts.emails import InvalidEmail, normalise_email
+from ..accounts.models import User
+from ..accounts.services import send_invitation
+from ..extensions import db
+from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
+from ..phones import InvalidPhoneNumber, parse_number
+from . import audit, jobs, users
+from .models import AdminJob, JobKind
+
+COLUMNS = ["first_name", "last_name", "email", "package", "location", "number", "extension"]
+MAX_ROWS = 20_000
+
+
+def export_rows(app: Flask, organization_id: int, query: users.UserQuery, batch: int = 2000) -> Iterator[str]:
+    """The users list as CSV, every page, streamed by batches of users (keyset on the id). The
+    generator runs after the view has returned: each batch opens its own application context."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["first_name", "last_name", "email", "status", "admin_role", "package", "location",
+                     "number", "extension"])
+    last_id = 0
+    while True:
+        with app.app_context():
+            try:
+                rows = _export_batch(organization_id, query, last_id, batch)
+            finally:
+                db.session.remove()
+        for row in rows:
+            writer.writerow(["" if value is None else value for value in row[1:]])
+        yield out.getvalue()
+        out.seek(0)
+        out.truncate()
+        if len(rows) < batch:
+            return
+        last_id = rows[-1][0]
+
+
+def _export_batch(organization_id: int, query: users.UserQuery, after_id: int, batch: int) -> list:  # type: ignore[type-arg]
+    organization = db.session.get(Organization, organization_id)
+    assert organization is not None
+    statement = users._filtered(
+        organization, query,
+        select(User.id, User.first_name, User.last_name, User.email, User.status, User.admin_role, Package.code,
+               Location.name, PhoneNumber.e164, User.extension)
+        .outerjoin(Package, Package.id == User.package_id)
+        .outerjoin(Location, Location.id == User.location_id)
+        .outerjoin(PhoneNumber, PhoneNumber.user_id == User.id),
+    ).where(User.id > after_id).order_by(User.id).limit(batch)
+    return list(db.session.execute(statement).all())
+
+
+@dataclass
+class Checked:
+    rows: list[dict[str, str | int | None]]
+    problems: list[tuple[int, str]]  # (line, reason)
+
+
+def check_file(organization: Organization, data: bytes) -> Checked:
+    """Read and check every row; nothing is created here."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return Checked([], [(0, _("The file is not UTF-8 text."))])
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("email", "location") if c not in (reader.fieldnames or [])]
+    if missing:
+        return Checked([], [(1, _("Missing columns: %(columns)s.", columns=", ".join(missing)))])
+    locations = {loc.name.lower(): loc for loc in db.session.scalars(
+        select(Location).where(Location.organization_id == organization.id))}
+    packages = {}
+    for package in db.session.scalars(select(Package)):
+        packages[package.code.lower()] = packages[package.name.lower()] = package
+    existing_emails = set(db.session.scalars(select(User.email)))
+    taken_extensions = set(db.session.scalars(select(User.extension).where(
+        User.organization_id == organization.id, User.extension.is_not(None))))
+    numbers = {e164: (loc_id, holder) for e164, loc_id, holder in db.session.execute(
+        select(PhoneNumber.e164, PhoneNumber.location_id, PhoneNumber.user_id)
+        .join(Location).where(Location.organization_id == organization.id))}
+    rows: list[dict[str, str | int | None]] = []
+    problems: list[tuple[int, str]] = []
+    for line, raw in enumerate(reader, start=2):
+        if line - 1 > MAX_ROWS:
+            problems.append((line, _("At most %(count)d rows per file.", count=MAX_ROWS)))
+            break
+        get = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+        reason = _check_row(get, locations, packages, existing_emails, taken_extensions, numbers)
+        if reason:
+            problems.append((line, reason))
+            continue
+        rows.append({"line": line, **get})
+    if not rows and not problems:
+        problems.append((1, _("The file has no rows.")))
+    return Checked(rows, problems)
+
+
+def _check_row(row, locations, packages, existing_emails, taken_extensions, numbers) -> str | None:  # type: ignore[no-untyped-def]
+    try:
+        row["email"] = normalise_email(row["email"])
+    except InvalidEmail as exc:
+        return str(exc)
+    if row["email"] in existing_emails:
+        return _("A user with the address %(email)s already exists.", email=row["email"])
+    location = locations.get(row["location"].lower())
+    if location is None:
+        return _("Unknown location “%(name)s”.", name=row["location"])
+    row["location"] = location.id
+    if row["package"]:
+        package = packages.get(row["package"].lower())
+        if package is None:
+            return _("Unknown package “%(name)s”.", name=row["package"])
+        row["package"] = package.id
+    if not row["number"] and not row["extension"]:
+        return _("Give at least a phone number or an extension.")
+    if row["number"]:
+        try:
+            row["number"] = parse_number(row["number"], location.country)
+        except InvalidPhoneNumber:
+            return _("“%(number)s” is not a valid phone number.", number=row["number"])
+        found = numbers.get(row["number"])
+        if found is None or found[0] != location.id:
+            return _("The number must belong to the chosen location.")
+        if found[1] is not None:
+            return _("%(number)s is already assigned.", number=row["number"])
+        numbers[row["number"]] = (location.id, -1)  # taken by this file from now on
+    if row["extension"]:
+        if not provisioning.EXTENSION_PATTERN.match(row["extension"]):
+            return _("An extension has 2 to 10 digits.")
+        if row["extension"] in taken_extensions:
+            return _("Extension %(extension)s is already used.", extension=row["extension"])
+        taken_extensions.add(row["extension"])
+    existing_emails.add(row["email"])
+    return None
+
+
+def start_import(organization: Organization, checked: Checked) -> AdminJob:
+    job = jobs.create_job(organization.id, JobKind.IMPORT, checked.rows, current_user.id)
+    audit.record(organization, "users.imported", organization.name, f"{len(checked.rows)} rows")
+    return job
+
+
+@jobs.handler(JobKind.IMPORT)
+def _import_chunk(job: AdminJob, rows: list[dict], start: int) -> list[list]:  # type: ignore[type-arg]
+    organization = db.session.get(Organization, job.organization_id)
+    assert organization is not None
+    automatic = organization.activation_emails == ActivationEmails.AUTOMATIC.value
+    failures: list[list] = []  # type: ignore[type-arg]
+    for row in rows:
+        # A savepoint per row: a row that lost a race since the check fails alone.
+        savepoint = db.session.begin_nested()
+        try:
+            number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row["number"])) \
+                if row["number"] else None
+            user = provisioning.create_user(
+                organization, row["email"], first_name=row["first_name"], last_name=row["last_name"],
+                package=db.session.get(Package, row["package"]) if row["package"] else None,
+                location=db.session.get(Location, row["location"]), phone_number=number,
+                extension=row["extension"] or None)
+            if automatic:
+                send_invitation(user)
+            savepoint.commit()
+        except provisioning.ProvisioningError as exc:
+            savepoint.rollback()
+            failures.append([row["line"], exc.message])
+        except IntegrityError:
+            savepoint.rollback()
+            failures.append([row["line"], _("The address or the extension was taken meanwhile.")])
+    return failures

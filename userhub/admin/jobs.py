@@ -1,0 +1,89 @@
+"""Background jobs of the admin area (CSV imports, invitations to everyone), run in chunks.
+
+The request that starts a job only inserts one row and returns. A thread of the web process then
+works through it chunk by chunk, committing after each chunk, so progress is visible and a crash
+loses at most one chunk; `flask admin-run-jobs` resumes unfinished jobs (e.g. after a restart).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+
+from flask import Flask, current_app
+from sqlalchemy import select
+
+from ..extensions import db
+from ..timeutil import utcnow
+from .models import AdminJob, JobKind, JobStatus
+
+CHUNK = 200
+_handlers: dict[str, Callable[[AdminJob, list, int], list[list]]] = {}  # type: ignore[type-arg]
+
+
+def handler(kind: JobKind):  # type: ignore[no-untyped-def]
+    """Register the function that processes ``items[start:start+CHUNK]`` of a job; it returns failures."""
+    def register(function):  # type: ignore[no-untyped-def]
+        _handlers[kind.value] = function
+        return function
+    return register
+
+
+def create_job(organization_id: int, kind: JobKind, items: list, created_by_id: int | None) -> AdminJob:  # type: ignore[type-arg]
+    job = AdminJob(organization_id=organization_id, kind=kind.value, payload=json.dumps(items),
+                   total=len(items), created_by_id=created_by_id)
+    db.session.add(job)
+    return job
+
+
+def run_chunk(job: AdminJob) -> bool:
+    """Process the next chunk and commit. Returns True while work remains."""
+    if job.status == JobStatus.DONE.value:
+        return False
+    items = json.loads(job.payload)
+    start = job.done
+    job.status = JobStatus.RUNNING.value
+    failures = _handlers[job.kind](job, items[start:start + CHUNK], start)
+    if failures:
+        job.failures = json.dumps(json.loads(job.failures) + failures)
+    job.done = min(start + CHUNK, len(items))
+    if job.done >= len(items):
+        job.status = JobStatus.DONE.value
+        job.finished_at = utcnow()
+    db.session.commit()
+    return job.status != JobStatus.DONE.value
+
+
+def run_job(job_id: int) -> None:
+    job = db.session.get(AdminJob, job_id)
+    while job is not None and run_chunk(job):
+        job = db.session.get(AdminJob, job_id)
+
+
+def _run_in_thread(app: Flask, job_id: int) -> None:
+    with app.app_context():
+        try:
+            run_job(job_id)
+        finally:
+            db.session.remove()
+
+
+def start(job: AdminJob) -> None:
+    """Run a committed job: in a thread, or at once when USERHUB_ADMIN_JOBS_INLINE is set (tests)."""
+    if current_app.config.get("USERHUB_ADMIN_JOBS_INLINE", current_app.testing):
+        run_job(job.id)
+        return
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    threading.Thread(target=_run_in_thread, args=(app, job.id), daemon=True, name=f"admin-job-{job.id}").start()
+
+
+def resume_unfinished() -> int:
+    ids = db.session.scalars(select(AdminJob.id).where(AdminJob.status != JobStatus.DONE.value)).all()
+    for job_id in ids:
+        run_job(job_id)
+    return len(ids)
+
+
+def failures(job: AdminJob) -> list[list]:  # type: ignore[type-arg]
+    return json.loads(job.failures)

@@ -1,0 +1,67 @@
+"""Routes for locations and their number pools."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _, ngettext
+
+from ..extensions import db
+from ..organizations.services import OrganizationError
+from ..security.access import admin_required
+from . import bp, locations
+from .context import CHANGE_USERS, FULL_ONLY, current_organization, own_location
+from .forms import LocationForm, NumbersForm
+
+
+@bp.route("/locations")
+@admin_required()
+def locations_list():  # type: ignore[no-untyped-def]
+    return render_template("admin/locations.html", summaries=locations.summaries(current_organization()))
+
+
+@bp.route("/locations/new", methods=["GET", "POST"])
+@admin_required(*FULL_ONLY)
+def new_location():  # type: ignore[no-untyped-def]
+    form = LocationForm()
+    if form.validate_on_submit():
+        try:
+            location = locations.create_location(current_organization(), form.name.data, form.country.data,
+                                                 form.time_zone.data)
+            db.session.commit()
+        except OrganizationError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+        else:
+            flash(_("Location %(name)s created.", name=location.name), "success")
+            return redirect(url_for("admin.location_page", location_id=location.id))
+    return render_template("admin/location_new.html", form=form)
+
+
+@bp.route("/locations/<int:location_id>")
+@admin_required()
+def location_page(location_id: int):  # type: ignore[no-untyped-def]
+    location = own_location(location_id)
+    rows = locations.numbers_with_holders(location)
+    free = sum(1 for number, _holder in rows if number.user_id is None)
+    return render_template("admin/location.html", location=location, rows=rows, free=free, form=NumbersForm())
+
+
+@bp.route("/locations/<int:location_id>/numbers", methods=["POST"])
+@admin_required(*CHANGE_USERS)
+def add_numbers(location_id: int):  # type: ignore[no-untyped-def]
+    location = own_location(location_id)
+    form = NumbersForm()
+    if form.validate_on_submit():
+        try:
+            added = locations.add_numbers(location, form.first.data, form.last.data or "")
+            db.session.commit()
+        except OrganizationError as exc:
+            db.session.rollback()
+            form.first.errors.append(str(exc))
+        else:
+            flash(ngettext("%(num)d number added.", "%(num)d numbers added.", len(added)), "success")
+            return redirect(url_for("admin.location_page", location_id=location_id))
+    location = own_location(location_id)
+    rows = locations.numbers_with_holders(location)
+    free = sum(1 for number, _holder in rows if number.user_id is None)
+    return render_template("admin/location.html", location=location, rows=rows, free=free, form=form), 400

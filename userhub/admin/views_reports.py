@@ -1,0 +1,94 @@
+"""Routes for billing, the audit log, CSV export and import, job progress, and the partner's site choice."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..extensions import db
+from ..security.access import admin_required
+from ..timeutil import utcnow
+from . import audit, billing, bp, imports, jobs
+from .context import CHANGE_USERS, READ_AUDIT, choose_organization, current_organization, managed_organizations, own_job
+from .forms import ImportForm, PeriodForm
+from .views import user_query_from_args
+
+
+def _period() -> tuple[PeriodForm, object, object]:
+    first, last = billing.default_period(utcnow().date())
+    form = PeriodForm(request.args, start=first, end=last)
+    if request.args and form.validate() and form.start.data <= form.end.data:
+        first, last = form.start.data, form.end.data
+    return form, first, last
+
+
+@bp.route("/billing")
+@admin_required(*READ_AUDIT)
+def billing_report():  # type: ignore[no-untyped-def]
+    form, first, last = _period()
+    lines = billing.report(current_organization(), first, last)  # type: ignore[arg-type]
+    return render_template("admin/billing.html", form=form, lines=lines, first=first, last=last)
+
+
+@bp.route("/billing.csv")
+@admin_required(*READ_AUDIT)
+def billing_csv():  # type: ignore[no-untyped-def]
+    _form, first, last = _period()
+    body = billing.report_csv(billing.report(current_organization(), first, last))  # type: ignore[arg-type]
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="billing-{first}-{last}.csv"'})
+
+
+@bp.route("/audit")
+@admin_required(*READ_AUDIT)
+def audit_log():  # type: ignore[no-untyped-def]
+    page = audit.events(current_organization(), request.args.get("page", 1, type=int))
+    return render_template("admin/audit.html", page=page)
+
+
+@bp.route("/users/export.csv")
+@admin_required()
+def export_users():  # type: ignore[no-untyped-def]
+    rows = imports.export_rows(current_app._get_current_object(), current_organization().id,  # type: ignore[attr-defined]
+                               user_query_from_args())
+    return Response(rows, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="users.csv"'})
+
+
+@bp.route("/users/import", methods=["GET", "POST"])
+@admin_required(*CHANGE_USERS)
+def import_users():  # type: ignore[no-untyped-def]
+    form = ImportForm()
+    problems: list[tuple[int, str]] = []
+    if form.validate_on_submit():
+        organization = current_organization()
+        checked = imports.check_file(organization, form.file.data.read())
+        if checked.problems:
+            problems = checked.problems
+        else:
+            job = imports.start_import(organization, checked)
+            db.session.commit()
+            jobs.start(job)
+            return redirect(url_for("admin.job_page", job_id=job.id))
+    status = 400 if problems or form.errors else 200
+    return render_template("admin/import.html", form=form, problems=problems, columns=imports.COLUMNS), status
+
+
+@bp.route("/jobs/<int:job_id>")
+@admin_required()
+def job_page(job_id: int):  # type: ignore[no-untyped-def]
+    job = own_job(job_id)
+    return render_template("admin/job.html", job=job, failures=jobs.failures(job))
+
+
+@bp.route("/organization", methods=["GET", "POST"], endpoint="choose_organization")
+@admin_required()
+def choose_organization_page():  # type: ignore[no-untyped-def]
+    if request.method == "POST":
+        organization = choose_organization(current_user, request.form.get("organization", 0, type=int))
+        flash(_("You now work in %(name)s.", name=organization.name), "success")
+        return redirect(url_for("admin.users"))
+    return render_template("admin/choose_organization.html", organizations=managed_organizations(current_user),
+                           own=current_user.organization)
+

@@ -1,0 +1,56 @@
+"""The "Ajouter des utilisateurs" wizard: Informations de base, Attribuer des numéros, Terminer."""
+
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+from flask_babel import ngettext
+
+from ..security.access import admin_required
+from . import bp, locations, users, wizard
+from .context import CHANGE_USERS, current_organization
+
+
+def _render(step: int, rows: list[wizard.Row], mode: str, status: int = 200):  # type: ignore[no-untyped-def]
+    organization = current_organization()
+    return render_template(
+        f"admin/wizard_step{step}.html", rows=rows, mode=mode, step=step,
+        packages=users.packages(), locations=users.locations(organization),
+        free_numbers=locations.free_numbers_by_location(organization),
+    ), status
+
+
+@bp.route("/users/add", methods=["GET", "POST"])
+@admin_required(*CHANGE_USERS)
+def add_users():  # type: ignore[no-untyped-def]
+    organization = current_organization()
+    if request.method == "GET":
+        return _render(1, [wizard.Row()], "names")
+    mode = request.form.get("mode") if request.form.get("mode") in wizard.MODES else "names"
+    rows = wizard.parse_rows(request.form)
+    action = request.form.get("action", "")
+    if action == "add_row":  # the "+" button, without JavaScript
+        if len(rows) < wizard.MAX_ROWS:
+            rows.append(wizard.Row())
+        return _render(1, rows, mode)
+    if action == "back":
+        return _render(1, rows, mode)
+    if action == "next":
+        if not wizard.check_people(organization, rows, mode):
+            return _render(1, rows, mode, 400)
+        return _render(2, rows, mode)
+    if action == "finish":
+        if not wizard.check_people(organization, rows, mode):
+            return _render(1, rows, mode, 400)
+        created = wizard.create_batch(organization, rows, mode)
+        if created is None:
+            return _render(2, rows, mode, 409)
+        return redirect(url_for("admin.users_added", count=len(created)))
+    return _render(1, rows, mode)
+
+
+@bp.route("/users/added")
+@admin_required(*CHANGE_USERS)
+def users_added():  # type: ignore[no-untyped-def]
+    count = request.args.get("count", 0, type=int)
+    message = ngettext("%(num)d user added", "%(num)d users added", count)
+    return render_template("admin/wizard_step3.html", message=message, step=3)

@@ -1,0 +1,168 @@
+"""The three-step "Ajouter des utilisateurs" wizard: rules of each step and the all-or-nothing batch.
+
+The wizard keeps no server state: every step posts all the rows back (hidden fields), so a closed
+browser leaves nothing behind, and users are created only by the last step, in one transaction.
+Two administrators picking the same number or extension: the database (conditional UPDATE of the
+number, unique extension per organization) lets exactly one win; the other gets the row's error.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
+
+from ..accounts import provisioning
+from ..accounts.emails import InvalidEmail, normalise_email
+from ..accounts.models import User
+from ..accounts.services import send_invitation
+from ..extensions import db
+from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
+from . import audit
+
+MAX_ROWS = 50
+MODES = ("names", "email")  # "Noms et adresses électroniques", "Adresse électronique"
+FIELDS = ("first_name", "last_name", "email", "package", "location", "number", "extension")
+
+
+@dataclass
+class Row:
+    first_name: str = ""
+    last_name: str = ""
+    email: str = ""
+    package: str = ""
+    location: str = ""
+    number: str = ""
+    extension: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+    def is_blank(self) -> bool:
+        return not (self.first_name or self.last_name or self.email)
+
+
+def parse_rows(form: MultiDict[str, str]) -> list[Row]:
+    """Rows posted as ``email-0``, ``number-0``...; blank rows are dropped (except a lone first one)."""
+    indexes = sorted({int(k.rpartition("-")[2]) for k in form if k.startswith("email-") and
+                      k.rpartition("-")[2].isdigit()})[:MAX_ROWS]
+    rows = [Row(**{name: form.get(f"{name}-{i}", "").strip()[:254] for name in FIELDS}) for i in indexes]
+    kept = [row for row in rows if not row.is_blank()]
+    return kept or [Row()]
+
+
+def check_people(organization: Organization, rows: list[Row], mode: str) -> bool:
+    """Step 1: addresses valid and unique (in the batch and in the product), a package each."""
+    package_ids = {str(p) for p in db.session.scalars(select(Package.id))}
+    seen: dict[str, int] = {}
+    for row in rows:
+        row.errors.clear()
+        if mode == "email":
+            row.first_name = row.last_name = ""
+        try:
+            row.email = normalise_email(row.email)
+        except InvalidEmail as exc:
+            row.errors["email"] = str(exc)
+        else:
+            if row.email in seen:
+                row.errors["email"] = _("This address appears twice in the list.")
+            seen.setdefault(row.email, 0)
+        if row.package not in package_ids:
+            row.errors["package"] = _("Choose a package.")
+    existing = set(db.session.scalars(select(User.email).where(User.email.in_(list(seen)))))
+    for row in rows:
+        if "email" not in row.errors and row.email in existing:
+            row.errors["email"] = _("A user with the address %(email)s already exists.", email=row.email)
+    return not any(row.errors for row in rows)
+
+
+def check_numbers(organization: Organization, rows: list[Row]) -> bool:
+    """Step 2: a location each, a free number of that location and/or a free extension, no repeats."""
+    locations = {str(loc.id): loc for loc in db.session.scalars(
+        select(Location).where(Location.organization_id == organization.id))}
+    numbers_seen: set[str] = set()
+    extensions_seen: set[str] = set()
+    for row in rows:
+        for key in ("location", "number", "extension"):
+            row.errors.pop(key, None)
+        location = locations.get(row.location)
+        if location is None:
+            row.errors["location"] = _("Choose a location.")
+        if not row.number and not row.extension:
+            row.errors["extension"] = _("Give at least a phone number or an extension.")
+        if row.number:
+            number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row.number))
+            if number is None or location is None or number.location_id != location.id:
+                row.errors["number"] = _("The number must belong to the chosen location.")
+            elif number.user_id is not None or row.number in numbers_seen:
+                row.errors["number"] = _("%(number)s has just been taken. Choose another number.", number=row.number)
+            numbers_seen.add(row.number)
+        if row.extension:
+            try:
+                row.extension = provisioning.check_extension(organization, row.extension)
+            except provisioning.ProvisioningError as exc:
+                row.errors["extension"] = exc.message
+            else:
+                if row.extension in extensions_seen:
+                    row.errors["extension"] = _("Extension %(extension)s is already used.", extension=row.extension)
+            extensions_seen.add(row.extension)
+    return not any(row.errors for row in rows)
+
+
+def create_batch(organization: Organization, rows: list[Row], mode: str) -> list[User] | None:
+    """Check both steps again and create every user, or none (rows then carry the errors)."""
+    if not (check_people(organization, rows, mode) & check_numbers(organization, rows)):
+        return None
+    created: list[User] = []
+    current: Row | None = None
+    try:
+        for row in rows:
+            current = row
+            number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row.number)) \
+                if row.number else None
+            created.append(provisioning.create_user(
+                organization, row.email, first_name=row.first_name, last_name=row.last_name,
+                package=db.session.get(Package, int(row.package)), location=db.session.get(Location, int(row.location)),
+                phone_number=number, extension=row.extension or None,
+            ))
+        if organization.activation_emails == ActivationEmails.AUTOMATIC.value:
+            for user in created:
+                send_invitation(user)
+        for user in created:
+            audit.record(organization, "user.created", user.email,
+                         f"{row_summary(user)}")
+        db.session.commit()
+    except provisioning.ProvisioningError as exc:
+        db.session.rollback()
+        assert current is not None
+        current.errors[_field_of(exc.field)] = exc.message
+        return None
+    except IntegrityError:
+        # Another administrator committed the same address or extension between our check and insert.
+        db.session.rollback()
+        check_people(organization, rows, mode)
+        check_numbers(organization, rows)
+        if not any(row.errors for row in rows) and current is not None:
+            current.errors["extension"] = _("Extension %(extension)s is already used.", extension=current.extension)
+        return None
+    return created
+
+
+def _field_of(provisioning_field: str) -> str:
+    return {"phone_number": "number"}.get(provisioning_field, provisioning_field)
+
+
+def row_summary(user: User) -> str:
+    number = user.phone_number.e164 if user.phone_number else "-"
+    return f"number {number}, extension {user.extension or '-'}"
+
+
+def proposed_extension(organization: Organization, number: str) -> str:
+    """The guide's recommendation: the number's last four digits, if that extension is free."""
+    candidate = number[-4:]
+    if len(candidate) < 4 or not candidate.isdigit():
+        return ""
+    taken = db.session.scalar(select(User.id).where(User.organization_id == organization.id,
+                                                    User.extension == candidate))
+    return "" if taken else candidate
