@@ -232,6 +232,13 @@ def type_label(kind: str) -> str:
     return _("Business hours") if kind == ScheduleType.BUSINESS_HOURS else _("Holidays")
 
 
+def owner_time_zone(owner: User | Location) -> str:
+    """The zone a new schedule of this owner reads its times in (see Schedule.time_zone)."""
+    if isinstance(owner, Location):
+        return owner.time_zone
+    return owner.location.time_zone if owner.location is not None else owner.time_zone or "UTC"
+
+
 def today_in(time_zone: str) -> date:
     return datetime.now(engine.zone(time_zone)).date()
 
