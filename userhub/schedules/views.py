@@ -1,3 +1,69 @@
-"""Routes of the schedules area."""
+"""The person's schedules: Settings > Calling > Schedules ("Programmations"). Thin: each route hands a
+Scope to the shared handlers in pages.py."""
 
-from . import bp  # noqa: F401
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import i18n
+from ..web import register_tab
+from . import bp, pages, services
+
+bp.record_once(lambda state: register_tab(state.app, "calling", "schedules.my_index", _l("Schedules"), order=20))
+
+PREFIX = "/settings/calling/schedules"
+
+
+def _scope() -> pages.Scope:
+    user = current_user._get_current_object()  # type: ignore[attr-defined]
+    return pages.Scope(owner=user, visible=services.schedules_for_user(user), editable=True,
+                       endpoint_prefix="schedules.my_", reader_time_zone=i18n.select_timezone())
+
+
+@bp.get(PREFIX)
+def my_index():  # type: ignore[no-untyped-def]
+    return pages.index(_scope())
+
+
+@bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
+def my_new():  # type: ignore[no-untyped-def]
+    return pages.new(_scope())
+
+
+@bp.route(f"{PREFIX}/import", methods=["GET", "POST"])
+def my_import():  # type: ignore[no-untyped-def]
+    return pages.import_(_scope())
+
+
+@bp.route(f"{PREFIX}/<int:schedule_id>", methods=["GET", "POST"])
+def my_detail(schedule_id: int):  # type: ignore[no-untyped-def]
+    return pages.detail(_scope(), schedule_id)
+
+
+@bp.post(f"{PREFIX}/<int:schedule_id>/delete")
+def my_delete(schedule_id: int):  # type: ignore[no-untyped-def]
+    return pages.delete(_scope(), schedule_id)
+
+
+@bp.get(f"{PREFIX}/<int:schedule_id>/export.ics")
+def my_export(schedule_id: int):  # type: ignore[no-untyped-def]
+    return pages.export(_scope(), schedule_id)
+
+
+@bp.route(f"{PREFIX}/<int:schedule_id>/events/new", methods=["GET", "POST"])
+def my_event_new(schedule_id: int):  # type: ignore[no-untyped-def]
+    return pages.event(_scope(), schedule_id)
+
+
+@bp.route(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>", methods=["GET", "POST"])
+def my_event(schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    return pages.event(_scope(), schedule_id, event_id)
+
+
+@bp.post(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>/delete")
+def my_event_delete(schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
+    return pages.event_delete(_scope(), schedule_id, event_id)
+
+
+from . import admin_views  # noqa: E402,F401  (the administrators' routes attach to the same blueprint)
