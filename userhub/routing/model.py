@@ -47,8 +47,9 @@ class IntervalSchedule:
         index = bisect.bisect_right(self._starts, at) - 1
         return index >= 0 and at < self.intervals[index][1]
 
-    def is_empty(self) -> bool:
-        return not any(start < end for start, end in self.intervals)
+    def in_effect_after(self, moment: datetime) -> bool:
+        """Whether any interval is still to come (or running) at ``moment``."""
+        return any(start < end and end > moment for start, end in self.intervals)
 
 
 @dataclass(frozen=True)
