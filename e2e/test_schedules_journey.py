@@ -1,0 +1,47 @@
+"""An employee creates the personal schedule "Soirées" (weekdays, 18:00 to 08:00 the next morning) in
+Settings > Calling > Programmations and sees in the week view when it is in effect. In French."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from e2e.axe import assert_accessible
+from e2e.pages import ActivationPage, DisplayNamePage, HomePage
+from e2e.pages.schedules import WORDS_FR, SchedulesPage
+from e2e.test_activation import STRONG_PASSWORD, _activation_link
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_soirees_schedule_in_the_week_view(page, words, mail, invite, base_url, lang):  # type: ignore[no-untyped-def]
+    person = invite("Léa", "Moreau")
+    ActivationPage(page, words).open(_activation_link(mail, words, person)).create_password(STRONG_PASSWORD)
+    DisplayNamePage(page, words).enter(person.full_name)
+    HomePage(page, words).expect_shown()
+
+    schedules = SchedulesPage(page).open(base_url)
+    schedules.expect_shown()
+    assert_accessible(page)
+
+    schedules.start_creating()
+    schedules.save()  # nothing typed: each missing field is named
+    schedules.expect_errors()
+    assert_accessible(page)
+
+    # The Monday of this week, in the zone the server shows (no location: the service's default, Paris).
+    monday = datetime.now(ZoneInfo("Europe/Paris")).date()
+    monday -= timedelta(days=monday.weekday())
+    schedules.create_weekly("Soirées", "Soir", monday, monday + timedelta(days=1), "18:00", "08:00",
+                            WORDS_FR["weekdays"])  # type: ignore[arg-type]
+    assert schedules.in_effect("Soirées", "18:00", 0)  # Monday evening
+    assert schedules.in_effect("Soirées", "07:00", 5)  # Saturday morning: Friday's evening goes on
+    assert not schedules.in_effect("Soirées", "08:00", 1)
+    assert not schedules.in_effect("Soirées", "20:00", 5)  # no Saturday evening
+    assert_accessible(page)
+
+    schedules.open(base_url)
+    schedules.next_week()
+    assert schedules.in_effect("Soirées", "23:00", 4)  # every week: next Friday too
+    assert_accessible(page)
