@@ -41,6 +41,13 @@ def test_soirees_schedule_in_the_week_view(page, words, mail, invite, base_url, 
     assert not schedules.in_effect("Soirées", "20:00", 5)  # no Saturday evening
     assert_accessible(page)
 
+    page.get_by_role("link", name="Ajouter un événement", exact=True).click()
+    assert_accessible(page)
+
+    schedules.open(base_url)
+    page.get_by_role("link", name="Importer une planification (.ics)", exact=True).click()
+    assert_accessible(page)
+
     schedules.open(base_url)
     schedules.next_week()
     assert schedules.in_effect("Soirées", "23:00", 4)  # every week: next Friday too
