@@ -9,15 +9,22 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from e2e.axe import assert_accessible
+from e2e.conftest import ORGANIZATION
 from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.schedules import WORDS_FR, SchedulesPage
-from e2e.test_activation import STRONG_PASSWORD, _activation_link
+
+PASSWORD = "Soir-Lanterne-Quai-48!"
+
+
+def _activation_link(mail, words, person) -> str:  # type: ignore[no-untyped-def]
+    subject = words.activation_subject.format(organization=ORGANIZATION)
+    return mail.link(mail.wait_for(to=person.email, subject_contains=subject), words.activate_button)
 
 
 @pytest.mark.parametrize("lang", ["fr"])
 def test_soirees_schedule_in_the_week_view(page, words, mail, invite, base_url, lang):  # type: ignore[no-untyped-def]
     person = invite("Léa", "Moreau")
-    ActivationPage(page, words).open(_activation_link(mail, words, person)).create_password(STRONG_PASSWORD)
+    ActivationPage(page, words).open(_activation_link(mail, words, person)).create_password(PASSWORD)
     DisplayNamePage(page, words).enter(person.full_name)
     HomePage(page, words).expect_shown()
 
