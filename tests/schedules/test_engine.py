@@ -130,3 +130,24 @@ def test_in_effect_agrees_with_the_list_of_occurrences(minutes: int, tz: str) ->
     morning = wall.weekday() in (1, 2, 3, 4, 5) and wall.time() < time(8)
     if wall.fold == 0 and wall.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC) == at:
         assert in_effect(schedule, at) == (evening or morning)
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    recurrence=st.sampled_from(["daily", "weekly"]),
+    interval=st.integers(min_value=1, max_value=4),
+    days=st.sets(st.sampled_from(["MO", "TU", "WE", "TH", "FR", "SA", "SU"]), min_size=1),
+    start_offset=st.integers(min_value=0, max_value=30),
+    window_offset=st.integers(min_value=0, max_value=2000),
+)
+def test_starting_the_rule_near_the_window_changes_no_occurrence(recurrence: str, interval: int, days: set[str],
+                                                                 start_offset: int, window_offset: int) -> None:
+    from userhub.schedules.engine import recurrence_rule
+
+    start = date(2026, 1, 1) + timedelta(days=start_offset)
+    event = EventRule(start_date=start, end_date=start, start_time=time(22), end_time=time(23),
+                      recurrence=recurrence, interval=interval, weekdays=tuple(days))
+    low = datetime(2026, 1, 1) + timedelta(days=window_offset)
+    high = low + timedelta(days=9)
+    assert recurrence_rule(event, near=low).between(low, high, inc=True) == \
+        recurrence_rule(event).between(low, high, inc=True)

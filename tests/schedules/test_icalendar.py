@@ -143,3 +143,12 @@ def test_too_large_or_not_a_calendar() -> None:
             assert reason in exc.problems[0].message
         else:
             raise AssertionError(reason)
+
+
+def test_an_upload_over_the_limit_is_refused_with_413(user_client, user) -> None:
+    response = user_client.post("/settings/calling/schedules/import", data={
+        "name": "Big", "type": "business_hours", "file": (io.BytesIO(b"BEGIN:VCALENDAR\r\n" * 20000), "big.ics")},
+        content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "The file is larger than 256 KB." in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(Schedule.id))) == 0

@@ -117,6 +117,17 @@ def test_a_person_cannot_see_or_change_someone_elses_schedules(user_client, user
         assert getattr(user_client, method)(path).status_code == 404, path
     assert "Secret" not in user_client.get(URL).get_data(as_text=True)
     assert services.get_schedule_for_user(user, theirs.id) is None
+    # Naming someone else as owner in the form changes nothing: the owner is the signed-in person.
+    user_client.post(f"{URL}/new", data=evening_form(user_id=str(bob.id), location_id="1"))
+    mine = db.session.scalar(select(Schedule).where(Schedule.name == "Soirées"))
+    assert (mine.user_id, mine.location_id) == (user.id, None)
+    # Another person's event id under one's own schedule is not found either.
+    services.add_event(theirs, services.EventInput(name="x", start_date=mine.events[0].start_date,
+                                                   end_date=mine.events[0].start_date, all_day=True))
+    their_event = db.session.get(Schedule, theirs.id).events[0]
+    assert user_client.post(f"{URL}/{mine.id}/events/{their_event.id}/delete").status_code == 404
+    db.session.expire_all()
+    assert [e.name for e in db.session.get(Schedule, theirs.id).events] == ["x"]
 
 
 def test_location_schedules_are_shown_read_only(user_client, user, organization) -> None:

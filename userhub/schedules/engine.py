@@ -96,9 +96,24 @@ def duration(event: EventLike) -> timedelta:
     return wall_end(event) - wall_start(event)
 
 
-def recurrence_rule(event: EventLike) -> rrule.rrule:
-    """The event's repetition as a dateutil rule over wall-clock start times."""
+def _period_days(event: EventLike) -> int | None:
+    if event.recurrence == "daily":
+        return event.interval or 1
+    if event.recurrence == "weekly":
+        return 7 * (event.interval or 1)
+    return None
+
+
+def recurrence_rule(event: EventLike, near: datetime | None = None) -> rrule.rrule:
+    """The event's repetition as a dateutil rule over wall-clock start times.
+
+    rrule walks from its first start; with ``near``, an endless or dated daily/weekly rule starts instead
+    a whole number of periods later, just before ``near``: the same starts from there on, without walking
+    years of past weeks (counted rules keep their first start, since the count runs from it)."""
     start = wall_start(event)
+    period = _period_days(event)
+    if near is not None and period and not event.count and near - start > timedelta(days=period):
+        start += timedelta(days=period * ((near - start).days // period))
     until = datetime.combine(event.until, time.max) if event.until else None
     common = {"dtstart": start, "interval": event.interval or 1, "until": until, "count": event.count}
     kind = event.recurrence
@@ -118,7 +133,7 @@ def recurrence_rule(event: EventLike) -> rrule.rrule:
 def _starts_between(event: EventLike, after: datetime, before: datetime) -> Iterator[datetime]:
     """Wall-clock starts in [after, before], skipping exception dates."""
     skipped = set(event.exdates)
-    for start in recurrence_rule(event).between(after, before, inc=True):
+    for start in recurrence_rule(event, near=after).between(after, before, inc=True):
         if start.date() not in skipped:
             yield start
 

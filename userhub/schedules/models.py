@@ -10,6 +10,7 @@ import enum
 from datetime import date, datetime, time
 from typing import TYPE_CHECKING
 
+from flask import current_app, has_app_context
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +40,15 @@ class Recurrence(enum.StrEnum):
 PERSONAL_RECURRENCES = (Recurrence.NONE, Recurrence.DAILY, Recurrence.WEEKLY)
 LOCATION_RECURRENCES = (Recurrence.NONE, Recurrence.WEEKLY, Recurrence.YEARLY_BY_DATE, Recurrence.YEARLY_BY_DAY)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # iCalendar codes, Monday first as date.weekday()
+
+
+def person_time_zone(user: User) -> str:
+    """A person's schedules follow their location; without one, their own zone, else the service's default."""
+    if user.location is not None:
+        return user.location.time_zone
+    if user.time_zone:
+        return user.time_zone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else "UTC"
 
 
 class Schedule(db.Model):
@@ -77,10 +87,7 @@ class Schedule(db.Model):
         """IANA zone the wall-clock times are read in: the location's (a person's: their location's)."""
         if self.location is not None:
             return self.location.time_zone
-        owner = self.user
-        if owner is not None and owner.location is not None:
-            return owner.location.time_zone
-        return (owner.time_zone if owner is not None else None) or "UTC"
+        return person_time_zone(self.user) if self.user is not None else "UTC"
 
     def __repr__(self) -> str:
         return f"<Schedule {self.id} {self.name!r}>"

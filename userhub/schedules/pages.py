@@ -190,12 +190,14 @@ def import_(scope: Scope):  # type: ignore[no-untyped-def]
         abort(403)
     form = ImportForm()
     problems = []
+    too_large = False
     if form.validate_on_submit():
         upload = form.file.data
         if upload is None or not getattr(upload, "filename", ""):
             add_errors(form, {"file": [_("Choose an iCalendar file (.ics).")]})
         else:
             content = upload.stream.read(_ics_limit() + 1)
+            too_large = len(content) > _ics_limit()
             try:
                 name, events = read_ics(content, scope.personal, _owner_time_zone(scope))
                 schedule = services.create_schedule(scope.owner, form.name.data or name, form.type.data or "", events)
@@ -209,6 +211,8 @@ def import_(scope: Scope):  # type: ignore[no-untyped-def]
                         count=len(schedule.events)), "success")
                 return redirect(scope.url("detail", schedule_id=schedule.id))
     status = 422 if form.is_submitted() else 200
+    if too_large:
+        status = 413
     return _page(scope, "schedules/import.html", _("Import a schedule"), status, form=form, problems=problems)
 
 

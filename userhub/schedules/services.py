@@ -18,7 +18,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..organizations.models import Location
 from . import engine
-from .models import Schedule, ScheduleEvent, ScheduleException, ScheduleType
+from .models import Schedule, ScheduleEvent, ScheduleException, ScheduleType, person_time_zone
 from .validation import EventInput, ScheduleInvalid, check_event, check_schedule
 
 __all__ = [
@@ -236,7 +236,7 @@ def owner_time_zone(owner: User | Location) -> str:
     """The zone a new schedule of this owner reads its times in (see Schedule.time_zone)."""
     if isinstance(owner, Location):
         return owner.time_zone
-    return owner.location.time_zone if owner.location is not None else owner.time_zone or "UTC"
+    return person_time_zone(owner)
 
 
 def today_in(time_zone: str) -> date:

@@ -1,0 +1,61 @@
+"""An employee creates the personal schedule "Soirées" (weekdays, 18:00 to 08:00 the next morning) in
+Settings > Calling > Programmations and sees in the week view when it is in effect. In French."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from e2e.axe import assert_accessible
+from e2e.conftest import ORGANIZATION
+from e2e.pages import ActivationPage, DisplayNamePage, HomePage
+from e2e.pages.schedules import WORDS_FR, SchedulesPage
+
+PASSWORD = "Soir-Lanterne-Quai-48!"
+
+
+def _activation_link(mail, words, person) -> str:  # type: ignore[no-untyped-def]
+    subject = words.activation_subject.format(organization=ORGANIZATION)
+    return mail.link(mail.wait_for(to=person.email, subject_contains=subject), words.activate_button)
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_soirees_schedule_in_the_week_view(page, words, mail, invite, base_url, lang):  # type: ignore[no-untyped-def]
+    person = invite("Léa", "Moreau")
+    ActivationPage(page, words).open(_activation_link(mail, words, person)).create_password(PASSWORD)
+    DisplayNamePage(page, words).enter(person.full_name)
+    HomePage(page, words).expect_shown()
+
+    schedules = SchedulesPage(page).open(base_url)
+    schedules.expect_shown()
+    assert_accessible(page)
+
+    schedules.start_creating()
+    schedules.save()  # nothing typed: each missing field is named
+    schedules.expect_errors()
+    assert_accessible(page)
+
+    # The Monday of this week, in the zone the server shows (no location: the service's default, Paris).
+    monday = datetime.now(ZoneInfo("Europe/Paris")).date()
+    monday -= timedelta(days=monday.weekday())
+    schedules.create_weekly("Soirées", "Soir", monday, monday + timedelta(days=1), "18:00", "08:00",
+                            WORDS_FR["weekdays"])  # type: ignore[arg-type]
+    assert schedules.in_effect("Soirées", "18:00", 0)  # Monday evening
+    assert schedules.in_effect("Soirées", "07:00", 5)  # Saturday morning: Friday's evening goes on
+    assert not schedules.in_effect("Soirées", "08:00", 1)
+    assert not schedules.in_effect("Soirées", "20:00", 5)  # no Saturday evening
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Ajouter un événement", exact=True).click()
+    assert_accessible(page)
+
+    schedules.open(base_url)
+    page.get_by_role("link", name="Importer une planification (.ics)", exact=True).click()
+    assert_accessible(page)
+
+    schedules.open(base_url)
+    schedules.next_week()
+    assert schedules.in_effect("Soirées", "23:00", 4)  # every week: next Friday too
+    assert_accessible(page)
