@@ -120,3 +120,18 @@ def test_change_refused_without_number_nor_extension_and_bad_extension(admin_cli
         assert message in page
     db.session.expire_all()
     assert user.extension == "3205"
+
+
+def test_the_page_links_keep_the_filters(admin_client, organization, paris):
+    from sqlalchemy import insert
+
+    from userhub.accounts.models import User
+
+    db.session.execute(insert(User), [{"organization_id": organization.id, "email": f"bulk{i:03d}@example.com",
+                                       "first_name": "Bulk", "last_name": f"N{i:03d}", "location_id": paris.id}
+                                      for i in range(120)])
+    db.session.commit()
+    page = admin_client.get(f"/admin/users?location={paris.id}&page=2").get_data(as_text=True)
+    assert "Page 2 of 3" in page and "bulk050@example.com" in page and "bulk099@example.com" in page
+    assert "bulk049@example.com" not in page and "bulk100@example.com" not in page
+    assert "page=3" in page and f"location={paris.id}" in page.split('rel="next"')[0].rsplit("<a", 1)[1]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import provisioning
@@ -60,13 +60,14 @@ def _filtered(organization: Organization, query: UserQuery, statement: Select) -
     statement = statement.where(User.organization_id == organization.id)
     text = query.search.strip().lower()
     if text:
-        # Prefix search on email, first and last name: usable by indexes, and what people type.
-        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # Prefix search as ranges [text, text + U+10FFFF): each one can use an index (email's unique
+        # index, the lower(name) indexes of this area), on SQLite and PostgreSQL alike.
+        end = text + "\U0010ffff"
         statement = statement.where(
             or_(
-                User.email.like(pattern, escape="\\"),
-                func.lower(User.first_name).like(pattern, escape="\\"),
-                func.lower(User.last_name).like(pattern, escape="\\"),
+                and_(User.email >= text, User.email < end),
+                and_(func.lower(User.first_name) >= text, func.lower(User.first_name) < end),
+                and_(func.lower(User.last_name) >= text, func.lower(User.last_name) < end),
             )
         )
     if query.location_id:
