@@ -88,3 +88,30 @@ def test_a_file_that_is_not_csv_text_is_refused(admin_client):
     response = admin_client.post("/admin/users/import", data={"file": (io.BytesIO(b"\xff\xfe\x00bad"), "x.csv")},
                                  content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+def test_rows_taken_between_the_check_and_the_import_are_reported_not_created(app, admin, organization, make_user,
+                                                                              paris):
+    from flask_login import login_user
+
+    from userhub.admin import imports, jobs
+    from userhub.organizations.models import PhoneNumber
+
+    text = HEADER + ("Ann,Lee,ann@example.com,webex_suite,Paris office,+33184883201,3201\n"
+                     "Bob,Ray,bob@example.com,webex_suite,Paris office,,3202\n"
+                     "Cy,Fox,cy@example.com,webex_suite,Paris office,,3203\n")
+    with app.test_request_context():
+        login_user(admin)
+        checked = imports.check_file(organization, text.encode())
+        assert checked.problems == []
+        job = imports.start_import(organization, checked)
+        db.session.commit()
+    # Meanwhile another administrator takes Ann's number and Bob's address.
+    number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == "+33184883201"))
+    make_user("bob@example.com", location=paris, phone_number=number, extension="99")
+    jobs.run_job(job.id)
+    db.session.refresh(job)
+    assert jobs.failures(job) == [[2, "+33184883201 is already assigned."],
+                                  [3, "A user with the address bob@example.com already exists."]]
+    assert db.session.scalar(select(User.extension).where(User.email == "cy@example.com")) == "3203"
+    assert db.session.scalar(select(func.count(User.id)).where(User.email == "ann@example.com")) == 0
