@@ -8,6 +8,7 @@ loses at most one chunk; `flask admin-run-jobs` resumes unfinished jobs (e.g. af
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 
@@ -19,6 +20,7 @@ from ..timeutil import utcnow
 from .models import AdminJob, JobKind, JobStatus
 
 CHUNK = 200
+log = logging.getLogger(__name__)
 _handlers: dict[str, Callable[[AdminJob, list, int], list[list]]] = {}  # type: ignore[type-arg]
 
 
@@ -65,6 +67,10 @@ def _run_in_thread(app: Flask, job_id: int) -> None:
     with app.app_context():
         try:
             run_job(job_id)
+        except Exception:  # noqa: BLE001 - a thread has no caller to report to
+            # The committed chunks stay; `flask admin run-jobs` finishes the rest.
+            log.exception("Admin job %s stopped; run `flask admin run-jobs` to finish it", job_id)
+            db.session.rollback()
         finally:
             db.session.remove()
 
