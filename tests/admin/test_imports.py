@@ -115,3 +115,12 @@ def test_rows_taken_between_the_check_and_the_import_are_reported_not_created(ap
                                   [3, "A user with the address bob@example.com already exists."]]
     assert db.session.scalar(select(User.extension).where(User.email == "cy@example.com")) == "3203"
     assert db.session.scalar(select(func.count(User.id)).where(User.email == "ann@example.com")) == 0
+
+
+def test_imported_users_get_their_activation_email_when_emails_are_automatic(admin_client, mailbox):
+    text = HEADER + ("Ann,Lee,ann@example.com,webex_suite,Paris office,,3201\n"
+                     "Bob,Ray,bob@example.com,webex_suite,Paris office,,3202\n")
+    assert _upload(admin_client, text).status_code == 302
+    assert sorted(m["To"] for m in mailbox.deliver()) == ["ann@example.com", "bob@example.com"]
+    invitations = db.session.scalar(select(AdminJob).where(AdminJob.kind == "invitations"))
+    assert (invitations.total, invitations.status) == (2, "done")

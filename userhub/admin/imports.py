@@ -167,9 +167,9 @@ def _import_chunk(job: AdminJob, rows: list[dict], start: int) -> list[list]:  #
     except IntegrityError:
         # Someone took an address or extension between our check and our insert: go row by row.
         return _import_one_by_one(organization, rows)
-    if organization.activation_emails == ActivationEmails.AUTOMATIC.value:
-        for user in db.session.scalars(select(User).where(User.id.in_(user_ids))):
-            send_invitation(user)
+    if user_ids and organization.activation_emails == ActivationEmails.AUTOMATIC.value:
+        # Their activation emails follow in a job of their own, committed with these users.
+        jobs.create_job(organization.id, JobKind.INVITATIONS, user_ids, job.created_by_id)
     return failures
 
 
