@@ -173,7 +173,8 @@ def run(backend: str, users: int, runs: int) -> None:
             time.sleep(0.2)
         total_s = time.perf_counter() - started
         print(f"[{backend}] CSV import of 10,000 users: file checked in {checked_s:.1f} s, "
-              f"all created (invitations included) in {total_s:.1f} s; failures: {failures[:200]}")
+              f"all created in {total_s:.1f} s (their activation emails then follow in "
+              f"their own job); failures: {failures[:200]}")
     finally:
         with app.app_context():
             db.session.remove()
