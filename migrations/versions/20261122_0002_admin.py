@@ -84,7 +84,17 @@ def upgrade():
 
 
 
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.create_index('ix_admin_users_org_first_lower', ['organization_id', sa.text('lower(first_name)')], unique=False)
+        batch_op.create_index('ix_admin_users_org_last_lower', ['organization_id', sa.text('lower(last_name)')], unique=False)
+        batch_op.create_index('ix_admin_users_org_location_name', ['organization_id', 'location_id', 'last_name', 'first_name'], unique=False)
+
+
 def downgrade():
+    with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_admin_users_org_location_name')
+        batch_op.drop_index('ix_admin_users_org_last_lower')
+        batch_op.drop_index('ix_admin_users_org_first_lower')
     with op.batch_alter_table('admin_partner_organizations', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_admin_partner_organizations_organization_id'))
 

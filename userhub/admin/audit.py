@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -12,6 +13,18 @@ from ..organizations.models import Organization
 from .models import AuditEvent
 
 PAGE_SIZE = 50
+# What each recorded action is called on the audit page (the code is what is stored).
+ACTIONS = {
+    "user.created": _l("User created"),
+    "user.changed": _l("User changed"),
+    "user.deleted": _l("User deleted"),
+    "invitation.sent": _l("Invitation sent"),
+    "invitations.all": _l("Invitations sent to every pending user"),
+    "users.imported": _l("Users imported"),
+    "location.created": _l("Location created"),
+    "numbers.added": _l("Numbers added"),
+    "settings.activation_emails": _l("Activation emails setting changed"),
+}
 
 
 def record(organization: Organization, action: str, target: str = "", details: str = "") -> AuditEvent:

@@ -23,7 +23,7 @@ from ..accounts.services import send_invitation
 from ..extensions import db
 from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
 from ..phones import InvalidPhoneNumber, parse_number
-from . import audit, jobs, users
+from . import audit, bulk, jobs, users
 from .models import AdminJob, JobKind
 
 COLUMNS = ["first_name", "last_name", "email", "package", "location", "number", "extension"]
@@ -161,6 +161,19 @@ def start_import(organization: Organization, checked: Checked) -> AdminJob:
 def _import_chunk(job: AdminJob, rows: list[dict], start: int) -> list[list]:  # type: ignore[type-arg]
     organization = db.session.get(Organization, job.organization_id)
     assert organization is not None
+    try:
+        with db.session.begin_nested():
+            user_ids, failures = bulk.create_checked_users(organization, rows)
+    except IntegrityError:
+        # Someone took an address or extension between our check and our insert: go row by row.
+        return _import_one_by_one(organization, rows)
+    if user_ids and organization.activation_emails == ActivationEmails.AUTOMATIC.value:
+        # Their activation emails follow in a job of their own, committed with these users.
+        jobs.create_job(organization.id, JobKind.INVITATIONS, user_ids, job.created_by_id)
+    return failures
+
+
+def _import_one_by_one(organization: Organization, rows: list[dict]) -> list[list]:  # type: ignore[type-arg]
     automatic = organization.activation_emails == ActivationEmails.AUTOMATIC.value
     failures: list[list] = []  # type: ignore[type-arg]
     for row in rows:

@@ -8,17 +8,19 @@ loses at most one chunk; `flask admin-run-jobs` resumes unfinished jobs (e.g. af
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from collections.abc import Callable
 
 from flask import Flask, current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import AdminJob, JobKind, JobStatus
 
 CHUNK = 200
+log = logging.getLogger(__name__)
 _handlers: dict[str, Callable[[AdminJob, list, int], list[list]]] = {}  # type: ignore[type-arg]
 
 
@@ -55,16 +57,44 @@ def run_chunk(job: AdminJob) -> bool:
     return job.status != JobStatus.DONE.value
 
 
-def run_job(job_id: int) -> None:
+def _claim(job_id: int) -> bool:
+    """Take a pending job for this thread: of two runners, only one gets it."""
+    result = db.session.execute(
+        update(AdminJob).where(AdminJob.id == job_id, AdminJob.status == JobStatus.PENDING.value)
+        .values(status=JobStatus.RUNNING.value).execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def run_job(job_id: int, claim: bool = True) -> None:
+    if claim and not _claim(job_id):
+        return
     job = db.session.get(AdminJob, job_id)
     while job is not None and run_chunk(job):
         job = db.session.get(AdminJob, job_id)
 
 
-def _run_in_thread(app: Flask, job_id: int) -> None:
+def run_pending(organization_id: int) -> None:
+    """Jobs that a finished job queued (e.g. the invitations of imported users)."""
+    for job_id in db.session.scalars(select(AdminJob.id).where(
+            AdminJob.organization_id == organization_id, AdminJob.status == JobStatus.PENDING.value)).all():
+        run_job(job_id)
+
+
+def _run_with_followers(job_id: int, organization_id: int) -> None:
+    run_job(job_id)
+    run_pending(organization_id)
+
+
+def _run_in_thread(app: Flask, job_id: int, organization_id: int) -> None:
     with app.app_context():
         try:
-            run_job(job_id)
+            _run_with_followers(job_id, organization_id)
+        except Exception:  # noqa: BLE001 - a thread has no caller to report to
+            # The committed chunks stay; `flask admin run-jobs` finishes the rest.
+            log.exception("Admin job %s stopped; run `flask admin run-jobs` to finish it", job_id)
+            db.session.rollback()
         finally:
             db.session.remove()
 
@@ -72,16 +102,17 @@ def _run_in_thread(app: Flask, job_id: int) -> None:
 def start(job: AdminJob) -> None:
     """Run a committed job: in a thread, or at once when USERHUB_ADMIN_JOBS_INLINE is set (tests)."""
     if current_app.config.get("USERHUB_ADMIN_JOBS_INLINE", current_app.testing):
-        run_job(job.id)
+        _run_with_followers(job.id, job.organization_id)
         return
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    threading.Thread(target=_run_in_thread, args=(app, job.id), daemon=True, name=f"admin-job-{job.id}").start()
+    threading.Thread(target=_run_in_thread, args=(app, job.id, job.organization_id), daemon=True,
+                     name=f"admin-job-{job.id}").start()
 
 
 def resume_unfinished() -> int:
     ids = db.session.scalars(select(AdminJob.id).where(AdminJob.status != JobStatus.DONE.value)).all()
     for job_id in ids:
-        run_job(job_id)
+        run_job(job_id, claim=False)  # run by hand after a restart: "running" ones were interrupted
     return len(ids)
 
 

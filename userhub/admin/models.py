@@ -9,9 +9,10 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..accounts.models import User
 from ..extensions import db
 from ..timeutil import utcnow
 
@@ -97,3 +98,13 @@ class PartnerOrganization(db.Model):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
 
     __table_args__ = (UniqueConstraint("user_id", "organization_id"),)
+
+
+# Prefix search of the users list ("Recherche par nom ou par adresse électronique") on names, whatever
+# their case: expression indexes on the users table, created by this area's migration.
+_users = User.__table__
+Index("ix_admin_users_org_first_lower", _users.c.organization_id, func.lower(_users.c.first_name))
+Index("ix_admin_users_org_last_lower", _users.c.organization_id, func.lower(_users.c.last_name))
+# The location filter, in name order.
+Index("ix_admin_users_org_location_name", _users.c.organization_id, _users.c.location_id, _users.c.last_name,
+      _users.c.first_name)

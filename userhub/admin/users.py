@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import provisioning
@@ -60,13 +60,14 @@ def _filtered(organization: Organization, query: UserQuery, statement: Select) -
     statement = statement.where(User.organization_id == organization.id)
     text = query.search.strip().lower()
     if text:
-        # Prefix search on email, first and last name: usable by indexes, and what people type.
-        pattern = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        # Prefix search as ranges [text, text + U+10FFFF): each one can use an index (email's unique
+        # index, the lower(name) indexes of this area), on SQLite and PostgreSQL alike.
+        end = text + "\U0010ffff"
         statement = statement.where(
             or_(
-                User.email.like(pattern, escape="\\"),
-                func.lower(User.first_name).like(pattern, escape="\\"),
-                func.lower(User.last_name).like(pattern, escape="\\"),
+                and_(User.email >= text, User.email < end),
+                and_(func.lower(User.first_name) >= text, func.lower(User.first_name) < end),
+                and_(func.lower(User.last_name) >= text, func.lower(User.last_name) < end),
             )
         )
     if query.location_id:
@@ -80,15 +81,20 @@ def list_users(organization: Organization, query: UserQuery, page_size: int = PA
     total = db.session.scalar(_filtered(organization, query, select(func.count(User.id)))) or 0
     pages = max(1, -(-total // page_size))
     page = min(max(query.page, 1), pages)
-    statement = _filtered(
-        organization, query,
+    order = SORTS.get(query.sort, SORTS["name"])
+    # The page's ids first, from the indexes alone (a deep OFFSET then skips index entries, not joined
+    # rows); then the 50 rows with their location and number.
+    page_ids = (_filtered(organization, query, select(User.id)).order_by(*order)
+                .limit(page_size).offset((page - 1) * page_size).scalar_subquery())
+    statement = (
         select(User.id, User.first_name, User.last_name, User.email, User.status, User.admin_role,
                Location.name, PhoneNumber.e164, User.extension)
         .outerjoin(Location, Location.id == User.location_id)
-        .outerjoin(PhoneNumber, PhoneNumber.user_id == User.id),
+        .outerjoin(PhoneNumber, PhoneNumber.user_id == User.id)
+        .where(User.id.in_(page_ids))
+        .order_by(*order)
     )
-    order = SORTS.get(query.sort, SORTS["name"])
-    rows = db.session.execute(statement.order_by(*order).limit(page_size).offset((page - 1) * page_size)).all()
+    rows = db.session.execute(statement).all()
     return UserPage(
         [UserRow(r[0], " ".join(p for p in (r[1], r[2]) if p), r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows],
         total, page, pages, query,

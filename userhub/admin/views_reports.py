@@ -44,7 +44,7 @@ def billing_csv():  # type: ignore[no-untyped-def]
 @admin_required(*READ_AUDIT)
 def audit_log():  # type: ignore[no-untyped-def]
     page = audit.events(current_organization(), request.args.get("page", 1, type=int))
-    return render_template("admin/audit.html", page=page)
+    return render_template("admin/audit.html", page=page, actions=audit.ACTIONS)
 
 
 @bp.route("/users/export.csv")
@@ -89,6 +89,7 @@ def choose_organization_page():  # type: ignore[no-untyped-def]
         organization = choose_organization(current_user, request.form.get("organization", 0, type=int))
         flash(_("You now work in %(name)s.", name=organization.name), "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/choose_organization.html", organizations=managed_organizations(current_user),
-                           own=current_user.organization)
+    own = current_user.organization
+    others = [org for org in managed_organizations(current_user) if org.id != own.id]
+    return render_template("admin/choose_organization.html", organizations=others, own=own)
 

@@ -1,0 +1,197 @@
+"""Admin area at scale: an organization of 100,000 users on SQLite and on PostgreSQL.
+
+Run from the repository root:  python bench/bench_admin_users.py  [--users 100000] [--db sqlite,postgresql]
+
+Reports, per database: the server time (median of --runs requests through the WSGI app, no network)
+of the users page — first page, a search, a location filter —; the SQL statements per page with 10
+users and with the full organization; the time to import 10,000 users from CSV (check + job); the
+time the "Envoyer des invitations" request takes for 10,000 pending users (the mails are queued by
+the job afterwards, timed separately). Goals (issue 3): pages <= 50 ms, same statement count,
+import < 60 s, invitations request < 1 s. Prints figures; not run by pytest.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa  # noqa: E402
+
+from tests.conftest import (  # noqa: E402
+    STRONG_PASSWORD, DEFAULT_PG_URL, drop_postgres_schema, make_postgres_schema, sign_in, testing_config as config_for)
+from userhub import create_app  # noqa: E402
+from userhub.extensions import db  # noqa: E402
+
+PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+
+
+def _statements(engine, action) -> int:  # type: ignore[no-untyped-def]
+    count = 0
+
+    def counter(*_args):  # type: ignore[no-untyped-def]
+        nonlocal count
+        count += 1
+
+    sa.event.listen(engine, "before_cursor_execute", counter)
+    try:
+        action()
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", counter)
+    return count
+
+
+def _median_ms(client, url: str, runs: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(url)
+        response.get_data()
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times)
+
+
+def _seed(organization_id: int, location_ids: list[int], package_id: int, count: int, status: str) -> None:
+    from userhub.accounts.models import User
+
+    rows = []
+    for i in range(count):
+        rows.append({"organization_id": organization_id, "email": f"user{i:06d}.{status}@example.com",
+                     "first_name": f"First{i % 997}", "last_name": f"Last{i:06d}", "display_name": "",
+                     "status": status, "package_id": package_id, "location_id": location_ids[i % len(location_ids)],
+                     "extension": None})
+        if len(rows) == 10_000:
+            db.session.execute(sa.insert(User), rows)
+            rows = []
+    if rows:
+        db.session.execute(sa.insert(User), rows)
+    db.session.commit()
+
+
+def run(backend: str, users: int, runs: int) -> None:
+    from userhub.accounts.models import AdminRole
+    from userhub.accounts.provisioning import create_user
+    from userhub.admin import jobs
+    from userhub.admin.models import AdminJob
+    from userhub.organizations.services import add_numbers, create_location, create_organization, ensure_package
+    from userhub.phones import number_range
+    from userhub.security.hashing import hash_password
+    from userhub.timeutil import utcnow
+
+    schema = None
+    if backend == "postgresql":
+        schema, url = make_postgres_schema(PG_URL)
+    else:
+        url = "sqlite:///" + os.path.join(tempfile.mkdtemp(), "bench.db")
+    app = create_app({**config_for(url, 2525), "USERHUB_MAIL_TRANSPORT": "console", "TESTING": False,
+                      "USERHUB_ADMIN_JOBS_INLINE": False})
+    try:
+        with app.app_context():
+            import userhub.models  # noqa: F401
+
+            db.create_all()
+            org = create_organization("Bench")
+            paris = create_location(org, "Paris", "FR", "Europe/Paris")
+            lyon = create_location(org, "Lyon", "FR", "Europe/Paris")
+            add_numbers(paris, number_range("+33 1 84 80 00 00", "+33 1 84 80 99 99", "FR"))
+            package = ensure_package("webex_calling", "Webex Calling")
+            admin = create_user(org, "admin@example.com", admin_role=AdminRole.FULL, location=paris, extension="10")
+            admin.status, admin.activated_at, admin.display_name = "active", utcnow(), "Admin"
+            admin.password_hash = hash_password(STRONG_PASSWORD)
+            db.session.commit()
+            org_id, paris_id, lyon_id, package_id = org.id, paris.id, lyon.id, package.id
+            _seed(org_id, [paris_id, lyon_id], package_id, 9, "active")
+            engine = db.engine
+            db.session.remove()
+        # Requests run outside any outer context, each with its own session, as in a server.
+        client = app.test_client()
+        assert sign_in(client, "admin@example.com").status_code == 302
+        small = _statements(engine, lambda: client.get("/admin/users").get_data())
+        with app.app_context():
+            started = time.perf_counter()
+            _seed(org_id, [paris_id, lyon_id], package_id, users - 10, "invited")
+            print(f"[{backend}] seeded {users} users in {time.perf_counter() - started:.1f} s")
+            db.session.execute(sa.text("ANALYZE"))
+            db.session.commit()
+            db.session.remove()
+        large = _statements(engine, lambda: client.get("/admin/users").get_data())
+        print(f"[{backend}] SQL statements per users page: {small} with 10 users, {large} with {users}")
+        for label, url in [("first page", "/admin/users"), ("search", "/admin/users?q=last004242"),
+                           ("location filter", f"/admin/users?location={lyon_id}"),
+                           ("search by email", "/admin/users?q=user09"),
+                           ("last page", "/admin/users?page=2000")]:
+            print(f"[{backend}] users page, {label}: median {_median_ms(client, url, runs):.1f} ms")
+
+        # "Envoyer des invitations": the request only stores a job (its thread is not started here,
+        # so that it does not compete with the import below; a few chunks are timed instead).
+        start_job, jobs.start = jobs.start, lambda job: None
+        started = time.perf_counter()
+        response = client.post("/admin/invitations")
+        request_s = time.perf_counter() - started
+        jobs.start = start_job
+        assert response.status_code == 302
+        print(f"[{backend}] 'Envoyer des invitations' request for {users - 1} pending users: {request_s:.2f} s")
+        with app.test_request_context():
+            job = db.session.scalar(sa.select(AdminJob).order_by(AdminJob.id.desc()))
+            started = time.perf_counter()
+            for _ in range(5):
+                jobs.run_chunk(job)
+            per_email_ms = (time.perf_counter() - started) * 1000 / (5 * jobs.CHUNK)
+            print(f"[{backend}]   then the job queues each email in {per_email_ms:.1f} ms: "
+                  f"{per_email_ms * 10:.0f} s for 10,000 (measured on {5 * jobs.CHUNK})")
+            job.status = "done"
+            db.session.commit()
+            db.session.remove()
+
+        # CSV import of 10,000 users, each with a number and an extension.
+        lines = ["first_name,last_name,email,package,location,number,extension"]
+        for i in range(10_000):
+            lines.append(f"Imp{i},Orted{i},imported{i:05d}@example.com,webex_calling,Paris,"
+                         f"+3318480{i:04d},{20000 + i}")
+        data = ("\n".join(lines) + "\n").encode()
+        started = time.perf_counter()
+        response = client.post("/admin/users/import", data={"file": (io.BytesIO(data), "users.csv")},
+                               content_type="multipart/form-data")
+        checked_s = time.perf_counter() - started
+        assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
+        import_id = int(response.headers["Location"].rsplit("/", 1)[1])
+        while True:
+            with app.app_context():
+                job = db.session.get(AdminJob, import_id)
+                status, failures = job.status, job.failures
+                db.session.remove()
+            if status == "done":
+                break
+            time.sleep(0.2)
+        total_s = time.perf_counter() - started
+        print(f"[{backend}] CSV import of 10,000 users: file checked in {checked_s:.1f} s, "
+              f"all created in {total_s:.1f} s (their activation emails then follow in "
+              f"their own job); failures: {failures[:200]}")
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if schema:
+            drop_postgres_schema(PG_URL, schema)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--db", default="sqlite,postgresql")
+    args = parser.parse_args()
+    for backend in args.db.split(","):
+        run(backend, args.users, args.runs)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""The "Ajouter des utilisateurs" wizard: step rules, the all-or-nothing batch, invitations at creation."""
+
+from __future__ import annotations
+
+import html
+
+from sqlalchemy import func, select
+
+from userhub.accounts.models import User
+from userhub.admin.wizard import proposed_extension
+from userhub.extensions import db
+from userhub.organizations.models import ActivationEmails, PhoneNumber
+
+
+def rows_form(action: str, rows: list[dict], mode: str = "names") -> dict[str, str]:  # type: ignore[type-arg]
+    data = {"action": action, "mode": mode}
+    for i, row in enumerate(rows):
+        for key, value in row.items():
+            data[f"{key}-{i}"] = str(value)
+        data.setdefault(f"email-{i}", "")
+    return data
+
+
+def _count_users() -> int:
+    return db.session.scalar(select(func.count(User.id)))
+
+
+def test_step_one_in_french_uses_the_guide_wording(admin_client):
+    admin_client.post("/language", data={"locale": "fr"})
+    page = html.unescape(admin_client.get("/admin/users/add").get_data(as_text=True))
+    for words in ("Informations de base", "Attribuer des numéros", "Terminer", "Noms et adresses électroniques",
+                  "Adresse électronique", "Prénom", "Nom", "Sélectionner le pack", "Suivant",
+                  "C'est cette information qui sera considérée pour la facturation bimestrielle de vos Packs"):
+        assert words in page, words
+
+
+def test_plus_adds_a_row_without_javascript(admin_client, packages):
+    data = rows_form("add_row", [{"first_name": "Ann", "email": "ann@example.com", "package": packages["webex_suite"].id}])
+    page = admin_client.post("/admin/users/add", data=data).get_data(as_text=True)
+    assert 'value="ann@example.com"' in page and 'id="email-1"' in page
+
+
+def test_step_one_shows_bad_and_duplicate_addresses_on_their_row(admin_client, make_user, packages):
+    make_user("taken@example.com")
+    p = packages["webex_calling"].id
+    data = rows_form("next", [{"email": "not-an-address", "package": p}, {"email": "same@example.com", "package": p},
+                              {"email": "Same@example.com", "package": p}, {"email": "taken@example.com", "package": p},
+                              {"email": "fine@example.com", "package": ""}])
+    response = admin_client.post("/admin/users/add", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'id="email-0-error"' in page and 'aria-describedby="email-0-error"' in page
+    assert 'id="email-2-error">This address appears twice in the list.' in page
+    assert 'id="email-3-error">A user with the address taken@example.com already exists.' in page
+    assert 'id="package-4-error">Choose a package.' in page
+    assert 'id="email-1-error"' not in page
+
+
+def test_step_two_lists_free_numbers_and_none(admin_client, packages, make_user, paris):
+    make_user("holder@example.com", location=paris,
+              phone_number=db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == "+33184883200")))
+    data = rows_form("next", [{"email": "new@example.com", "package": packages["webex_calling"].id}])
+    admin_client.post("/language", data={"locale": "fr"})
+    page = html.unescape(admin_client.post("/admin/users/add", data=data).get_data(as_text=True))
+    assert "Étape 2 : Configuration du service d'appel - Attribuer des numéros" in page
+    assert "Fournir au moins un numéro de téléphone ou un numéro de poste" in page
+    assert ">Aucun<" in page and "Attribution des numéros" in page and "Numéro interne" in page
+    assert 'value="+33184883201"' in page and 'value="+33184883200"' not in page
+
+
+def test_finish_creates_the_batch_and_says_how_many(admin_client, packages, paris, mailbox):
+    data = rows_form("finish", [
+        {"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "package": packages["webex_suite"].id,
+         "location": paris.id, "number": "+33184883204", "extension": "3204"},
+        {"email": "bob@example.com", "package": packages["webex_calling"].id, "location": paris.id, "extension": "77"},
+    ])
+    response = admin_client.post("/admin/users/add", data=data, follow_redirects=True)
+    assert "2 users added" in response.get_data(as_text=True)
+    ann = db.session.scalar(select(User).where(User.email == "ann@example.com"))
+    assert (ann.first_name, ann.phone_number.e164, ann.extension, ann.status) == ("Ann", "+33184883204", "3204", "invited")
+    # Automatic activation emails (the default): one invitation each.
+    assert sorted(m["To"] for m in mailbox.deliver()) == ["ann@example.com", "bob@example.com"]
+
+
+def test_email_only_mode_ignores_names(admin_client, packages, paris):
+    data = rows_form("finish", [{"first_name": "X", "email": "solo@example.com", "package": packages["webex_suite"].id,
+                                 "location": paris.id, "extension": "88"}], mode="email")
+    assert admin_client.post("/admin/users/add", data=data).status_code == 302
+    assert db.session.scalar(select(User.first_name).where(User.email == "solo@example.com")) == ""
+
+
+def test_manual_activation_emails_send_nothing_at_creation(admin_client, organization, packages, paris, mailbox):
+    organization.activation_emails = ActivationEmails.MANUAL.value
+    db.session.commit()
+    data = rows_form("finish", [{"email": "quiet@example.com", "package": packages["webex_suite"].id,
+                                 "location": paris.id, "extension": "88"}])
+    assert admin_client.post("/admin/users/add", data=data).status_code == 302
+    assert mailbox.deliver() == []
+
+
+def test_batch_is_all_or_nothing(admin_client, packages, paris, make_user):
+    make_user("holder@example.com", location=paris, extension="3209")
+    before = _count_users()
+    p = packages["webex_suite"].id
+    data = rows_form("finish", [
+        {"email": "ok@example.com", "package": p, "location": paris.id, "number": "+33184883201", "extension": "3201"},
+        {"email": "clash@example.com", "package": p, "location": paris.id, "extension": "3209"},
+        {"email": "none@example.com", "package": p, "location": paris.id},
+        {"email": "twice@example.com", "package": p, "location": paris.id, "number": "+33184883201"},
+        {"email": "nolocation@example.com", "package": p, "extension": "40"},
+    ])
+    response = admin_client.post("/admin/users/add", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert 'id="extension-1-error">Extension 3209 is already used.' in page
+    assert 'id="extension-2-error">Give at least a phone number or an extension.' in page
+    assert 'id="number-3-error">+33184883201 has just been taken' in page
+    assert 'id="location-4-error">Choose a location.' in page
+    assert 'value="ok@example.com"' in page  # the form is kept
+    assert _count_users() == before
+
+
+def test_extension_rules(admin_client, packages, paris):
+    for bad in ("1", "12345678901", "12a"):
+        data = rows_form("finish", [{"email": "e@example.com", "package": packages["webex_suite"].id,
+                                     "location": paris.id, "extension": bad}])
+        assert "An extension has 2 to 10 digits." in admin_client.post("/admin/users/add", data=data).get_data(as_text=True)
+    data = rows_form("finish", [{"email": "e@example.com", "package": packages["webex_suite"].id,
+                                 "location": paris.id, "extension": "1234567890"}])
+    assert admin_client.post("/admin/users/add", data=data).status_code == 302
+
+
+def test_a_number_of_another_location_is_refused(admin_client, packages, paris, other_org):
+    data = rows_form("finish", [{"email": "e@example.com", "package": packages["webex_suite"].id,
+                                 "location": paris.id, "number": "+33472104503"}])
+    page = admin_client.post("/admin/users/add", data=data).get_data(as_text=True)
+    assert "The number must belong to the chosen location." in page
+    assert db.session.scalar(select(PhoneNumber.user_id).where(PhoneNumber.e164 == "+33472104503")) is None
+
+
+def test_the_proposed_extension_is_the_last_four_digits_unless_taken(organization, make_user, paris):
+    assert proposed_extension(organization, "+33184883207") == "3207"
+    make_user("has3207@example.com", location=paris, extension="3207")
+    assert proposed_extension(organization, "+33184883207") == ""
