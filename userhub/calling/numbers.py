@@ -58,15 +58,17 @@ def display_number(value: str | None, region: str | None) -> str:
 def normalise(text: str, owner: User, *, extension: bool, to_self: bool) -> str:
     """E.164 or an existing extension of the owner's organization; raises ValueError with the message."""
     text = text.strip()
-    if extension and text.isdigit() and len(text) <= 10:
-        if text == owner.extension and not to_self:
-            raise ValueError(_l("This is your own extension: calls cannot be sent back to you."))
-        if not _extension_exists(owner, text):
-            raise ValueError(_l("No one in your organization has the extension %(ext)s.", ext=text))
+    # Extensions have 2 to 10 digits, like some national numbers: an existing extension wins.
+    looks_like_extension = extension and text.isdigit() and 2 <= len(text) <= 10
+    if looks_like_extension and text == owner.extension and not to_self:
+        raise ValueError(_l("This is your own extension: calls cannot be sent back to you."))
+    if looks_like_extension and _extension_exists(owner, text):
         return text
     try:
         e164 = parse_number(text, region_of(owner))
     except InvalidPhoneNumber as exc:
+        if looks_like_extension:
+            raise ValueError(_l("No one in your organization has the extension %(ext)s.", ext=text)) from exc
         raise ValueError(_l("Enter a valid phone number, for example +33 6 34 33 32 11.")) from exc
     own = owner.phone_number.e164 if owner.phone_number is not None else None
     if e164 == own and not to_self:

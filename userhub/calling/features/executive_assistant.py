@@ -1,5 +1,5 @@
 """Executive Assistant ("Assistant de direction", reference 17e): opt in or out for each executive
-I assist, and divert the calls they filter to another number."""
+I assist (opted in by default), and divert the calls they filter to another number."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
-from wtforms import BooleanField, FieldList
+from wtforms import BooleanField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...extensions import db
 from ..models import ExecutiveAssistant
@@ -20,13 +21,25 @@ from ..registry import Feature, FeatureForm, register, require
 class Values:
     forward_filtered_calls: bool = False
     forward_to: str = ""  # mandatory when forward_filtered_calls (reference 17e)
-    opted_in: dict[str, bool] = field(default_factory=dict)  # executive id -> opted in; their own table
+    opted_in: list[str] = field(default_factory=list)  # ids of the executives I am opted in for; own table
 
 
 class Form(FeatureForm):
+    opted_in = SelectMultipleField(_l("Executives I assist: I take their calls"), choices=[],
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
     forward_filtered_calls = BooleanField(_l("Divert the calls my executives filter"))
     forward_to = CallingNumberField(_l("Divert to"))
-    opted_in = FieldList(BooleanField())
+
+
+def _my_executives(owner: Any) -> list[tuple[str, str]]:
+    from ...accounts.models import User
+
+    rows = db.session.execute(
+        select(User.id, User.display_name, User.first_name, User.last_name, User.email)
+        .join(ExecutiveAssistant, ExecutiveAssistant.executive_id == User.id)
+        .where(ExecutiveAssistant.assistant_id == owner.id).order_by(User.last_name, User.first_name)
+    )
+    return [(str(r.id), r.display_name or f"{r.first_name} {r.last_name}".strip() or r.email) for r in rows]
 
 
 class ExecutiveAssistantFeature(Feature):
@@ -36,23 +49,21 @@ class ExecutiveAssistantFeature(Feature):
     order = 160
     Values = Values
     Form = Form
-    template = "calling/features/executive_assistant.html"
+    template = "calling/features/simple.html"
     relation_fields = ("opted_in",)
 
     def is_on(self, values: Values) -> bool:
-        return any(values.opted_in.values())
+        return bool(values.opted_in)
+
+    def configure(self, form: Form, owner: Any) -> None:
+        form.opted_in.choices = _my_executives(owner)
 
     def attach(self, values: Values, snapshot: Any) -> None:
-        values.opted_in = {str(row.executive_id): row.opted_in for row in snapshot.executives}
-
-    def fill_rows(self, form: Form, values: Values, region: str | None) -> None:
-        for opted in values.opted_in.values():
-            form.opted_in.append_entry(opted)
+        values.opted_in = [str(row.executive_id) for row in snapshot.executives if row.opted_in]
 
     def read(self, form: Form) -> Values:
         values = super().read(form)
-        values.opted_in = {}  # completed in persist, against the rows that really exist
-        values.opted_in_rows = [bool(e.data) for e in form.opted_in]
+        values.opted_in = list(form.opted_in.data or [])  # only ids among my executives (choices)
         return values
 
     def check(self, form: Form, owner: Any) -> bool:
@@ -61,22 +72,12 @@ class ExecutiveAssistantFeature(Feature):
         return True
 
     def persist(self, owner: Any, values: Values) -> None:
-        rows = db.session.scalars(select(ExecutiveAssistant).where(ExecutiveAssistant.assistant_id == owner.id)
-                                  .order_by(ExecutiveAssistant.position, ExecutiveAssistant.id)).all()
-        # Rows are matched by position in the page: only the executives this assistant really has.
-        for row, opted in zip(rows, getattr(values, "opted_in_rows", []), strict=False):
-            row.opted_in = opted
-            values.opted_in[str(row.executive_id)] = opted
-
-    def context(self, owner: Any, state: Any) -> dict[str, Any]:
-        from ...accounts.models import User
-
-        ids = [int(i) for i in state.values.opted_in]
-        names = {u.id: u.name_for_display for u in db.session.scalars(select(User).where(User.id.in_(ids)))}
-        return {"executives": [names.get(i, "") for i in ids]}
+        rows = db.session.scalars(select(ExecutiveAssistant).where(ExecutiveAssistant.assistant_id == owner.id))
+        for row in rows:
+            row.opted_in = str(row.executive_id) in values.opted_in
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
-        return str(_l("%(n)d executive(s)", n=len(values.opted_in)))
+        return str(_l("opted in for %(n)d executive(s)", n=len(values.opted_in))) if values.opted_in else ""
 
 
 register(ExecutiveAssistantFeature())
