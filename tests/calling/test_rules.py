@@ -15,21 +15,32 @@ from .conftest import save
 BUSY = {"busy_enabled": "y", "no_answer_rings": "3"}
 
 
-@pytest.mark.parametrize(("typed", "message"), [
+WRONG = [
     ("06 34", "Enter a valid phone number"),
     ("not a number", "Enter a valid phone number"),
     ("4999", "No one in your organization has the extension 4999"),
     ("01 84 88 32 00", "This is your own number"),
     ("+33184883200", "This is your own number"),
     ("3200", "This is your own extension"),
-])
-def test_wrong_or_own_destinations_are_refused_and_kept_in_the_field(me_client, stored, me, typed, message):
-    response = save(me_client, "call-forwarding", {**BUSY, "busy_destination": typed})
-    html = response.get_data(as_text=True)
-    assert response.status_code == 400
-    assert message in html
-    assert 'busy_destination-error"' in html and 'aria-invalid="true"' in html and f'value="{typed}"' in html
+]
+
+
+def test_wrong_or_own_destinations_are_refused_and_kept_in_the_field(me_client, stored, me):
+    for typed, message in WRONG:
+        response = save(me_client, "call-forwarding", {**BUSY, "busy_destination": typed})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400 and message in html, typed
+        assert 'busy_destination-error"' in html and 'aria-invalid="true"' in html and f'value="{typed}"' in html
     assert stored(me, "call-forwarding").version == 0
+
+
+def test_wrong_numbers_in_rows_and_rules_are_refused(me_client, stored, me):
+    sim = save(me_client, "simultaneous-ring", {"numbers-0-phone_number": "3200"})
+    assert sim.status_code == 400 and "This is your own extension" in sim.get_data(as_text=True)
+    rule = save(me_client, "priority-alert", {"criteria-0-name": "X", "criteria-0-rule": "on", "criteria-0-schedule": "",
+                                              "criteria-0-calls_from": "select", "criteria-0-phone_numbers": "12"})
+    assert rule.status_code == 400 and "12 is not a valid phone number" in rule.get_data(as_text=True)
+    assert stored(me, "simultaneous-ring").version == stored(me, "priority-alert").version == 0
 
 
 def test_forwarding_on_needs_a_destination(me_client):
