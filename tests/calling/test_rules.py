@@ -138,6 +138,7 @@ def test_executive_assistants_are_colleagues_and_opt_in(me_client, colleague_cli
     assert "Jane Doe" in html and "checked" in html  # opted in by default
     assert save(colleague_client, "executive-assistant", {}).status_code == 302  # opted out
     assert db.session.scalar(select(ExecutiveAssistant.opted_in)) is False
+    assert "Assistants: — → John Smith" in me_client.get("/settings/calling/history").get_data(as_text=True)
     refused = save(me_client, "executive", {"enabled": "y", "assistants-0": "999999", "alerting_mode": "sequential",
                                             "next_assistant_rings": "3", "rollover_action": "voicemail",
                                             "rollover_wait_seconds": "30", "filter_type": "all"})

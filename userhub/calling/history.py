@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
 
 from . import registry
 from .models import CallingHistory
@@ -36,6 +39,17 @@ def render_changes(entries: list[CallingHistory], reader: Any) -> list[dict[str,
         changes = []
         for name, before, after in entry.changes:
             field = _l("Rules") if name == "criteria" else (feature.field_label(name) if feature else name)
+            if feature is not None:
+                before, after = feature.history_value(name, before), feature.history_value(name, after)
             changes.append((field, _word(before, region), _word(after, region)))
         result.append({"when": entry.changed_at, "who": entry.changed_by_name, "feature": label, "changes": changes})
     return result
+
+
+def names_of(ids: Any) -> list[str]:
+    """Display names of users by id, in the given order (for the history of people lists)."""
+    from ..accounts.models import User
+
+    wanted = [int(i) for i in ids or []]
+    found = {u.id: u.name_for_display for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
+    return [found.get(i, "?") for i in wanted]

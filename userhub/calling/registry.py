@@ -4,12 +4,11 @@ on shared behaviour. A feature module declares a subclass of Feature and calls `
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, FieldList, FormField, HiddenField, SubmitField
+from wtforms import FieldList, FormField, HiddenField, SubmitField
 
 from . import criteria as crit
 from .criteria import CriteriaKind, Criterion
@@ -127,6 +126,10 @@ class Feature:
         """More for the feature's template (names of people, for instance)."""
         return {}
 
+    def history_value(self, name: str, value: Any) -> Any:
+        """A stored value as the history shows it (people's ids become names, for instance)."""
+        return value
+
     def field_label(self, name: str) -> str:
         unbound = getattr(self.Form, name, None)
         if unbound is None:
@@ -161,16 +164,6 @@ def require(condition: bool, field: Any, message: object) -> bool:
     return condition
 
 
-def blank_rows(field: FieldList, wanted: int) -> None:
-    while len(field) < wanted:
-        field.append_entry()
-
-
-def filled_rows(field: FieldList, key: str = "phone_number") -> Iterable[Any]:
-    return (entry.form for entry in field if getattr(entry.form, key).data)
-
-
-__all__ = ["BooleanField", "CriteriaKind", "Feature", "FeatureForm", "FieldList", "FormField", "register"]
 
 
 def flat_errors(form: Any) -> list[tuple[str, str, str]]:

@@ -41,7 +41,7 @@ class Values:
 
 class Form(FeatureForm):
     enabled = BooleanField(_l("I am an executive: my assistants handle my calls"))
-    assistants = FieldList(SelectField(_l("Assistant")))
+    assistants = FieldList(SelectField(_l("Assistant")), label=_l("Assistants"))
     allow_opt_in_out = BooleanField(_l("Let my assistants opt in and out"))
     alerting_mode = SelectField(_l("Alerting mode"), choices=list(ALERTING.items()))
     next_assistant_rings = IntegerField(_l("Rings before the next assistant"), default=3,
@@ -116,6 +116,11 @@ class Executive(Feature):
         db.session.add_all(ExecutiveAssistant(executive_id=owner.id, assistant_id=a, position=i,
                                               opted_in=kept.get(a, True))
                            for i, a in enumerate(values.assistants))
+
+    def history_value(self, name: str, value: Any) -> Any:
+        from ..history import names_of
+
+        return names_of(value) if name == "assistants" else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
         return str(_l("%(n)d assistant(s)", n=len(values.assistants))) if values.enabled else ""

@@ -76,6 +76,11 @@ class ExecutiveAssistantFeature(Feature):
         for row in rows:
             row.opted_in = str(row.executive_id) in values.opted_in
 
+    def history_value(self, name: str, value: Any) -> Any:
+        from ..history import names_of
+
+        return names_of(value) if name == "opted_in" else value
+
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
         return str(_l("opted in for %(n)d executive(s)", n=len(values.opted_in))) if values.opted_in else ""
 

@@ -43,7 +43,7 @@ class Form(FeatureForm):
                                      render_kw={"min": 2, "max": 20})
     continue_if_busy = BooleanField(_l("Continue to the next number if my phone is busy"))
     caller_may_skip_to_voicemail = BooleanField(_l("Let callers press # to reach my voicemail"))
-    numbers = FieldList(FormField(NumberForm))
+    numbers = FieldList(FormField(NumberForm), label=_l("Numbers"))
     criteria = FieldList(FormField(CriterionForm))
 
 

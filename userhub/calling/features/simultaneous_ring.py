@@ -29,7 +29,7 @@ class NumberForm(RowForm):
 class Form(FeatureForm):
     enabled = BooleanField(_l("Ring these numbers at the same time as my phone"))
     do_not_ring_if_on_call = BooleanField(_l("Do not ring these numbers when I am on a call"))
-    numbers = FieldList(FormField(NumberForm))
+    numbers = FieldList(FormField(NumberForm), label=_l("Numbers"))
     apply_schedules = BooleanField(_l("Apply my rules"))
     criteria = FieldList(FormField(CriterionForm))
 

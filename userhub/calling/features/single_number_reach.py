@@ -33,7 +33,7 @@ class NumberForm(RowForm):
 class Form(FeatureForm):
     enabled = BooleanField(_l("Ring my other numbers for my calls"))
     alert_all_for_click_to_dial = BooleanField(_l("Alert all my numbers for click-to-dial calls"))
-    numbers = FieldList(FormField(NumberForm))
+    numbers = FieldList(FormField(NumberForm), label=_l("Numbers"))
 
 
 class SingleNumberReach(NumberRows):
