@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, Form, SelectField, StringField
 from wtforms.validators import Length
 
+from .forms import options
 from .models import CallingCriterion
 from .numbers import CallingNumberField, CallingNumberList, display_number
 
@@ -64,7 +65,7 @@ class CriteriaKind:
 
 class CriterionForm(Form):
     name = StringField(_l("Rule name"), validators=[Length(max=80)], filters=[lambda v: v.strip() if v else v])
-    schedule = SelectField(_l("When"), choices=[(EVERY_DAY, _l("Every day, all day"))], default=EVERY_DAY)
+    schedule = SelectField(_l("When"), choices=options([(EVERY_DAY, _l("Every day, all day"))]), default=EVERY_DAY)
     calls_from = SelectField(_l("Calls from"), default="any")
     anonymous_callers = BooleanField(_l("Private (anonymous) numbers"))
     unavailable_callers = BooleanField(_l("Unavailable numbers"))
@@ -81,9 +82,9 @@ def schedule_choices(owner: User) -> list[tuple[str, object]]:
 
 
 def configure(entry: CriterionForm, kind: CriteriaKind, owner: User) -> None:
-    entry.calls_from.choices = [(key, CALLS_FROM_LABELS[key]) for key in kind.calls_from]
-    entry.rule.choices = [("on", kind.positive), ("off", kind.negative)]
-    entry.schedule.choices = schedule_choices(owner)
+    entry.calls_from.choices = options((key, CALLS_FROM_LABELS[key]) for key in kind.calls_from)
+    entry.rule.choices = options([("on", kind.positive), ("off", kind.negative)])
+    entry.schedule.choices = options(schedule_choices(owner))
 
 
 def fill(entry: CriterionForm, criterion: Criterion, region: str | None) -> None:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
+from ..forms import options
 from ..registry import Feature, FeatureForm, register
 
 LEVELS = {
@@ -23,7 +24,7 @@ class Values:
 
 
 class Form(FeatureForm):
-    privacy = SelectField(_l("Block caller ID for forwarded calls"), choices=list(LEVELS.items()))
+    privacy = SelectField(_l("Block caller ID for forwarded calls"), choices=options(LEVELS.items()))
 
 
 class BlockCallerId(Feature):

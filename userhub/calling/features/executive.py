@@ -13,6 +13,7 @@ from wtforms.validators import InputRequired, NumberRange
 
 from ...extensions import db
 from ..criteria import CriteriaKind, CriterionForm
+from ..forms import options
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
 from ..registry import Feature, FeatureForm, register, require
@@ -43,16 +44,16 @@ class Form(FeatureForm):
     enabled = BooleanField(_l("I am an executive: my assistants handle my calls"))
     assistants = FieldList(SelectField(_l("Assistant")), label=_l("Assistants"))
     allow_opt_in_out = BooleanField(_l("Let my assistants opt in and out"))
-    alerting_mode = SelectField(_l("Alerting mode"), choices=list(ALERTING.items()))
+    alerting_mode = SelectField(_l("Alerting mode"), choices=options(ALERTING.items()))
     next_assistant_rings = IntegerField(_l("Rings before the next assistant"), default=3,
                                         validators=[InputRequired(), NumberRange(2, 20)], render_kw={"min": 2, "max": 20})
     rollover_enabled = BooleanField(_l("Roll over unanswered calls"))
-    rollover_action = SelectField(_l("Rollover action"), choices=list(ROLLOVER.items()))
+    rollover_action = SelectField(_l("Rollover action"), choices=options(ROLLOVER.items()))
     rollover_forward_to = CallingNumberField(_l("Forward to"))
     rollover_wait_seconds = IntegerField(_l("Rollover after (seconds)"), default=30,
                                          validators=[InputRequired(), NumberRange(5, 600)], render_kw={"min": 5, "max": 600})
     filtering_enabled = BooleanField(_l("Filter my calls"))
-    filter_type = SelectField(_l("Calls to filter"), choices=list(FILTERS.items()))
+    filter_type = SelectField(_l("Calls to filter"), choices=options(FILTERS.items()))
     criteria = FieldList(FormField(CriterionForm))
 
 
@@ -81,9 +82,9 @@ class Executive(Feature):
 
     def configure(self, form: Form, owner: Any) -> None:
         super().configure(form, owner)
-        choices = [("", _l("No assistant"))] + _candidates(owner)
+        choices = [("", _l("No assistant")), *_candidates(owner)]
         for entry in form.assistants:
-            entry.choices = choices
+            entry.choices = options(choices)
 
     def attach(self, values: Values, snapshot: Any) -> None:
         values.assistants = [row.assistant_id for row in snapshot.assistants]

@@ -12,6 +12,7 @@ from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...extensions import db
+from ..forms import options
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
 from ..registry import Feature, FeatureForm, register, require
@@ -56,7 +57,7 @@ class ExecutiveAssistantFeature(Feature):
         return bool(values.opted_in)
 
     def configure(self, form: Form, owner: Any) -> None:
-        form.opted_in.choices = _my_executives(owner)
+        form.opted_in.choices = options(_my_executives(owner))
 
     def attach(self, values: Values, snapshot: Any) -> None:
         values.opted_in = [str(row.executive_id) for row in snapshot.executives if row.opted_in]

@@ -12,6 +12,7 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from ...extensions import db
+from ..forms import options
 from ..registry import Feature, FeatureForm, register, require
 
 HOURS_MESSAGE = _l("Enter a number of hours between 1 and 999.")
@@ -53,7 +54,7 @@ class Hoteling(Feature):
     template = "calling/features/simple.html"
 
     def configure(self, form: Form, owner: Any) -> None:
-        form.host_id.choices = [(NO_HOST, _l("No host"))] + _hosts(owner)
+        form.host_id.choices = options([(NO_HOST, _l("No host")), *_hosts(owner)])
 
     def check(self, form: Form, owner: Any) -> bool:
         # The choices hold only people of the owner's organization, so an id from elsewhere is refused.
