@@ -7,7 +7,13 @@ import pytest
 from sqlalchemy import func, select
 
 from userhub.calling import access, services
-from userhub.calling.models import CallingCriterion, CallingHistory, CallingSetting, ExecutiveAssistant
+from userhub.calling.models import (
+    CallingCriterion,
+    CallingFeatureAccess,
+    CallingHistory,
+    CallingSetting,
+    ExecutiveAssistant,
+)
 from userhub.extensions import db
 
 from .conftest import save
@@ -153,7 +159,7 @@ def test_deleting_a_user_removes_every_calling_row(me_client, me, colleague):
     db.session.commit()
     db.session.delete(db.session.get(type(me), me.id))
     db.session.commit()
-    for model in (CallingSetting, CallingCriterion, CallingHistory, ExecutiveAssistant):
+    for model in (CallingSetting, CallingCriterion, CallingHistory, ExecutiveAssistant, CallingFeatureAccess):
         assert db.session.scalar(select(func.count()).select_from(model)) == 0
 
 
