@@ -47,9 +47,11 @@ class CallSettingsPage:
     def ring_simultaneously(self, *numbers: str) -> None:
         self.page.get_by_label(self.words["enable_sim"], exact=True).check()
         for index, number in enumerate(numbers):
-            if index:  # a new blank row, added by the server (no script needed)
+            field = self.page.get_by_label(self.words["phone_number"], exact=True).nth(index)
+            if index:  # calling-rows.js adds the blank row in the page and moves the focus to it
                 self.page.get_by_role("button", name=self.words["add_number"], exact=True).click()
-            self.page.get_by_label(self.words["phone_number"], exact=True).nth(index).fill(number)
+                expect(field).to_be_focused()
+            field.fill(number)
         self.save()
 
     def save(self) -> None:
