@@ -1,4 +1,15 @@
-"""Settings > Calling > Call settings: one small unit per calling feature on shared machinery."""
+"""Settings > Calling > Call settings: one small unit per calling feature on shared machinery.
+
+- registry.py   Feature: key, label, access key, typed values (dataclass with the reference defaults),
+                FlaskForm, template, overview summary, checks. features/<name>.py declare and register one.
+- numbers.py    the one number field: parsed with the location's country, E.164 or an existing extension,
+                never the user's own number or extension; shown in the reader's format.
+- criteria.py   criteria of reference section 1 (table calling_criteria; schedule_id without a foreign key
+                until the schedules area adds the `schedules` table).
+- services.py   load (4 queries whatever the number of features and rules), save (version check, history),
+                criteria_using_schedule(schedule_id).
+- access.py     feature access: organization default, user override, open when no row.
+"""
 
 from flask import Blueprint
 

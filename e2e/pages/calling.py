@@ -1,0 +1,63 @@
+"""Settings > Calling > Call settings ("Paramètres d'appel"): the overview and the feature pages,
+found by the words a person reads in each language."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+CALLING_WORDS = {
+    "fr": {
+        "tab": "Paramètres d’appel", "forwarding": "Renvoi d’appel", "sim_ring": "Sonnerie simultanée",
+        "busy": "Renvoyer les appels quand je suis occupé", "forward_to": "Renvoyer vers",
+        "enable_sim": "Faire sonner ces numéros en même temps que mon téléphone",
+        "phone_number": "Numéro de téléphone", "add_number": "Ajouter un numéro", "save": "Enregistrer",
+        "saved": "vos modifications ont été enregistrées", "busy_summary": "En cas d’occupation vers",
+        "history": "Historique de mes modifications",
+    },
+    "en": {
+        "tab": "Call settings", "forwarding": "Call Forwarding", "sim_ring": "Simultaneous Ring",
+        "busy": "Forward calls when I am busy", "forward_to": "Forward to",
+        "enable_sim": "Ring these numbers at the same time as my phone",
+        "phone_number": "Phone number", "add_number": "Add a number", "save": "Save",
+        "saved": "your changes were saved", "busy_summary": "When busy to",
+        "history": "History of my changes",
+    },
+}
+
+
+class CallSettingsPage:
+    def __init__(self, page: Page, lang: str) -> None:
+        self.page = page
+        self.words = CALLING_WORDS[lang]
+
+    def open_overview(self, base_url: str) -> CallSettingsPage:
+        self.page.goto(base_url + "/settings/calling")
+        expect(self.page.get_by_role("heading", level=2, name=self.words["tab"], exact=True)).to_be_visible()
+        return self
+
+    def open_feature(self, key: str) -> None:
+        self.page.get_by_role("link", name=self.words[key], exact=True).click()
+        expect(self.page.get_by_role("heading", level=2, name=self.words[key], exact=True)).to_be_visible()
+
+    def forward_when_busy(self, number: str) -> None:
+        self.page.get_by_label(self.words["busy"], exact=True).check()
+        self.page.locator("#busy_destination").fill(number)  # four "Forward to" fields: one per case
+        self.save()
+
+    def ring_simultaneously(self, *numbers: str) -> None:
+        self.page.get_by_label(self.words["enable_sim"], exact=True).check()
+        for index, number in enumerate(numbers):
+            field = self.page.get_by_label(self.words["phone_number"], exact=True).nth(index)
+            if index:  # calling-rows.js adds the blank row in the page and moves the focus to it
+                self.page.get_by_role("button", name=self.words["add_number"], exact=True).click()
+                expect(field).to_be_focused()
+            field.fill(number)
+        self.save()
+
+    def save(self) -> None:
+        self.page.get_by_role("button", name=self.words["save"], exact=True).click()
+        expect(self.page.get_by_role("status")).to_contain_text(self.words["saved"])
+
+    def row(self, key: str):  # type: ignore[no-untyped-def]
+        header = self.page.get_by_role("rowheader", name=self.words[key], exact=True)
+        return self.page.get_by_role("row").filter(has=header)

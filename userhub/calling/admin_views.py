@@ -1,0 +1,75 @@
+"""Administrator pages of the calling area: feature access for the organization and per user, and
+a user's settings history. Only people of the administrator's own organization can be reached."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..extensions import db
+from ..security.access import admin_required, can_change_users
+from . import access, bp, services
+from .history import render_changes
+
+INHERIT, ALLOW, DENY = "inherit", "allow", "deny"
+
+
+def _user_of_my_organization(user_id: int) -> User:
+    user = db.session.scalar(select(User).where(User.id == user_id,
+                                                User.organization_id == current_user.organization_id))
+    if user is None:
+        abort(404)  # the same answer for "does not exist" and "not yours"
+    return user
+
+
+def _may_change() -> None:
+    if not can_change_users(current_user):
+        abort(403)
+
+
+@bp.route("/admin/calling/access", methods=["GET", "POST"])
+@admin_required()
+def organization_access():  # type: ignore[no-untyped-def]
+    organization = current_user.organization
+    if request.method == "POST":
+        _may_change()
+        access.set_organization_defaults(organization, {key: request.form.get(key) == ALLOW for key in access.ACCESS_KEYS})
+        flash(_("Feature access saved."), "success")
+        return redirect(url_for(".organization_access"))
+    current = access.organization_defaults(organization)
+    return render_template("calling/admin_access.html", keys=access.ACCESS_KEYS, current=current,
+                           can_change=can_change_users(current_user))
+
+
+@bp.route("/admin/users/<int:user_id>/calling/access", methods=["GET", "POST"])
+@admin_required()
+def user_access(user_id: int):  # type: ignore[no-untyped-def]
+    person = _user_of_my_organization(user_id)
+    if request.method == "POST":
+        _may_change()
+        choices: dict[str, bool | None] = {}
+        for key in access.ACCESS_KEYS:
+            value = request.form.get(key, INHERIT)
+            choices[key] = None if value not in (ALLOW, DENY) else value == ALLOW
+        access.set_user_overrides(person, choices)
+        flash(_("Feature access saved."), "success")
+        return redirect(url_for(".user_access", user_id=person.id))
+    overrides = access.user_overrides(person)
+    current: dict[str, Any] = {k: (INHERIT if k not in overrides else ALLOW if overrides[k] else DENY)
+                               for k in access.ACCESS_KEYS}
+    return render_template("calling/admin_user_access.html", person=person, keys=access.ACCESS_KEYS,
+                           current=current, defaults=access.organization_defaults(current_user.organization),
+                           can_change=can_change_users(current_user))
+
+
+@bp.get("/admin/users/<int:user_id>/calling/history")
+@admin_required()
+def user_history(user_id: int):  # type: ignore[no-untyped-def]
+    person = _user_of_my_organization(user_id)
+    return render_template("calling/history.html", entries=render_changes(services.history(person), current_user),
+                           person=person, back=url_for(".user_access", user_id=person.id))

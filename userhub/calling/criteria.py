@@ -1,0 +1,152 @@
+"""Criteria (reference section 1), shared by every feature that rings, notifies, accepts, rejects,
+forwards, alerts or filters "only when": a schedule (none = every day, all day), who calls, and a
+positive or "don't" rule. "Don't" rules win over positive ones when several match."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, Form, SelectField, StringField
+from wtforms.validators import Length
+
+from .forms import options
+from .models import CallingCriterion
+from .numbers import CallingNumberField, CallingNumberList, display_number
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+
+MAX_NUMBERS_PER_CRITERION = 12  # BroadWorks platform limit (reference 1c)
+EVERY_DAY = ""  # the schedule choice "Every day, all day"
+
+CALLS_FROM_LABELS = {
+    "any": _l("Any phone number"),
+    "select": _l("Selected phone numbers"),
+    "forwarded": _l("Forwarded calls"),
+    "internal": _l("Any internal number"),
+    "external": _l("Any external number"),
+}
+
+
+@dataclass
+class Criterion:
+    name: str
+    schedule_id: int | None = None  # None: every day, all day
+    schedule_level: str | None = None  # "personal" | "location"
+    schedule_type: str | None = None  # "business_hours" | "holidays"
+    calls_from: str = "any"
+    anonymous_callers: bool = False
+    unavailable_callers: bool = False
+    phone_numbers: list[str] = field(default_factory=list)
+    enabled: bool = True  # False: a "don't" rule
+    forward_to: str | None = None  # selective forward: None = the default number
+
+    @classmethod
+    def from_row(cls, row: CallingCriterion) -> Criterion:
+        return cls(row.name, row.schedule_id, row.schedule_level, row.schedule_type, row.calls_from,
+                   row.anonymous_callers, row.unavailable_callers, list(row.phone_numbers or []), row.enabled,
+                   row.forward_to)
+
+    def to_row(self, user_id: int, feature: str, position: int) -> CallingCriterion:
+        return CallingCriterion(user_id=user_id, feature=feature, position=position, **asdict(self))
+
+
+@dataclass(frozen=True)
+class CriteriaKind:
+    """How one feature words its rules: "Ring" / "Don't ring", and which callers it can match."""
+
+    positive: object
+    negative: object
+    calls_from: tuple[str, ...] = ("any", "select")
+    forward_to: bool = False
+
+
+class CriterionForm(Form):
+    name = StringField(_l("Rule name"), validators=[Length(max=80)], filters=[lambda v: v.strip() if v else v])
+    schedule = SelectField(_l("When"), choices=options([(EVERY_DAY, _l("Every day, all day"))]), default=EVERY_DAY)
+    calls_from = SelectField(_l("Calls from"), default="any")
+    anonymous_callers = BooleanField(_l("Private (anonymous) numbers"))
+    unavailable_callers = BooleanField(_l("Unavailable numbers"))
+    phone_numbers = CallingNumberList(_l("Specific numbers, one per line (up to 12)"), limit=MAX_NUMBERS_PER_CRITERION)
+    rule = SelectField(_l("Rule"), default="on")
+    forward_to = CallingNumberField(_l("Forward to (empty: the default number)"))
+    remove = BooleanField(_l("Remove this rule"))
+
+
+def schedule_choices(owner: User) -> list[tuple[str, object]]:
+    """Schedules a criterion may use. Until the schedules area lands, only "every day, all day";
+    a choice value is "<level>:<type>:<id>"."""
+    return [(EVERY_DAY, _l("Every day, all day"))]
+
+
+def configure(entry: CriterionForm, kind: CriteriaKind, owner: User) -> None:
+    entry.calls_from.choices = options((key, CALLS_FROM_LABELS[key]) for key in kind.calls_from)
+    entry.rule.choices = options([("on", kind.positive), ("off", kind.negative)])
+    entry.schedule.choices = options(schedule_choices(owner))
+
+
+def fill(entry: CriterionForm, criterion: Criterion, region: str | None) -> None:
+    entry.name.data = criterion.name
+    entry.schedule.data = _schedule_value(criterion)
+    entry.calls_from.data = criterion.calls_from
+    entry.anonymous_callers.data = criterion.anonymous_callers
+    entry.unavailable_callers.data = criterion.unavailable_callers
+    entry.phone_numbers.data = "\n".join(display_number(n, region) for n in criterion.phone_numbers)
+    entry.rule.data = "on" if criterion.enabled else "off"
+    entry.forward_to.data = display_number(criterion.forward_to, region)
+
+
+def read(entry: CriterionForm, kind: CriteriaKind) -> Criterion | None:
+    """The criterion a row describes (numbers already checked), or None for a blank or removed row."""
+    if entry.remove.data or not entry.name.data:
+        return None
+    level, type_, schedule_id = _parse_schedule(entry.schedule.data)
+    selected = entry.calls_from.data == "select"
+    return Criterion(
+        name=entry.name.data,
+        schedule_id=schedule_id, schedule_level=level, schedule_type=type_,
+        calls_from=entry.calls_from.data,
+        anonymous_callers=selected and bool(entry.anonymous_callers.data),
+        unavailable_callers=selected and bool(entry.unavailable_callers.data),
+        phone_numbers=entry.phone_numbers.numbers if selected else [],
+        enabled=entry.rule.data == "on",
+        forward_to=(entry.forward_to.data or None) if kind.forward_to else None,
+    )
+
+
+def check(entry: CriterionForm) -> bool:
+    """Rules a single field cannot see: selected numbers need at least one kind of caller."""
+    if entry.remove.data or not entry.name.data or entry.calls_from.data != "select":
+        return True
+    if entry.phone_numbers.numbers or entry.anonymous_callers.data or entry.unavailable_callers.data:
+        return True
+    entry.phone_numbers.errors = [*entry.phone_numbers.errors,
+                                  _l("Add a number, or choose private or unavailable numbers.")]
+    return False
+
+
+def describe(criterion: Criterion, kind: CriteriaKind, region: str | None) -> str:
+    who = str(CALLS_FROM_LABELS.get(criterion.calls_from, criterion.calls_from))
+    if criterion.calls_from == "select":
+        who = ", ".join([display_number(n, region) for n in criterion.phone_numbers]
+                        + ([str(_l("private"))] if criterion.anonymous_callers else [])
+                        + ([str(_l("unavailable"))] if criterion.unavailable_callers else []))
+    when = str(_l("Every day, all day")) if criterion.schedule_id is None else str(_l("Schedule %(id)s", id=criterion.schedule_id))
+    rule = kind.positive if criterion.enabled else kind.negative
+    target = f" → {display_number(criterion.forward_to, region)}" if criterion.forward_to else ""
+    return f"{criterion.name}: {rule}{target} ({when}; {who})"
+
+
+def _schedule_value(criterion: Criterion) -> str:
+    if criterion.schedule_id is None:
+        return EVERY_DAY
+    return f"{criterion.schedule_level}:{criterion.schedule_type}:{criterion.schedule_id}"
+
+
+def _parse_schedule(value: str | None) -> tuple[str | None, str | None, int | None]:
+    if not value:
+        return None, None, None
+    level, type_, schedule_id = value.split(":")
+    return level, type_, int(schedule_id)

@@ -1,0 +1,32 @@
+"""Anonymous Call Rejection ("Rejet d'appel anonyme"): refuse callers who hide their number (reference 5)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField
+
+from ..registry import Feature, FeatureForm, register
+
+
+@dataclass
+class Values:
+    enabled: bool = False
+
+
+class Form(FeatureForm):
+    enabled = BooleanField(_l("Reject calls from people who block their caller ID"))
+
+
+class AnonymousCallRejection(Feature):
+    key = "anonymous-call-rejection"
+    label = _l("Anonymous Call Rejection")
+    access_key = "anonymousCallRejection"
+    order = 40
+    Values = Values
+    Form = Form
+    template = "calling/features/simple.html"
+
+
+register(AnonymousCallRejection())

@@ -1,0 +1,57 @@
+"""Call Notify ("Notification d'appel"): an email for calls that match the criteria (reference 6)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, EmailField, FieldList, FormField
+from wtforms.validators import Length, ValidationError
+
+from ...accounts.emails import InvalidEmail, normalise_email
+from ..criteria import CriteriaKind, CriterionForm
+from ..registry import Feature, FeatureForm, register, require
+
+
+def _email(form: object, field: EmailField) -> None:
+    if field.data:
+        try:
+            field.data = normalise_email(field.data)
+        except InvalidEmail as exc:
+            raise ValidationError(str(exc)) from exc
+
+
+@dataclass
+class Values:
+    enabled: bool = False
+    email: str = ""
+
+
+class Form(FeatureForm):
+    enabled = BooleanField(_l("Send me an email for the calls of my rules"))
+    email = EmailField(_l("Email address"), validators=[Length(max=254), _email],
+                       filters=[lambda v: v.strip() if v else v])
+    criteria = FieldList(FormField(CriterionForm))
+
+
+class CallNotify(Feature):
+    key = "call-notify"
+    label = _l("Call Notify")
+    access_key = "callNotify"
+    order = 50
+    Values = Values
+    Form = Form
+    template = "calling/features/criteria_feature.html"
+    criteria = CriteriaKind(_l("Notify me"), _l("Don't notify me"))
+    row_lists = ("criteria",)
+
+    def summary(self, values: Values, criteria: list, region: str | None) -> str:
+        return values.email if values.enabled else ""
+
+    def check(self, form: Form, owner: object) -> bool:
+        if form.enabled.data and not form.email.errors:
+            return require(bool(form.email.data), form.email, _l("Enter the email address to notify."))
+        return True
+
+
+register(CallNotify())

@@ -1,0 +1,130 @@
+"""Executive ("Cadre de direction", reference 17): assistants of the same organization and location
+who handle my calls, how they are alerted, rollover, and call filtering with criteria."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from ...extensions import db
+from ..criteria import CriteriaKind, CriterionForm
+from ..forms import options
+from ..models import ExecutiveAssistant
+from ..numbers import CallingNumberField
+from ..registry import Feature, FeatureForm, register, require
+
+MAX_ASSISTANTS = 10  # no limit in the sources (gap); a team choice that keeps the page short
+ALERTING = {"sequential": _l("One after the other"), "simultaneous": _l("All at once")}
+ROLLOVER = {"voicemail": _l("Send to voicemail"), "nothing": _l("Do nothing"), "forward": _l("Forward")}
+FILTERS = {"all": _l("All calls"), "internal": _l("All internal calls"), "external": _l("All external calls"),
+           "custom": _l("Only the calls of my rules")}
+
+
+@dataclass
+class Values:
+    enabled: bool = False  # the executive role
+    assistants: list[int] = field(default_factory=list)  # in alerting order; kept in their own table
+    allow_opt_in_out: bool = True
+    alerting_mode: str = "sequential"
+    next_assistant_rings: int = 3
+    rollover_enabled: bool = False
+    rollover_action: str = "voicemail"
+    rollover_forward_to: str = ""
+    rollover_wait_seconds: int = 30
+    filtering_enabled: bool = False
+    filter_type: str = "all"
+
+
+class Form(FeatureForm):
+    enabled = BooleanField(_l("I am an executive: my assistants handle my calls"))
+    assistants = FieldList(SelectField(_l("Assistant")), label=_l("Assistants"))
+    allow_opt_in_out = BooleanField(_l("Let my assistants opt in and out"))
+    alerting_mode = SelectField(_l("Alerting mode"), choices=options(ALERTING.items()))
+    next_assistant_rings = IntegerField(_l("Rings before the next assistant"), default=3,
+                                        validators=[InputRequired(), NumberRange(2, 20)], render_kw={"min": 2, "max": 20})
+    rollover_enabled = BooleanField(_l("Roll over unanswered calls"))
+    rollover_action = SelectField(_l("Rollover action"), choices=options(ROLLOVER.items()))
+    rollover_forward_to = CallingNumberField(_l("Forward to"))
+    rollover_wait_seconds = IntegerField(_l("Rollover after (seconds)"), default=30,
+                                         validators=[InputRequired(), NumberRange(5, 600)], render_kw={"min": 5, "max": 600})
+    filtering_enabled = BooleanField(_l("Filter my calls"))
+    filter_type = SelectField(_l("Calls to filter"), choices=options(FILTERS.items()))
+    criteria = FieldList(FormField(CriterionForm))
+
+
+def _candidates(owner: Any) -> list[tuple[str, str]]:
+    """Assistants must be in the executive's organization and location (reference 17)."""
+    from ...accounts.models import User
+
+    people = db.session.scalars(select(User).where(
+        User.organization_id == owner.organization_id, User.location_id == owner.location_id, User.id != owner.id,
+    ).order_by(User.last_name, User.first_name))
+    return [(str(u.id), u.name_for_display) for u in people]
+
+
+class Executive(Feature):
+    key = "executive"
+    label = _l("Executive")
+    access_key = "executive"
+    order = 150
+    Values = Values
+    Form = Form
+    template = "calling/features/executive.html"
+    criteria = CriteriaKind(_l("Filter"), _l("Don't filter"),
+                            calls_from=("any", "select", "internal", "external"))
+    row_lists = ("assistants", "criteria")
+    relation_fields = ("assistants",)
+
+    def configure(self, form: Form, owner: Any) -> None:
+        super().configure(form, owner)
+        choices = [("", _l("No assistant")), *_candidates(owner)]
+        for entry in form.assistants:
+            entry.choices = options(choices)
+
+    def attach(self, values: Values, snapshot: Any) -> None:
+        values.assistants = [row.assistant_id for row in snapshot.assistants]
+
+    def fill_rows(self, form: Form, values: Values, region: str | None) -> None:
+        for assistant_id in values.assistants:
+            form.assistants.append_entry(str(assistant_id))
+        if len(form.assistants) < MAX_ASSISTANTS:
+            form.assistants.append_entry("")
+
+    def read(self, form: Form) -> Values:
+        values = super().read(form)
+        values.assistants = list(dict.fromkeys(int(e.data) for e in form.assistants if e.data))
+        return values
+
+    def check(self, form: Form, owner: Any) -> bool:
+        chosen = [e for e in form.assistants if e.data]
+        valid = True
+        if len(chosen) > MAX_ASSISTANTS:
+            valid = require(False, chosen[MAX_ASSISTANTS], _l("You can choose up to %(n)d assistants.", n=MAX_ASSISTANTS))
+        if form.rollover_enabled.data and form.rollover_action.data == "forward" and not form.rollover_forward_to.errors:
+            valid = require(bool(form.rollover_forward_to.data), form.rollover_forward_to,
+                            _l("Enter the number to forward to.")) and valid
+        return valid
+
+    def persist(self, owner: Any, values: Values) -> None:
+        kept = {row.assistant_id: row.opted_in for row in db.session.scalars(
+            select(ExecutiveAssistant).where(ExecutiveAssistant.executive_id == owner.id))}
+        db.session.execute(delete(ExecutiveAssistant).where(ExecutiveAssistant.executive_id == owner.id))
+        db.session.add_all(ExecutiveAssistant(executive_id=owner.id, assistant_id=a, position=i,
+                                              opted_in=kept.get(a, True))
+                           for i, a in enumerate(values.assistants))
+
+    def history_value(self, name: str, value: Any) -> Any:
+        from ..history import names_of
+
+        return names_of(value) if name == "assistants" else value
+
+    def summary(self, values: Values, criteria: list, region: str | None) -> str:
+        return str(_l("%(n)d assistant(s)", n=len(values.assistants))) if values.enabled else ""
+
+
+register(Executive())

@@ -1,0 +1,89 @@
+"""Executive Assistant ("Assistant de direction", reference 17e): opt in or out for each executive
+I assist (opted in by default), and divert the calls they filter to another number."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import BooleanField, SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ...extensions import db
+from ..forms import options
+from ..models import ExecutiveAssistant
+from ..numbers import CallingNumberField
+from ..registry import Feature, FeatureForm, register, require
+
+
+@dataclass
+class Values:
+    forward_filtered_calls: bool = False
+    forward_to: str = ""  # mandatory when forward_filtered_calls (reference 17e)
+    opted_in: list[str] = field(default_factory=list)  # ids of the executives I am opted in for; own table
+
+
+class Form(FeatureForm):
+    opted_in = SelectMultipleField(_l("Executives I assist: I take their calls"), choices=[],
+                                   widget=ListWidget(prefix_label=False), option_widget=CheckboxInput())
+    forward_filtered_calls = BooleanField(_l("Divert the calls my executives filter"))
+    forward_to = CallingNumberField(_l("Divert to"))
+
+
+def _my_executives(owner: Any) -> list[tuple[str, str]]:
+    from ...accounts.models import User
+
+    rows = db.session.execute(
+        select(User.id, User.display_name, User.first_name, User.last_name, User.email)
+        .join(ExecutiveAssistant, ExecutiveAssistant.executive_id == User.id)
+        .where(ExecutiveAssistant.assistant_id == owner.id).order_by(User.last_name, User.first_name)
+    )
+    return [(str(r.id), r.display_name or f"{r.first_name} {r.last_name}".strip() or r.email) for r in rows]
+
+
+class ExecutiveAssistantFeature(Feature):
+    key = "executive-assistant"
+    label = _l("Executive Assistant")
+    access_key = "executive"
+    order = 160
+    Values = Values
+    Form = Form
+    template = "calling/features/simple.html"
+    relation_fields = ("opted_in",)
+
+    def is_on(self, values: Values) -> bool:
+        return bool(values.opted_in)
+
+    def configure(self, form: Form, owner: Any) -> None:
+        form.opted_in.choices = options(_my_executives(owner))
+
+    def attach(self, values: Values, snapshot: Any) -> None:
+        values.opted_in = [str(row.executive_id) for row in snapshot.executives if row.opted_in]
+
+    def read(self, form: Form) -> Values:
+        values = super().read(form)
+        values.opted_in = list(form.opted_in.data or [])  # only ids among my executives (choices)
+        return values
+
+    def check(self, form: Form, owner: Any) -> bool:
+        if form.forward_filtered_calls.data and not form.forward_to.errors:
+            return require(bool(form.forward_to.data), form.forward_to, _l("Enter the number to divert to."))
+        return True
+
+    def persist(self, owner: Any, values: Values) -> None:
+        rows = db.session.scalars(select(ExecutiveAssistant).where(ExecutiveAssistant.assistant_id == owner.id))
+        for row in rows:
+            row.opted_in = str(row.executive_id) in values.opted_in
+
+    def history_value(self, name: str, value: Any) -> Any:
+        from ..history import names_of
+
+        return names_of(value) if name == "opted_in" else value
+
+    def summary(self, values: Values, criteria: list, region: str | None) -> str:
+        return str(_l("opted in for %(n)d executive(s)", n=len(values.opted_in))) if values.opted_in else ""
+
+
+register(ExecutiveAssistantFeature())

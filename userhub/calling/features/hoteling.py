@@ -1,0 +1,71 @@
+"""Hoteling ("Hébergement"): use a host phone of the organization as a guest, the association ending
+after 1 to 999 hours if I ask (reference 16)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, SelectField
+from wtforms.validators import InputRequired, NumberRange
+
+from ...extensions import db
+from ..forms import options
+from ..registry import Feature, FeatureForm, register, require
+
+HOURS_MESSAGE = _l("Enter a number of hours between 1 and 999.")
+NO_HOST = ""
+
+
+@dataclass
+class Values:
+    enabled: bool = False
+    host_id: str = NO_HOST  # a user of the same organization
+    limit_enabled: bool = False  # associationLimitEnabled
+    limit_hours: int = 12
+
+
+class Form(FeatureForm):
+    enabled = BooleanField(_l("Let me sign in to a host phone as a guest"))
+    host_id = SelectField(_l("Host"), default=NO_HOST)
+    limit_enabled = BooleanField(_l("End the association automatically"))
+    limit_hours = IntegerField(_l("Association limit (hours)"), default=12,
+                               validators=[InputRequired(HOURS_MESSAGE), NumberRange(1, 999, HOURS_MESSAGE)],
+                               render_kw={"min": 1, "max": 999})
+
+
+def _hosts(owner: Any) -> list[tuple[str, str]]:
+    from ...accounts.models import User
+
+    people = db.session.scalars(select(User).where(User.organization_id == owner.organization_id,
+                                                   User.id != owner.id).order_by(User.last_name, User.first_name))
+    return [(str(u.id), u.name_for_display) for u in people]
+
+
+class Hoteling(Feature):
+    key = "hoteling"
+    label = _l("Hoteling")
+    access_key = "hoteling"
+    order = 140
+    Values = Values
+    Form = Form
+    template = "calling/features/simple.html"
+
+    def configure(self, form: Form, owner: Any) -> None:
+        form.host_id.choices = options([(NO_HOST, _l("No host")), *_hosts(owner)])
+
+    def check(self, form: Form, owner: Any) -> bool:
+        # The choices hold only people of the owner's organization, so an id from elsewhere is refused.
+        if form.enabled.data and not form.host_id.errors:
+            return require(form.host_id.data != NO_HOST, form.host_id, _l("Choose the host."))
+        return True
+
+    def summary(self, values: Values, criteria: list, region: str | None) -> str:
+        if values.enabled and values.limit_enabled:
+            return str(_l("for %(n)d hours at most", n=values.limit_hours))
+        return ""
+
+
+register(Hoteling())

@@ -1,0 +1,36 @@
+"""Priority Alert ("Alerte prioritaire"): a distinctive ring for calls that match the criteria (reference 13)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from wtforms import BooleanField, FieldList, FormField
+
+from ..criteria import CriteriaKind, CriterionForm
+from ..registry import Feature, FeatureForm, register
+
+
+@dataclass
+class Values:
+    enabled: bool = False
+
+
+class Form(FeatureForm):
+    enabled = BooleanField(_l("Use a distinctive ring for the calls of my rules"))
+    criteria = FieldList(FormField(CriterionForm))
+
+
+class PriorityAlert(Feature):
+    key = "priority-alert"
+    label = _l("Priority Alert")
+    access_key = "priorityAlert"
+    order = 110
+    Values = Values
+    Form = Form
+    template = "calling/features/criteria_feature.html"
+    criteria = CriteriaKind(_l("Alert"), _l("Don't alert"))
+    row_lists = ("criteria",)
+
+
+register(PriorityAlert())

@@ -1,0 +1,180 @@
+"""The feature registry: one small unit per calling feature (values, form, template, summary, checks)
+on shared behaviour. A feature module declares a subclass of Feature and calls ``register``."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField, HiddenField, SubmitField
+
+from . import criteria as crit
+from .criteria import CriteriaKind, Criterion
+from .numbers import CallingNumberField, check_numbers, display_number, region_of
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+
+
+class FeatureForm(FlaskForm):
+    """Every feature form posts the version it was loaded with (optimistic concurrency)."""
+
+    version = HiddenField()
+    save = SubmitField(_l("Save"))
+
+
+class Feature:
+    key: ClassVar[str]
+    label: ClassVar[object]
+    access_key: ClassVar[str]  # reference section 22
+    order: ClassVar[int]
+    Values: ClassVar[type]  # a dataclass whose defaults are the reference defaults
+    Form: ClassVar[type[FeatureForm]]
+    template: ClassVar[str]
+    criteria: ClassVar[CriteriaKind | None] = None
+    row_lists: ClassVar[tuple[str, ...]] = ()  # FieldLists that get an "add a row" button
+    relation_fields: ClassVar[tuple[str, ...]] = ()  # values kept in their own table, not in the JSON
+
+    # --- values ---------------------------------------------------------------------------------
+    def defaults(self) -> Any:
+        return self.Values()
+
+    def load(self, stored: dict[str, Any] | None) -> Any:
+        """Values from the JSON column; missing keys take their defaults, unknown keys are ignored."""
+        names = {f.name for f in dataclasses.fields(self.Values)}
+        return self.Values(**{k: v for k, v in (stored or {}).items() if k in names})
+
+    def dump(self, values: Any) -> dict[str, Any]:
+        """What the JSON column holds."""
+        return {k: v for k, v in dataclasses.asdict(values).items() if k not in self.relation_fields}
+
+    def attach(self, values: Any, snapshot: Any) -> None:
+        """Put values kept in relation tables (loaded with the snapshot) into ``values``."""
+
+    def persist(self, owner: User, values: Any) -> None:
+        """Write values kept in relation tables (same transaction as the settings row)."""
+
+    def is_on(self, values: Any) -> bool:
+        return bool(getattr(values, "enabled", False))
+
+    def summary(self, values: Any, criteria: list[Criterion], region: str | None) -> str:
+        """The key value shown on the overview next to on/off."""
+        if self.criteria and criteria:
+            return str(_l("%(n)d rule(s)", n=len(criteria)))
+        return ""
+
+    # --- form -----------------------------------------------------------------------------------
+    def make_form(self, owner: User, formdata: Any = None) -> FeatureForm:
+        form = self.Form(formdata=formdata) if formdata is not None else self.Form(formdata=None)
+        self.configure(form, owner)
+        return form
+
+    def configure(self, form: FeatureForm, owner: User) -> None:
+        if self.criteria:
+            for entry in form.criteria:  # type: ignore[attr-defined]
+                crit.configure(entry.form, self.criteria, owner)
+
+    def fill(self, form: FeatureForm, values: Any, criteria: list[Criterion], version: int, owner: User) -> None:
+        region = region_of(owner)
+        form.version.data = str(version)
+        for name, value in dataclasses.asdict(values).items():
+            field = getattr(form, name, None)
+            if field is None or isinstance(field, FieldList):
+                continue
+            field.data = display_number(value, region) if isinstance(field, CallingNumberField) else value
+        if self.criteria:
+            for criterion in criteria:
+                crit.fill(form.criteria.append_entry().form, criterion, region)  # type: ignore[attr-defined]
+            form.criteria.append_entry()  # type: ignore[attr-defined]  # a blank row to add a rule
+        self.fill_rows(form, values, region)
+        self.configure(form, owner)
+
+    def fill_rows(self, form: FeatureForm, values: Any, region: str | None) -> None:
+        """Features with lists of numbers put one row per entry plus blank rows here."""
+
+    def read(self, form: FeatureForm) -> Any:
+        """Values from a validated form (numbers already normalised)."""
+        names = [f.name for f in dataclasses.fields(self.Values)]
+        data = {n: getattr(form, n).data for n in names if hasattr(form, n) and not isinstance(getattr(form, n), FieldList)}
+        for name in names:
+            field = getattr(form, name, None)
+            if isinstance(field, CallingNumberField):
+                data[name] = field.data or ""
+        return self.Values(**{**dataclasses.asdict(self.defaults()), **data})
+
+    def read_criteria(self, form: FeatureForm) -> list[Criterion]:
+        if not self.criteria:
+            return []
+        found = (crit.read(entry.form, self.criteria) for entry in form.criteria)  # type: ignore[attr-defined]
+        return [c for c in found if c is not None]
+
+    def validate(self, form: FeatureForm, owner: User) -> bool:
+        """Field validators, then the number field for this owner, then the feature's own rules."""
+        valid = form.validate()
+        valid = check_numbers(form, owner) and valid
+        if self.criteria:
+            valid = all([crit.check(entry.form) for entry in form.criteria]) and valid  # type: ignore[attr-defined]
+        return self.check(form, owner) and valid
+
+    def check(self, form: FeatureForm, owner: User) -> bool:
+        """Rules between fields (e.g. a destination when forwarding is on). Add errors to fields."""
+        return True
+
+    def context(self, owner: User, state: Any) -> dict[str, Any]:
+        """More for the feature's template (names of people, for instance)."""
+        return {}
+
+    def history_value(self, name: str, value: Any) -> Any:
+        """A stored value as the history shows it (people's ids become names, for instance)."""
+        return value
+
+    def field_label(self, name: str) -> str:
+        unbound = getattr(self.Form, name, None)
+        if unbound is None:
+            return name
+        label = unbound.kwargs.get("label") or (unbound.args[0] if unbound.args else name)
+        return str(label)
+
+
+_FEATURES: dict[str, Feature] = {}
+
+
+def register(feature: Feature) -> Feature:
+    _FEATURES[feature.key] = feature
+    return feature
+
+
+def features() -> list[Feature]:
+    from . import features as _load  # noqa: F401  (each module registers itself)
+
+    return sorted(_FEATURES.values(), key=lambda f: f.order)
+
+
+def get(key: str) -> Feature | None:
+    features()
+    return _FEATURES.get(key)
+
+
+def require(condition: bool, field: Any, message: object) -> bool:
+    """Tie ``message`` to ``field`` unless ``condition`` holds."""
+    if not condition:
+        field.errors = [*field.errors, message]
+    return condition
+
+
+
+
+def flat_errors(form: Any) -> list[tuple[str, str, str]]:
+    """(field id, label, first message) of every wrong field, rows included, for the error summary."""
+    found: list[tuple[str, str, str]] = []
+    for field in form:
+        if isinstance(field, FormField):
+            found.extend(flat_errors(field.form))
+        elif isinstance(field, FieldList):
+            for entry in field.entries:
+                found.extend(flat_errors(entry.form) if isinstance(entry, FormField) else flat_errors([entry]))
+        elif field.errors and field.type != "CSRFTokenField":
+            found.append((field.id, str(field.label.text), str(field.errors[0])))
+    return found

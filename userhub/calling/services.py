@@ -1,0 +1,153 @@
+"""Reading and saving call settings: defaults without writing rows, a constant number of queries for
+the overview, optimistic concurrency on save, and a history entry for every change."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..extensions import db
+from ..timeutil import utcnow
+from . import access, registry
+from .criteria import Criterion
+from .models import CallingCriterion, CallingHistory, CallingSetting, ExecutiveAssistant
+
+if TYPE_CHECKING:
+    from ..accounts.models import User
+    from .registry import Feature
+
+
+class StaleVersion(Exception):
+    """Someone saved this feature since the form was loaded."""
+
+
+class AccessDenied(Exception):
+    """The administrator did not let this user change this feature."""
+
+
+@dataclass
+class FeatureState:
+    feature: Feature
+    values: Any
+    criteria: list[Criterion]
+    version: int  # 0: never saved, the reference defaults apply
+    allowed: bool
+
+
+@dataclass
+class Snapshot:
+    """Everything the calling pages need about one user, loaded in a fixed number of queries."""
+
+    owner: User
+    states: dict[str, FeatureState] = field(default_factory=dict)
+    assistants: list[ExecutiveAssistant] = field(default_factory=list)  # as executive
+    executives: list[ExecutiveAssistant] = field(default_factory=list)  # as assistant
+
+
+def load(owner: User, only: Feature | None = None) -> Snapshot:
+    """Four queries whatever the number of features and criteria: settings, criteria, access, assistants."""
+    settings_q = select(CallingSetting).where(CallingSetting.user_id == owner.id)
+    criteria_q = select(CallingCriterion).where(CallingCriterion.user_id == owner.id)
+    if only is not None:
+        settings_q = settings_q.where(CallingSetting.feature == only.key)
+        criteria_q = criteria_q.where(CallingCriterion.feature == only.key)
+    rows = {row.feature: row for row in db.session.scalars(settings_q)}
+    by_feature: dict[str, list[Criterion]] = {}
+    for row in db.session.scalars(criteria_q.order_by(CallingCriterion.position, CallingCriterion.id)):
+        by_feature.setdefault(row.feature, []).append(Criterion.from_row(row))
+    rights = access.rights(owner)
+    relations = list(db.session.scalars(
+        select(ExecutiveAssistant)
+        .where(or_(ExecutiveAssistant.executive_id == owner.id, ExecutiveAssistant.assistant_id == owner.id))
+        .order_by(ExecutiveAssistant.position, ExecutiveAssistant.id)
+    ))
+    snapshot = Snapshot(owner,
+                        assistants=[r for r in relations if r.executive_id == owner.id],
+                        executives=[r for r in relations if r.assistant_id == owner.id])
+    for feature in [only] if only else registry.features():
+        row = rows.get(feature.key)
+        values = feature.load(row.values) if row else feature.defaults()
+        feature.attach(values, snapshot)
+        snapshot.states[feature.key] = FeatureState(
+            feature, values, by_feature.get(feature.key, []), row.version if row else 0,
+            rights.get(feature.access_key, True),
+        )
+    return snapshot
+
+
+def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], expected_version: int,
+         actor: User) -> int:
+    """Write the feature's values if nobody saved it since ``expected_version``; returns the new version.
+    The version check is one conditional UPDATE (or an INSERT guarded by the unique key), so that
+    two servers racing cannot both win."""
+    if not access.allowed(owner, feature.access_key):
+        raise AccessDenied(feature.key)
+    before = load(owner, feature).states[feature.key]
+    if before.version != expected_version:
+        raise StaleVersion(feature.key)
+    new_values = feature.dump(values)
+    now = utcnow()
+    if expected_version == 0:
+        try:
+            with db.session.begin_nested():
+                db.session.add(CallingSetting(user_id=owner.id, feature=feature.key, version=1, values=new_values,
+                                              updated_at=now, updated_by=actor.id))
+        except IntegrityError as exc:
+            raise StaleVersion(feature.key) from exc
+    else:
+        result = db.session.execute(
+            update(CallingSetting)
+            .where(CallingSetting.user_id == owner.id, CallingSetting.feature == feature.key,
+                   CallingSetting.version == expected_version)
+            .values(version=expected_version + 1, values=new_values, updated_at=now, updated_by=actor.id)
+        )
+        if result.rowcount != 1:  # type: ignore[attr-defined]
+            db.session.rollback()
+            raise StaleVersion(feature.key)
+    if feature.criteria is not None:
+        _replace_criteria(owner, feature, criteria)
+    feature.persist(owner, values)
+    changes = diff(asdict(before.values), asdict(values), before.criteria, criteria)
+    db.session.add(CallingHistory(user_id=owner.id, feature=feature.key, changed_by=actor.id,
+                                  changed_by_name=actor.name_for_display, changed_at=now, changes=changes))
+    db.session.commit()
+    return expected_version + 1
+
+
+def _replace_criteria(owner: User, feature: Feature, criteria: list[Criterion]) -> None:
+    db.session.execute(delete(CallingCriterion).where(CallingCriterion.user_id == owner.id,
+                                                      CallingCriterion.feature == feature.key))
+    db.session.add_all(c.to_row(owner.id, feature.key, position) for position, c in enumerate(criteria))
+
+
+def diff(before: dict[str, Any], after: dict[str, Any], criteria_before: list[Criterion],
+         criteria_after: list[Criterion]) -> list[list[Any]]:
+    """[field, before, after] for each value that changed (raw values, worded when shown)."""
+    changes: list[list[Any]] = [[k, before.get(k), after[k]] for k in after if before.get(k) != after[k]]
+    if criteria_before != criteria_after:
+        changes.append(["criteria", [c.name for c in criteria_before], [c.name for c in criteria_after]])
+    return changes
+
+
+def history(owner: User, limit: int = 200) -> list[CallingHistory]:
+    query = (select(CallingHistory).where(CallingHistory.user_id == owner.id)
+             .order_by(CallingHistory.changed_at.desc(), CallingHistory.id.desc()).limit(limit))
+    return list(db.session.scalars(query))
+
+
+@dataclass(frozen=True)
+class ScheduleUse:
+    feature: str
+    criterion: str
+    user_id: int
+
+
+def criteria_using_schedule(schedule_id: int) -> list[ScheduleUse]:
+    """Criteria that refer to a schedule, so that the schedules area can refuse to delete it."""
+    query = (select(CallingCriterion.feature, CallingCriterion.name, CallingCriterion.user_id)
+             .where(CallingCriterion.schedule_id == schedule_id)
+             .order_by(CallingCriterion.user_id, CallingCriterion.feature, CallingCriterion.position))
+    return [ScheduleUse(*row) for row in db.session.execute(query)]
