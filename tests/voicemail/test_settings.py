@@ -105,3 +105,14 @@ def test_deleting_the_user_deletes_their_voicemail_data(employee_client, employe
     db.session.commit()
     assert _stored(user_id) is None
     assert db.session.query(VoicemailPin).filter_by(user_id=user_id).count() == 0
+
+
+def test_routing_reads_the_defaults_then_what_the_user_saved(employee_client, employee):
+    from userhub.voicemail.for_routing import VoicemailForRouting, voicemail_for_routing
+
+    assert voicemail_for_routing(employee.id) == VoicemailForRouting(True, False, False, True, 3)
+    employee_client.get("/settings/calling/voicemail")
+    employee_client.post("/settings/calling/voicemail", data=settings_data(
+        send_busy_calls="y", send_unanswered_calls=None, unanswered_rings="6"))
+    db.session.expire_all()
+    assert voicemail_for_routing(employee.id) == VoicemailForRouting(True, False, True, False, 6)

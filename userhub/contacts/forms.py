@@ -15,6 +15,15 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def _choices(pairs: list[tuple[str, object]]) -> list:  # type: ignore[type-arg]
+    """WTForms 3.3 deprecates (value, label) tuples for SelectChoice, which older 3.x lack."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:
+        return pairs
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
 NUMBER_TYPES = [("work", _l("Work")), ("mobile", _l("Mobile")), ("home", _l("Home phone")), ("fax", _l("Fax")),
                 ("other", _l("Other"))]
 
@@ -32,7 +41,7 @@ class SpeedDialForm(FlaskForm):
 
 
 class NumberEntryForm(Form):
-    kind = SelectField(_l("Type"), choices=NUMBER_TYPES, default="work", validate_choice=False)
+    kind = SelectField(_l("Type"), choices=_choices(NUMBER_TYPES), default="work", validate_choice=False)
     number = StringField(_l("Phone number"), filters=[_strip], validators=[Length(max=40)],
                          render_kw={"inputmode": "tel", "autocomplete": "off"})
 

@@ -16,7 +16,16 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-GREETING_CHOICES = [("default", _l("Default greeting")), ("custom", _l("Custom greeting"))]
+def _choices(pairs: list[tuple[str, object]]) -> list:  # type: ignore[type-arg]
+    """WTForms 3.3 deprecates (value, label) tuples for SelectChoice, which older 3.x lack."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:
+        return pairs
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+GREETING_CHOICES = _choices([("default", _l("Default greeting")), ("custom", _l("Custom greeting"))])
 
 
 class VoicemailSettingsForm(FlaskForm):
@@ -42,10 +51,10 @@ class VoicemailSettingsForm(FlaskForm):
     transfer_enabled = BooleanField(_l("Transfer to another number when the caller presses 0"))
     transfer_number = StringField(_l("Number to transfer to"), filters=[_strip], validators=[Length(max=40)],
                                   render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    storage = RadioField(_l("Message storage"), default="internal", choices=[
+    storage = RadioField(_l("Message storage"), default="internal", choices=_choices([
         ("internal", _l("Keep messages in my mailbox (phone and User Hub)")),
         ("external", _l("Send every message to an email address")),
-    ])
+    ]))
     external_email = StringField(_l("Email address for messages"), filters=[_strip], validators=[Length(max=254)],
                                  render_kw={"autocomplete": "email"})
     fax_enabled = BooleanField(_l("Receive faxes"))
