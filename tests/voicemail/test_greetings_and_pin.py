@@ -42,12 +42,17 @@ def test_custom_greeting_cannot_be_chosen_before_one_is_uploaded(employee_client
     assert "Upload a custom greeting before choosing it." in response.text
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"ID3\x04\x00 this is an mp3 renamed" + b"\0" * 200, "This file is not a WAV audio file."),
-    (b"", "Choose a file."),
-    (make_wav(seconds=(MAX_GREETING_BYTES - 43) / 8000), "larger than 5000 KB"),
-])
-def test_uploads_that_are_not_wav_or_too_large_are_refused(employee_client, employee, content, message):
+_REFUSED = {
+    "mp3 named .wav": (lambda: b"ID3\x04\x00 this is an mp3 renamed" + b"\0" * 200, "This file is not a WAV audio file."),
+    "empty": (lambda: b"", "Choose a file."),
+    "one byte over 5000 KB": (lambda: make_wav(seconds=(MAX_GREETING_BYTES - 43) / 8000), "larger than 5000 KB"),
+}
+
+
+@pytest.mark.parametrize("case", list(_REFUSED))
+def test_uploads_that_are_not_wav_or_too_large_are_refused(employee_client, employee, case):
+    make_content, message = _REFUSED[case]
+    content = make_content()
     response = employee_client.post(f"{URL}/greetings/no_answer", data=wav_upload(content, "greeting.wav", "no_answer"))
     assert response.status_code == 400
     assert message in response.text
