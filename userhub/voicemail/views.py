@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..phones import format_number
 from ..web import register_tab
 from . import bp, pin, services
 from .forms import GreetingUploadForm, PinForm, VoicemailSettingsForm
@@ -23,8 +24,6 @@ def _fill(form: VoicemailSettingsForm, settings: VoicemailSettings) -> None:
     region = services.region_of(current_user)
     for name in _FIELDS:
         getattr(form, name).data = getattr(settings, name)
-    from ..phones import format_number
-
     form.transfer_number.data = format_number(settings.transfer_number, region)
     form.fax_number.data = format_number(settings.fax_number, region)
     form.version.data = str(settings.version)
