@@ -48,7 +48,7 @@ def send_invitation(user: User, now: datetime | None = None) -> IssuedToken:
         activation_url=public_url("accounts.activate", token=issued.raw),
         confirmation_code=issued.record.confirmation_code,
         valid_days=current_app.config["USERHUB_ACTIVATION_VALID_DAYS"],
-        voicemail_url=public_url("accounts.home"),
+        voicemail_url=public_url("voicemail.access_code"),  # the page where the PIN is set
         sign_in_url=public_url("accounts.sign_in"),
         desktop_app_url=current_app.config["USERHUB_DESKTOP_APP_URL"],
     )

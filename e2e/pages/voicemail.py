@@ -1,0 +1,46 @@
+"""Settings > Appel > Messagerie vocale: the voicemail settings and the access code ("code d'accès")."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+WORDS = {
+    "fr": {"heading": "Messagerie vocale", "pin_heading": "Code d'accès à la messagerie vocale",
+           "set_pin": "Définir le code d'accès", "pin": "Nouveau code d'accès",
+           "confirm": "Confirmer le code d'accès", "save": "Enregistrer",
+           "saved": "Votre code d'accès à la messagerie vocale a été enregistré.",
+           "sequence": "N'utilisez pas plus de trois chiffres croissants ou décroissants"},
+    "en": {"heading": "Voicemail", "pin_heading": "Voicemail access code", "set_pin": "Set the access code",
+           "pin": "New access code", "confirm": "Confirm the access code", "save": "Save",
+           "saved": "Your voicemail access code has been saved.",
+           "sequence": "Do not use more than three ascending or descending digits"},
+}
+
+
+class VoicemailPage:
+    def __init__(self, page: Page, lang: str) -> None:
+        self.page = page
+        self.words = WORDS[lang]
+
+    def open(self, base_url: str) -> VoicemailPage:
+        self.page.goto(base_url + "/settings/calling/voicemail")
+        expect(self.page.get_by_role("heading", level=1, name=self.words["heading"], exact=True)).to_be_visible()
+        return self
+
+    def open_access_code(self) -> None:
+        """Follow "Définir le code d'accès" from the voicemail page."""
+        self.page.get_by_role("link", name=self.words["set_pin"], exact=True).click()
+        expect(self.page.get_by_role("heading", level=1, name=self.words["pin_heading"])).to_be_visible()
+
+    def set_access_code(self, pin: str, confirmation: str | None = None) -> None:
+        self.page.get_by_label(self.words["pin"], exact=True).fill(pin)
+        self.page.get_by_label(self.words["confirm"], exact=True).fill(pin if confirmation is None else confirmation)
+        self.page.get_by_role("button", name=self.words["save"], exact=True).click()
+
+    def expect_refused_for_sequence(self) -> None:
+        field = self.page.get_by_label(self.words["pin"], exact=True)
+        expect(field).to_have_attribute("aria-invalid", "true")
+        expect(self.page.locator("#pin-error")).to_contain_text(self.words["sequence"])
+
+    def expect_saved(self) -> None:
+        expect(self.page.get_by_role("status")).to_contain_text(self.words["saved"])

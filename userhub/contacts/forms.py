@@ -1,0 +1,59 @@
+"""Forms of the contacts page. Syntax only; the services check codes, numbers and extensions."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import FieldList, Form, FormField, SelectField, StringField, SubmitField
+from wtforms.validators import Length
+
+from .models import DESCRIPTION_LENGTH, MAX_NUMBERS_PER_CONTACT, NAME_LENGTH
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+def _choices(pairs: list[tuple[str, object]]) -> list:  # type: ignore[type-arg]
+    """WTForms 3.3 deprecates (value, label) tuples for SelectChoice, which older 3.x lack."""
+    try:
+        from wtforms.fields.choices import SelectChoice
+    except ImportError:
+        return pairs
+    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
+
+
+NUMBER_TYPES = [("work", _l("Work")), ("mobile", _l("Mobile")), ("home", _l("Home phone")), ("fax", _l("Fax")),
+                ("other", _l("Other"))]
+
+
+class SpeedDialForm(FlaskForm):
+    code = StringField(_l("Speed dial code"), filters=[_strip], validators=[Length(max=3)],
+                       render_kw={"inputmode": "numeric", "maxlength": 2, "size": 3})
+    destination = StringField(_l("Phone number or extension"), filters=[_strip], validators=[Length(max=40)],
+                              render_kw={"inputmode": "tel", "autocomplete": "off"})
+    description = StringField(_l("Description"), filters=[_strip],
+                              validators=[Length(max=DESCRIPTION_LENGTH,
+                                                 message=_l("At most %(max)d characters."))],
+                              render_kw={"maxlength": DESCRIPTION_LENGTH})
+    submit = SubmitField(_l("Add"))
+
+
+class NumberEntryForm(Form):
+    kind = SelectField(_l("Type"), choices=_choices(NUMBER_TYPES), default="work", validate_choice=False)
+    number = StringField(_l("Phone number"), filters=[_strip], validators=[Length(max=40)],
+                         render_kw={"inputmode": "tel", "autocomplete": "off"})
+
+
+class ContactForm(FlaskForm):
+    name = StringField(_l("Name"), filters=[_strip],
+                       validators=[Length(max=NAME_LENGTH, message=_l("At most %(max)d characters."))])
+    numbers = FieldList(FormField(NumberEntryForm), min_entries=MAX_NUMBERS_PER_CONTACT,
+                        max_entries=MAX_NUMBERS_PER_CONTACT)
+    submit = SubmitField(_l("Save"))
+
+
+class ImportForm(FlaskForm):
+    vcard_file = FileField(_l("vCard file (.vcf)"), render_kw={"accept": ".vcf,text/vcard,text/x-vcard"})
+    submit = SubmitField(_l("Import"))

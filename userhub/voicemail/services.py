@@ -1,0 +1,242 @@
+"""Voicemail settings and greetings of the signed-in user. Views call these; every rule is checked here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..accounts.emails import InvalidEmail, normalise_email
+from ..accounts.models import User
+from ..extensions import db
+from ..phones import InvalidPhoneNumber, parse_number
+from ..timeutil import utcnow
+from .models import (
+    MAX_RINGS,
+    MIN_RINGS,
+    Greeting,
+    GreetingKind,
+    Storage,
+    VoicemailGreeting,
+    VoicemailOrganizationSettings,
+    VoicemailSettings,
+)
+from .wav import MAX_GREETING_BYTES, NotWav, inspect_wav
+
+
+class VoicemailInvalid(ValueError):
+    """Field name -> message; nothing was saved."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class StaleSettings(Exception):
+    """The page was opened before someone else saved; ``current`` holds what is stored now."""
+
+    def __init__(self, current: VoicemailSettings) -> None:
+        super().__init__("stale voicemail settings")
+        self.current = current
+
+
+@dataclass
+class VoicemailInput:
+    """What the settings form sends (strings as typed; the service parses and checks them)."""
+
+    version: int
+    enabled: bool = True
+    send_all_calls: bool = False
+    send_busy_calls: bool = False
+    busy_greeting: str = Greeting.DEFAULT.value
+    send_unanswered_calls: bool = True
+    unanswered_rings: int = 3
+    no_answer_greeting: str = Greeting.DEFAULT.value
+    notifications_enabled: bool = False
+    notification_email: str = ""
+    email_copy_enabled: bool = False
+    email_copy_address: str = ""
+    transfer_enabled: bool = False
+    transfer_number: str = ""
+    storage: str = Storage.INTERNAL.value
+    external_email: str = ""
+    fax_enabled: bool = False
+    fax_number: str = ""
+    fax_extension: str = ""
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+def region_of(user: User) -> str | None:
+    return user.location.country if user.location else None
+
+
+def fax_allowed(user: User) -> bool:
+    row = db.session.get(VoicemailOrganizationSettings, user.organization_id)
+    return bool(row and row.fax_messaging_allowed)
+
+
+def allow_fax_messaging(organization_id: int, allowed: bool) -> None:
+    row = db.session.get(VoicemailOrganizationSettings, organization_id)
+    if row is None:
+        row = VoicemailOrganizationSettings(organization_id=organization_id)
+        db.session.add(row)
+    row.fax_messaging_allowed = allowed
+    db.session.commit()
+
+
+def get_settings(user: User) -> VoicemailSettings:
+    """The user's settings, created with the defaults the first time they are asked for."""
+    settings = db.session.get(VoicemailSettings, user.id)
+    if settings is not None:
+        return settings
+    db.session.add(VoicemailSettings(user_id=user.id))
+    try:
+        db.session.commit()
+    except IntegrityError:  # another request created them at the same moment
+        db.session.rollback()
+    return db.session.get(VoicemailSettings, user.id)  # type: ignore[return-value]
+
+
+def uploaded_greetings(user: User) -> dict[str, VoicemailGreeting]:
+    rows = db.session.scalars(select(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id))
+    return {row.kind: row for row in rows}
+
+
+def _email(value: str, name: str, errors: dict[str, str], required: bool) -> str:
+    if not value.strip():
+        if required:
+            errors[name] = _("Enter an email address.")
+        return ""
+    try:
+        return normalise_email(value)
+    except InvalidEmail as exc:
+        errors[name] = str(exc)
+        return value
+
+
+def _number(value: str, name: str, region: str | None, errors: dict[str, str], required: bool) -> str:
+    if not value.strip():
+        if required:
+            errors[name] = _("Enter a phone number.")
+        return ""
+    try:
+        return parse_number(value, region)
+    except InvalidPhoneNumber:
+        errors[name] = _("“%(number)s” is not a valid phone number.", number=value.strip())
+        return value
+
+
+def _checked(user: User, data: VoicemailInput) -> dict[str, object]:
+    """The values to store, or ``VoicemailInvalid`` naming every field that is wrong."""
+    errors = dict(data.errors)
+    region = region_of(user)
+    if not MIN_RINGS <= data.unanswered_rings <= MAX_RINGS and "unanswered_rings" not in errors:
+        errors["unanswered_rings"] = _("Choose between %(min)s and %(max)s rings.", min=MIN_RINGS, max=MAX_RINGS)
+    uploaded = uploaded_greetings(user)
+    for name, kind in (("busy_greeting", GreetingKind.BUSY), ("no_answer_greeting", GreetingKind.NO_ANSWER)):
+        if getattr(data, name) not in set(Greeting):
+            errors[name] = _("Choose a greeting.")
+        elif getattr(data, name) == Greeting.CUSTOM and kind not in uploaded:
+            errors[name] = _("Upload a custom greeting before choosing it.")
+    if data.storage not in set(Storage):
+        errors["storage"] = _("Choose where messages are kept.")
+    fax_ok = fax_allowed(user)
+    values: dict[str, object] = {
+        "enabled": data.enabled,
+        "send_all_calls": data.send_all_calls,
+        "send_busy_calls": data.send_busy_calls,
+        "busy_greeting": data.busy_greeting,
+        "send_unanswered_calls": data.send_unanswered_calls,
+        "unanswered_rings": data.unanswered_rings,
+        "no_answer_greeting": data.no_answer_greeting,
+        "notifications_enabled": data.notifications_enabled,
+        "notification_email": _email(data.notification_email, "notification_email", errors,
+                                     data.notifications_enabled),
+        "email_copy_enabled": data.email_copy_enabled,
+        "email_copy_address": _email(data.email_copy_address, "email_copy_address", errors, data.email_copy_enabled),
+        "transfer_enabled": data.transfer_enabled,
+        "transfer_number": _number(data.transfer_number, "transfer_number", region, errors, data.transfer_enabled),
+        "storage": data.storage,
+        "external_email": _email(data.external_email, "external_email", errors,
+                                 data.storage == Storage.EXTERNAL),
+    }
+    if fax_ok:
+        fax_extension = data.fax_extension.strip()
+        if fax_extension and not (fax_extension.isdigit() and 2 <= len(fax_extension) <= 10):
+            errors["fax_extension"] = _("An extension has 2 to 10 digits.")
+        values.update(fax_enabled=data.fax_enabled, fax_extension=fax_extension,
+                      fax_number=_number(data.fax_number, "fax_number", region, errors, data.fax_enabled))
+    if errors:
+        raise VoicemailInvalid(errors)
+    return values
+
+
+def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
+    """Store the settings if the page was up to date (``StaleSettings`` otherwise) and every value is valid."""
+    settings = get_settings(user)
+    if settings.version != data.version:
+        raise StaleSettings(settings)
+    values = _checked(user, data)
+    for name, value in values.items():
+        setattr(settings, name, value)
+    settings.updated_at = utcnow()
+    try:
+        db.session.commit()  # the mapper adds "WHERE version = <read>" and increments it
+    except StaleDataError:
+        db.session.rollback()
+        raise StaleSettings(get_settings(user)) from None
+    return settings
+
+
+# --- greetings ---------------------------------------------------------------------------------
+
+
+class GreetingRefused(ValueError):
+    pass
+
+
+def upload_greeting(user: User, kind: GreetingKind, file_name: str, data: bytes) -> VoicemailGreeting:
+    """Keep a custom greeting (replacing the previous one of that kind) if its content is a WAV file."""
+    if not data:
+        raise GreetingRefused(_("Choose a file."))
+    if len(data) > MAX_GREETING_BYTES:
+        raise GreetingRefused(_("The greeting is larger than %(size)s KB.", size=MAX_GREETING_BYTES // 1024))
+    try:
+        info = inspect_wav(data)
+    except NotWav:
+        raise GreetingRefused(_("This file is not a WAV audio file.")) from None
+    greeting = db.session.scalar(
+        select(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
+    )
+    if greeting is None:
+        greeting = VoicemailGreeting(user_id=user.id, kind=kind.value)
+        db.session.add(greeting)
+    greeting.file_name = (file_name or "greeting.wav")[-255:]
+    greeting.audio = data
+    greeting.size = len(data)
+    greeting.duration_ms = info.duration_ms
+    greeting.uploaded_at = utcnow()
+    db.session.commit()
+    return greeting
+
+
+def greeting_audio(user: User, kind: GreetingKind) -> VoicemailGreeting | None:
+    """Only the signed-in user's own greeting: the query is bound to their id, whatever the URL says."""
+    return db.session.scalar(
+        select(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
+    )
+
+
+def delete_greeting(user: User, kind: GreetingKind) -> None:
+    """Remove the custom greeting; calls then hear the default one again."""
+    settings = get_settings(user)
+    column = "busy_greeting" if kind == GreetingKind.BUSY else "no_answer_greeting"
+    if getattr(settings, column) != Greeting.DEFAULT:
+        setattr(settings, column, Greeting.DEFAULT.value)
+    db.session.execute(
+        delete(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
+    )
+    db.session.commit()
