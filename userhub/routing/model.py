@@ -16,6 +16,7 @@ from typing import Protocol
 
 ANONYMOUS = "anonymous"  # the caller withheld their number
 UNAVAILABLE = "unavailable"  # the network did not deliver a number
+SOME_NUMBER = "some-number"  # a caller with a number that no rule lists ("a call from outside, now")
 
 
 class ActiveAt(Protocol):
@@ -178,7 +179,7 @@ class RoutingSettings:
 @dataclass(frozen=True)
 class IncomingCall:
     """A hypothetical call: ``at`` is aware, in the user's time zone; ``caller`` is E.164,
-    ``ANONYMOUS`` or ``UNAVAILABLE``."""
+    ``ANONYMOUS``, ``UNAVAILABLE`` or ``SOME_NUMBER``."""
 
     at: datetime
     caller: str

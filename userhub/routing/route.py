@@ -64,9 +64,7 @@ class Why(StrEnum):
     CALL_WAITING = "call_waiting"  # on a call, call waiting on
     ON_CALL_NO_RING = "on_call_no_ring"  # simultaneous ring: "don't ring if on a call"
     UNREACHABLE = "unreachable"
-    BASE_BUSY = "base_busy"  # sequential ring: own phones busy, continue to the numbers
     SEQUENTIAL_WINS = "sequential_wins"  # simultaneous ring set aside by sequential ring
-    BUSY = "busy"  # busy handling after the line was found busy
     NO_ANSWER = "no_answer"
     NOTHING_ELSE = "nothing_else"
 
