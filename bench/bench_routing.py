@@ -104,7 +104,8 @@ def full_settings(schedules: list[Schedule]) -> RoutingSettings:
         forward_always=Forwarding(False, "+33697777777"),  # on, it would end every route at once
         forward_busy=Forwarding(True, "+33696666666"), forward_no_answer=Forwarding(True, "+33695555555", rings=4),
         business_continuity=Forwarding(True, "+33694444444"), do_not_disturb=False, call_waiting=True,
-        sequential_ring=SequentialRing(True, continue_if_base_busy=True, numbers=ring, criteria=criteria(schedules, rnd)),
+        sequential_ring=SequentialRing(True, continue_if_base_busy=True, numbers=ring,
+                                       criteria=criteria(schedules, rnd)),
         simultaneous_ring=SimultaneousRing(True, ring[:3], apply_criteria=True, criteria=criteria(schedules, rnd)),
         single_number_reach=ring[:2], priority_alert=Screening(True, criteria(schedules, rnd)),
         voicemail=Voicemail(True, send_busy=True, send_unanswered=True, rings=5))

@@ -56,7 +56,8 @@ def test_the_panel_in_french_shows_the_current_situation_by_default(app: Flask) 
     html = render(app, "fr", {})
     text = visible_text(html)
     assert "Où va mon appel ?" in text
-    assert "Un appel de l’extérieur de un appelant dont aucune règle ne cite le numéro, lundi 23 novembre 2026 à 10:30" in text
+    assert ("Un appel de l’extérieur de un appelant dont aucune règle ne cite le numéro,"
+            " lundi 23 novembre 2026 à 10:30") in text
     outcomes = re.findall(r'data-outcome="(\w+)"', html)
     assert outcomes == ["rings", "rings", "voicemail"]
     assert "Mobile (06 34 33 32 11) 4 sonneries" in text

@@ -62,7 +62,8 @@ all_settings = st.builds(
     single_number_reach=ring_numbers, priority_alert=screenings,
     voicemail=st.builds(Voicemail, enabled=st.booleans(), send_all=st.booleans(), send_busy=st.booleans(),
                         send_unanswered=st.booleans(), rings=st.integers(2, 20)))
-moments = st.integers(0, 365 * 24 * 60).map(lambda minutes: datetime(2026, 1, 1, tzinfo=PARIS) + timedelta(minutes=minutes))
+moments = st.integers(0, 365 * 24 * 60).map(
+    lambda minutes: datetime(2026, 1, 1, tzinfo=PARIS) + timedelta(minutes=minutes))
 calls = st.builds(IncomingCall, at=moments, caller=callers, internal=st.booleans(), on_call=st.booleans(),
                   reachable=st.booleans(), forwarded=st.booleans())
 

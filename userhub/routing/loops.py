@@ -161,7 +161,24 @@ class IdleSchedule:
 
 def overview_warnings(settings: RoutingSettings, directory: Directory, now: datetime) -> list[DeadEnd | IdleSchedule]:
     """What the Calling overview flags (warnings, not refusals: the user may be fixing things in order)."""
-    found: list[DeadEnd | IdleSchedule] = [DeadEnd(e.feature, e.target) for e in dead_ends(directory, destinations(settings))]
+    edges = destinations(settings)
+    found: list[DeadEnd | IdleSchedule] = [DeadEnd(e.feature, e.target) for e in dead_ends(directory, edges)]
     found.extend(IdleSchedule(name) for name, schedule in sorted(schedules_of(settings).items())
                  if never_in_effect(schedule, now))
     return found
+
+
+class ForwardingLoop(ValueError):
+    """Saving would send calls round in a circle; ``path`` says through whom (see messages.loop_text)."""
+
+    def __init__(self, path: tuple[Hop, ...]) -> None:
+        super().__init__(" -> ".join(f"{hop.user_id}:{hop.feature}" for hop in path))
+        self.path = path
+
+
+def refuse_loop(graph: Graph, directory: Directory, user_id: UserId, proposed: RoutingSettings) -> None:
+    """For the calling area's save services: raise ``ForwardingLoop`` before committing a change that
+    would close a loop. ``graph`` holds the other users' saved destinations (``destinations(...)``)."""
+    path = find_loop(graph, directory, user_id, destinations(proposed))
+    if path is not None:
+        raise ForwardingLoop(path)
