@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 
+from hypothesis import HealthCheck, given, settings as hypothesis_settings
+
 from userhub.routing.evaluate import evaluate
 from userhub.routing.loops import DeadEnd, Hop, IdleSchedule
 from userhub.routing.messages import loop_text, step_text, warning_text
 from userhub.routing.model import (
     ANONYMOUS,
     Forwarding,
+    IncomingCall,
     RingNumber,
     RoutingSettings,
     Screening,
@@ -20,6 +23,7 @@ from userhub.routing.model import (
 from userhub.routing.route import Feature
 
 from .builders import CANVASSER, MOTHER, call, numbers_rule, office_hours
+from .strategies import all_settings, calls
 
 Language = Callable[[str], AbstractContextManager[None]]
 REJECT = RoutingSettings(selective_reject=Screening(True, (numbers_rule("Démarcheurs", CANVASSER),)))
@@ -83,3 +87,14 @@ def test_loop_and_warnings(in_language: Language) -> None:
     with in_language("fr"):
         assert warning_text(DeadEnd(Feature.FORWARD_BUSY, "299"), "FR") == "Renvoi si occupé : 299 n’existe plus"
         assert warning_text(IdleSchedule("Noël"), "FR").startswith("La planification « Noël » n’est jamais")
+
+
+@hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(all_settings, calls)
+def test_every_step_of_every_route_has_a_text_in_both_languages(in_language: Language, routing: RoutingSettings,
+                                                                incoming: IncomingCall) -> None:
+    route = evaluate(routing, incoming)
+    for language in ("en", "fr"):
+        with in_language(language):
+            lines = [step_text(step, incoming.caller, "FR") for step in route.steps]
+        assert all(" → " in line and "%(" not in line for line in lines)
