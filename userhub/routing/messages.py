@@ -13,7 +13,6 @@ from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 
 from ..phones import format_number
 from .loops import DeadEnd, Hop, IdleSchedule
-from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE
 from .route import Feature, Match, Outcome, Reason, Step, Target, TargetKind, Why
 
 FEATURES = {
@@ -69,16 +68,6 @@ class StepText:
     feature: str
     reason: str
     outcome: str
-
-
-def caller_text(caller: str, region: str | None) -> str:
-    if caller == ANONYMOUS:
-        return _("an anonymous caller")
-    if caller == UNAVAILABLE:
-        return _("a caller with no number")
-    if caller == SOME_NUMBER:
-        return _("a caller whose number no rule lists")
-    return format_number(caller, region)
 
 
 def _match_text(match: Match | None, caller: str, region: str | None) -> str:

@@ -18,8 +18,9 @@ from flask_babel import get_locale, gettext as _
 
 from .evaluate import evaluate
 from .forms import TryCallForm, incoming_call
-from .messages import StepText, caller_text, describe
-from .model import IncomingCall, RoutingSettings
+from ..phones import format_number
+from .messages import StepText, describe
+from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall, RoutingSettings
 from .route import Route
 
 
@@ -35,8 +36,7 @@ class PanelStep:
 class Panel:
     call: IncomingCall
     route: Route
-    when: str
-    caller: str
+    sentence: str  # "A call from outside, Monday 23 November 2026 at 10:30:"
     steps: tuple[PanelStep, ...]
 
 
@@ -48,7 +48,23 @@ def panel_for_call(settings: RoutingSettings, call: IncomingCall, region: str | 
     locale = get_locale()
     when = _("%(day)s at %(time)s", day=format_date(call.at, "full", locale=locale),
              time=format_time(call.at, "short", tzinfo=call.at.tzinfo, locale=locale))
-    return Panel(call, route, when, caller_text(call.caller, region), steps)
+    return Panel(call, route, call_sentence(call, when, region), steps)
+
+
+def call_sentence(call: IncomingCall, when: str, region: str | None) -> str:
+    """Whole sentences per kind of caller, so that each language can phrase them its own way."""
+    if call.caller == SOME_NUMBER:
+        return _("An internal call, %(when)s:", when=when) if call.internal else \
+            _("A call from outside, %(when)s:", when=when)
+    if call.caller == ANONYMOUS:
+        return _("An anonymous internal call, %(when)s:", when=when) if call.internal else \
+            _("An anonymous call from outside, %(when)s:", when=when)
+    if call.caller == UNAVAILABLE:
+        return _("An internal call without a number, %(when)s:", when=when) if call.internal else \
+            _("A call from outside without a number, %(when)s:", when=when)
+    number = format_number(call.caller, region)
+    return _("An internal call from %(number)s, %(when)s:", number=number, when=when) if call.internal else \
+        _("A call from %(number)s, from outside, %(when)s:", number=number, when=when)
 
 
 def build_panel(settings: RoutingSettings, form: TryCallForm, time_zone: str, region: str | None,
