@@ -12,9 +12,12 @@ from userhub.routing.model import (
     UNAVAILABLE,
     CallsFrom,
     Criterion,
+    ExecutiveFiltering,
+    FilterType,
     Forwarding,
     IncomingCall,
     RingNumber,
+    Rollover,
     RoutingSettings,
     Schedule,
     Screening,
@@ -58,6 +61,10 @@ all_settings = st.builds(
     simultaneous_ring=st.builds(SimultaneousRing, enabled=st.booleans(), numbers=ring_numbers,
                                 do_not_ring_if_on_call=st.booleans(), apply_criteria=st.booleans(), criteria=rules),
     single_number_reach=ring_numbers, priority_alert=screenings,
+    executive_filtering=st.builds(ExecutiveFiltering, enabled=st.booleans(),
+                                  filter_type=st.sampled_from(list(FilterType)), criteria=rules, assistants=ring_numbers, sequential=st.booleans(),
+                                  next_assistant_rings=st.integers(2, 20), rollover=st.sampled_from(list(Rollover)),
+                                  rollover_destination=destinations, rollover_seconds=st.integers(5, 120)),
     voicemail=st.builds(Voicemail, enabled=st.booleans(), send_all=st.booleans(), send_busy=st.booleans(),
                         send_unanswered=st.booleans(), rings=st.integers(2, 20)))
 moments = st.integers(0, 365 * 24 * 60).map(

@@ -16,6 +16,10 @@ the first terminal step (rejected, forwarded, voicemail, busy tone, unanswered):
    number or the default one). Selective forward precedes regular call forwarding.
 6. Call forwarding always. It wins over sequential ring and over Do Not Disturb.
 7. Voicemail "send all calls": an always-forward to the mailbox, after the explicit forward always.
+7b. Executive call filtering: filtered calls ring the executive's assistants, then roll over (voicemail,
+   forward, or the executive's no-answer handling). The reference gives no order; it comes after the
+   two "always" settings (an executive who sends everything elsewhere is away) and before sequential
+   ring and Do Not Disturb (assistants exist to take calls the executive does not want to be disturbed by).
 8. Sequential ring when it applies (its rules; "Don't ring" first). It wins over simultaneous ring and
    over forwarding when busy: the user's phones ring first (when chosen), or are skipped when busy (DND,
    on a call without call waiting, unreachable) if "continue if busy" is on; then each number in order;
@@ -37,6 +41,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .criteria import decide, has_positive_rule
+from .executive import executive_filtering
 from .model import ANONYMOUS, IncomingCall, RoutingSettings
 from .route import RING_SECONDS, Feature, Outcome, Reason, Route, Step, Target, TargetKind, Why
 
@@ -52,9 +57,11 @@ class _Walk:
     elapsed: int = 0
 
     def add(self, feature: Feature, outcome: Outcome, reason: Reason, targets: tuple[Target, ...] = (),
-            rings: int | None = None) -> bool:
-        self.steps.append(Step(feature, outcome, reason, targets, rings, self.elapsed))
-        if rings is not None and outcome is Outcome.RINGS:
+            rings: int | None = None, seconds: int | None = None) -> bool:
+        self.steps.append(Step(feature, outcome, reason, targets, rings, self.elapsed, seconds))
+        if seconds is not None:
+            self.elapsed += seconds
+        elif rings is not None and outcome is Outcome.RINGS:
             self.elapsed += rings * RING_SECONDS
         return outcome in (Outcome.REJECTED, Outcome.FORWARDED, Outcome.VOICEMAIL, Outcome.BUSY_TONE,
                            Outcome.UNANSWERED)
@@ -279,6 +286,7 @@ PIPELINE: tuple[Stage, ...] = (
     selective_forward,
     forward_always,
     voicemail_all,
+    executive_filtering,
     sequential_ring,
     line_state,
     busy_handling,

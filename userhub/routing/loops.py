@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .model import RoutingSettings, Schedule
+from .model import Rollover, RoutingSettings, Schedule
 from .route import Feature
 
 UserId = int
@@ -71,6 +71,11 @@ def destinations(settings: RoutingSettings) -> list[Destination]:
             found.append(Destination(Feature.SELECTIVE_FORWARD, selective.default_destination, selective.to_voicemail))
         found.extend(Destination(Feature.SELECTIVE_FORWARD, rule.forward_to, rule.forward_to_voicemail)
                      for rule in selective.criteria if rule.positive and rule.forward_to)
+    executive = settings.executive_filtering
+    if executive.enabled:
+        found.extend(Destination(Feature.EXECUTIVE_FILTERING, a.number) for a in executive.assistants if a.enabled)
+        if executive.rollover is Rollover.FORWARD and executive.rollover_destination:
+            found.append(Destination(Feature.EXECUTIVE_FILTERING, executive.rollover_destination))
     for feature, numbers, enabled in (
             (Feature.SEQUENTIAL_RING, settings.sequential_ring.numbers, settings.sequential_ring.enabled),
             (Feature.SIMULTANEOUS_RING, settings.simultaneous_ring.numbers, settings.simultaneous_ring.enabled),

@@ -23,6 +23,7 @@ FEATURES = {
     Feature.CALL_NOTIFY: _l("Call notify"),
     Feature.FORWARD_ALWAYS: _l("Forward all calls"),
     Feature.VOICEMAIL_ALL: _l("Send all calls to voicemail"),
+    Feature.EXECUTIVE_FILTERING: _l("Executive call filtering"),
     Feature.DO_NOT_DISTURB: _l("Do not disturb"),
     Feature.BUSINESS_CONTINUITY: _l("Business continuity"),
     Feature.SEQUENTIAL_RING: _l("Sequential ring"),
@@ -90,6 +91,8 @@ def reason_text(reason: Reason, caller: str, region: str | None) -> str:
         if reason.schedule:
             text = _("%(text)s (schedule '%(schedule)s' in effect)", text=text, schedule=reason.schedule)
         return text
+    if reason.why is Why.ENABLED and reason.match is not None:
+        return _match_text(reason.match, caller, region)
     label = WHY.get(reason.why)
     return str(label) if label is not None else ""
 
@@ -112,6 +115,8 @@ def rings_text(rings: int) -> str:
 def outcome_text(step: Step, region: str | None) -> str:
     targets = [target_text(target, region) for target in step.targets]
     if step.outcome is Outcome.RINGS:
+        if step.seconds is not None:
+            return _("%(targets)s ring for %(seconds)d s", targets=_(" and ").join(targets), seconds=step.seconds)
         if any(target.rings is not None for target in step.targets):  # sequential ring: one after the other
             parts = [_("%(target)s %(rings)s", target=text, rings=rings_text(target.rings or 0))
                      for text, target in zip(targets, step.targets, strict=True)]
