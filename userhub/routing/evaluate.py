@@ -7,30 +7,37 @@ the first terminal step (rejected, forwarded, voicemail, busy tone, unanswered):
    It comes first: selective reject precedes selective accept, and selective rules precede every other
    setting (reference, section 1c).
 2. Selective accept: a matching "Don't accept" rule rejects; a matching accept rule lets the call on;
-   when accept rules exist and none matches, the call is rejected. An accepted call also passes the
-   screening settings below (anonymous rejection, Do Not Disturb): selective rules take precedence over
-   other settings, so a number the user explicitly accepts still gets through DND.
-3. Anonymous call rejection (only callers who withheld their number, not "unavailable" ones).
-4. Call notify: an e-mail for matching calls that got past the screening, wherever they go next.
+   when accept rules exist and none matches, the call is rejected. [choice] An accepted call also passes
+   the screening settings below (anonymous rejection, Do Not Disturb): selective rules take precedence
+   over other settings, so a number the user explicitly accepts still gets through DND. [choice] Enabled
+   without any accept rule, it filters nothing rather than refusing every call.
+3. Anonymous call rejection (only callers who withheld their number, not "unavailable" ones). [choice]
+   After the selective rules, which may name anonymous callers explicitly.
+4. Call notify: [choice] an e-mail for matching calls that got past the screening, wherever they go next.
 5. Selective forward: a "Don't forward" rule lets the call on, a forward rule forwards it (to the rule's
    number or the default one). Selective forward precedes regular call forwarding.
 6. Call forwarding always. It wins over sequential ring and over Do Not Disturb.
-7. Voicemail "send all calls": an always-forward to the mailbox, after the explicit forward always.
-7b. Executive call filtering: filtered calls ring the executive's assistants, then roll over (voicemail,
-   forward, or the executive's no-answer handling). The reference gives no order; it comes after the
-   two "always" settings (an executive who sends everything elsewhere is away) and before sequential
-   ring and Do Not Disturb (assistants exist to take calls the executive does not want to be disturbed by).
-8. Sequential ring when it applies (its rules; "Don't ring" first). It wins over simultaneous ring and
+7. Voicemail "send all calls": [choice] an always-forward to the mailbox, after the explicit forward always.
+8. Executive call filtering: filtered calls ring the executive's assistants, then roll over (voicemail,
+   forward, or the executive's no-answer handling). [choice] The reference gives no order: it comes after
+   the two "always" settings (an executive who sends everything elsewhere is away) and before sequential
+   ring and DND (assistants exist to take the calls the executive is not to be disturbed by).
+9. Sequential ring when it applies (its rules; "Don't ring" first). It wins over simultaneous ring and
    over forwarding when busy: the user's phones ring first (when chosen), or are skipped when busy (DND,
    on a call without call waiting, unreachable) if "continue if busy" is on; then each number in order;
    then no-answer handling.
-9. The line state: DND, or unreachable, or on a call with call waiting off make the line busy.
-10. Busy handling: business continuity (unreachable only), forward when busy, voicemail for busy calls,
-    else the caller hears busy.
-11. Ringing: own phones with single number reach numbers and, when it applies, simultaneous ring numbers
+10. The line state: DND, or unreachable (no device registered), or on a call with call waiting off make
+    the line busy (reference, section 3).
+11. Busy handling: [choice] business continuity first when the phone is unreachable (it exists for that
+    case), then forward when busy, voicemail for busy calls, else the caller hears busy.
+12. Ringing: own phones with single number reach numbers and, when it applies, simultaneous ring numbers
     (not while on a call if "don't ring if on a call"); priority alert marks a distinctive ring first.
-12. No-answer handling: forward when no answer, then voicemail for unanswered calls (voicemail last),
+    [choice] DND and busy lines ring neither simultaneous ring nor single number reach numbers.
+13. No-answer handling: forward when no answer, then voicemail for unanswered calls (voicemail last),
     else the phones ring until the caller hangs up.
+
+"[choice]" marks where the reference is silent and the order is what a careful product does. Within one
+feature, a matching "Don't" rule always wins; among positive rules the first in list order decides.
 
 The function is pure: no database, no clock; schedules come in as callables or interval sets.
 """
