@@ -9,6 +9,8 @@ from flask import Flask, render_template_string
 from werkzeug.datastructures import MultiDict
 
 from userhub.routing.forms import TryCallForm, incoming_call
+from userhub.routing.loops import DeadEnd, IdleSchedule
+from userhub.routing.messages import warning_text
 from userhub.routing.model import (
     ANONYMOUS,
     SOME_NUMBER,
@@ -19,6 +21,7 @@ from userhub.routing.model import (
     Voicemail,
 )
 from userhub.routing.panel import build_panel
+from userhub.routing.route import Feature
 
 from .builders import CANVASSER, PARIS, numbers_rule
 
@@ -95,3 +98,16 @@ def test_an_empty_form_means_a_call_from_outside_now(texts_app: Flask) -> None:
         call = incoming_call(TryCallForm(MultiDict(), region="FR"), "Europe/Paris", NOW)
     assert call is not None
     assert (call.at.hour, call.at.minute, call.caller, call.internal) == (10, 30, SOME_NUMBER, False)
+
+
+def test_the_overview_lists_dead_ends_and_idle_schedules(app: Flask) -> None:
+    page = '{% from "routing/_panel.html" import routing_warnings %}{{ routing_warnings(texts) }}'
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        warnings = [DeadEnd(Feature.FORWARD_NO_ANSWER, "299"), IdleSchedule("Noël")]
+        texts = [warning_text(warning, "FR") for warning in warnings]
+        html = render_template_string(page, texts=texts)
+        assert render_template_string(page, texts=[]).strip() == ""
+    text = visible_text(html)
+    assert "Vérifiez ces paramètres" in text
+    assert "Renvoi si pas de réponse : 299 n’existe plus" in text
+    assert "La planification « Noël » n’est jamais en vigueur" in text

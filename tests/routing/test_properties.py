@@ -6,8 +6,8 @@ from hypothesis import given, settings as hypothesis_settings, strategies as st
 
 from userhub.routing.criteria import decide
 from userhub.routing.evaluate import evaluate
-from userhub.routing.model import Criterion, Forwarding, IncomingCall, RoutingSettings
-from userhub.routing.route import Outcome, Why
+from userhub.routing.model import Criterion, Forwarding, IncomingCall, RoutingSettings, Screening
+from userhub.routing.route import Feature, Outcome, Why
 
 from .strategies import all_settings, calls, rules
 
@@ -45,3 +45,15 @@ def test_forward_always_is_only_beaten_by_the_screening_and_selective_rules(rout
     routing = RoutingSettings(**{**routing.__dict__, "forward_always": Forwarding(True, "+33622222222")})
     final = evaluate(routing, call).final
     assert final.outcome in (Outcome.FORWARDED, Outcome.REJECTED)
+
+
+@hypothesis_settings(max_examples=200, deadline=None)
+@given(all_settings, calls)
+def test_a_matching_dont_reject_rule_means_selective_reject_never_rejects(routing: RoutingSettings,
+                                                                         call: IncomingCall) -> None:
+    spared = Criterion("Jamais rejeter", positive=False)  # any caller, every day all day
+    rules = (*routing.selective_reject.criteria, spared)
+    routing = RoutingSettings(**{**routing.__dict__, "selective_reject": Screening(True, rules)})
+    route = evaluate(routing, call)
+    assert route.steps[0].feature is Feature.SELECTIVE_REJECT and route.steps[0].outcome is Outcome.PASSED
+    assert not any(s.feature is Feature.SELECTIVE_REJECT and s.outcome is Outcome.REJECTED for s in route.steps)
