@@ -96,8 +96,11 @@ def test_the_form_becomes_an_incoming_call(texts_app: Flask) -> None:
 def test_an_empty_form_means_a_call_from_outside_now(texts_app: Flask) -> None:
     with texts_app.test_request_context("/"):
         call = incoming_call(TryCallForm(MultiDict(), region="FR"), "Europe/Paris", NOW)
+        only_time = incoming_call(TryCallForm(MultiDict({"caller_kind": "number", "caller": "", "time": "20:15"}),
+                                              region="FR"), "Europe/Paris", NOW)
     assert call is not None
     assert (call.at.hour, call.at.minute, call.caller, call.internal) == (10, 30, SOME_NUMBER, False)
+    assert only_time is not None and (only_time.at.hour, only_time.caller) == (20, SOME_NUMBER)
 
 
 def test_the_overview_lists_dead_ends_and_idle_schedules(app: Flask) -> None:
