@@ -11,11 +11,12 @@ the first terminal step (rejected, forwarded, voicemail, busy tone, unanswered):
    the screening settings below (anonymous rejection, Do Not Disturb): selective rules take precedence
    over other settings, so a number the user explicitly accepts still gets through DND. [choice] Enabled
    without any accept rule, it filters nothing rather than refusing every call.
-3. Anonymous call rejection (only callers who withheld their number, not "unavailable" ones). [choice]
-   After the selective rules, which may name anonymous callers explicitly.
-4. Call notify: [choice] an e-mail for matching calls that got past the screening, wherever they go next.
-5. Selective forward: a "Don't forward" rule lets the call on, a forward rule forwards it (to the rule's
+3. Selective forward: a "Don't forward" rule lets the call on, a forward rule forwards it (to the rule's
    number or the default one). Selective forward precedes regular call forwarding.
+4. Anonymous call rejection (only callers who withheld their number, not "unavailable" ones). It comes
+   after the selective rules, which take precedence over other settings and may name anonymous callers.
+5. Call notify: [choice] an e-mail for matching calls that reach the user's own call handling (not for
+   rejected or selectively forwarded calls), wherever they go next.
 6. Call forwarding always. It wins over sequential ring and over Do Not Disturb.
 7. Voicemail "send all calls": [choice] an always-forward to the mailbox, after the explicit forward always.
 8. Executive call filtering: filtered calls ring the executive's assistants, then roll over (voicemail,
@@ -288,9 +289,9 @@ def no_answer_handling(walk: _Walk) -> bool:
 PIPELINE: tuple[Stage, ...] = (
     selective_reject,
     selective_accept,
+    selective_forward,
     anonymous_rejection,
     call_notify,
-    selective_forward,
     forward_always,
     voicemail_all,
     executive_filtering,
