@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from .criteria import decide, has_positive_rule
 from .executive import executive_filtering
 from .model import ANONYMOUS, IncomingCall, RoutingSettings
-from .route import RING_SECONDS, Feature, Outcome, Reason, Route, Step, Target, TargetKind, Why
+from .route import RING_SECONDS, TERMINAL, Feature, Outcome, Reason, Route, Step, Target, TargetKind, Why
 
 
 @dataclass
@@ -71,8 +71,7 @@ class _Walk:
             self.elapsed += seconds
         elif rings is not None and outcome is Outcome.RINGS:
             self.elapsed += rings * RING_SECONDS
-        return outcome in (Outcome.REJECTED, Outcome.FORWARDED, Outcome.VOICEMAIL, Outcome.BUSY_TONE,
-                           Outcome.UNANSWERED)
+        return outcome in TERMINAL
 
 
 Stage = Callable[[_Walk], bool]  # True when the call reached its terminal step
@@ -106,7 +105,7 @@ def selective_reject(walk: _Walk) -> bool:
 def selective_accept(walk: _Walk) -> bool:
     feature = walk.settings.selective_accept
     # Enabled without any accept rule, the feature would refuse every call; a careful product treats
-    # that as "nothing to filter" (the settings page warns about it) rather than silently dropping calls.
+    # that as "nothing to filter yet" (the user is still adding rules) rather than silently dropping calls.
     if not feature.enabled or not has_positive_rule(feature.criteria):
         return False
     decision = decide(feature.criteria, walk.call, without_rules_applies=False)
