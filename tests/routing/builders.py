@@ -25,7 +25,8 @@ def call(caller: str = MOTHER, when: str = "2026-11-23 10:00", **kwargs: bool) -
 def numbers_rule(name: str, *numbers: str, positive: bool = True, schedule: Schedule | None = None,
                  anonymous: bool = False, unavailable: bool = False, **kwargs: object) -> Criterion:
     return Criterion(name, positive=positive, calls_from=CallsFrom.SELECTED, numbers=frozenset(numbers),
-                     anonymous=anonymous, unavailable=unavailable, schedule=schedule, **kwargs)  # type: ignore[arg-type]
+                     anonymous=anonymous, unavailable=unavailable, schedule=schedule,
+                     **kwargs)  # type: ignore[arg-type]
 
 
 def any_rule(name: str, *, positive: bool = True, schedule: Schedule | None = None) -> Criterion:

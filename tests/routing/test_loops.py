@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import pytest
+
 from userhub.routing.loops import (
     DeadEnd,
     Destination,
     Directory,
+    ForwardingLoop,
     IdleSchedule,
     destinations,
     find_loop,
     overview_warnings,
+    refuse_loop,
 )
 from userhub.routing.model import (
     Criterion,
@@ -27,7 +31,8 @@ from .builders import at, office_hours
 
 ALICE, BOB, CAROL = 1, 2, 3
 DIRECTORY = Directory(
-    owners={"+33184883201": ALICE, "201": ALICE, "+33184883202": BOB, "202": BOB, "+33184883203": CAROL, "203": CAROL},
+    owners={"+33184883201": ALICE, "201": ALICE, "+33184883202": BOB, "202": BOB,
+            "+33184883203": CAROL, "203": CAROL},
     org_numbers=frozenset({"+33184883201", "+33184883202", "+33184883203", "+33184883209"}),
     names={ALICE: "Alice", BOB: "Bob", CAROL: "Carol"})
 
@@ -40,7 +45,8 @@ def test_a_loop_through_three_users_is_found_with_its_path() -> None:
     loop = find_loop(graph, DIRECTORY, ALICE, [Destination(Feature.FORWARD_ALWAYS, "202")])
     assert loop is not None
     assert [(hop.user_id, hop.feature, hop.to_user_id) for hop in loop] == [
-        (ALICE, Feature.FORWARD_ALWAYS, BOB), (BOB, Feature.SEQUENTIAL_RING, CAROL), (CAROL, Feature.FORWARD_BUSY, ALICE)]
+        (ALICE, Feature.FORWARD_ALWAYS, BOB), (BOB, Feature.SEQUENTIAL_RING, CAROL),
+        (CAROL, Feature.FORWARD_BUSY, ALICE)]
 
 
 def test_no_loop_when_the_chain_leaves_the_organization_or_ends_in_a_mailbox() -> None:
@@ -91,3 +97,13 @@ def test_dead_ends_and_schedules_never_in_effect_are_flagged() -> None:
     warnings = overview_warnings(settings, DIRECTORY, at("2026-11-23 10:00"))
     assert warnings == [DeadEnd(Feature.FORWARD_BUSY, "299"), DeadEnd(Feature.FORWARD_NO_ANSWER, "+33184883209"),
                         IdleSchedule("Jamais"), IdleSchedule("Été 2025")]
+
+
+def test_saving_settings_that_close_a_loop_is_refused_with_the_path() -> None:
+    graph = {BOB: [Destination(Feature.FORWARD_ALWAYS, "+33184883201")]}
+    proposed = RoutingSettings(simultaneous_ring=SimultaneousRing(True, (RingNumber("202"),)))
+    with pytest.raises(ForwardingLoop) as refused:
+        refuse_loop(graph, DIRECTORY, ALICE, proposed)
+    assert [(hop.feature, hop.to_user_id) for hop in refused.value.path] == [
+        (Feature.SIMULTANEOUS_RING, BOB), (Feature.FORWARD_ALWAYS, ALICE)]
+    refuse_loop(graph, DIRECTORY, CAROL, proposed)  # Carol ringing Bob is fine: Bob forwards to Alice

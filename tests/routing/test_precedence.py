@@ -231,3 +231,10 @@ def test_forward_no_answer_comes_before_voicemail() -> None:
     route = evaluate(settings, call())
     assert route.steps[0].rings == 5
     assert route.final.feature is Feature.FORWARD_NO_ANSWER and route.final.after_seconds == 30
+
+
+def test_a_selective_forward_rule_naming_anonymous_callers_wins_over_anonymous_rejection() -> None:
+    rule = numbers_rule("Masqués vers l'accueil", anonymous=True, forward_to="+33184883200")
+    settings = RoutingSettings(anonymous_rejection=True, selective_forward=SelectiveForward(True, criteria=(rule,)))
+    assert evaluate(settings, call(ANONYMOUS)).final.feature is Feature.SELECTIVE_FORWARD
+    assert evaluate(settings, call(MOTHER)).final.outcome is Outcome.UNANSWERED

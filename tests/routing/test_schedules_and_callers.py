@@ -93,13 +93,15 @@ def test_any_number_rules_include_anonymous_callers() -> None:
 
 
 def test_internal_external_and_forwarded_sources() -> None:
-    internal_forward = SelectiveForward(True, "+33612345678", criteria=(Criterion("Collègues", calls_from=CallsFrom.INTERNAL),))
+    colleagues = Criterion("Collègues", calls_from=CallsFrom.INTERNAL)
+    internal_forward = SelectiveForward(True, "+33612345678", criteria=(colleagues,))
     settings = RoutingSettings(selective_forward=internal_forward)
     assert evaluate(settings, call(internal=True)).final.feature is Feature.SELECTIVE_FORWARD
     assert evaluate(settings, call(internal=False)).final.outcome is Outcome.UNANSWERED
     external = RoutingSettings(selective_forward=SelectiveForward(
         True, "+33612345678", criteria=(Criterion("Extérieur", calls_from=CallsFrom.EXTERNAL),)))
     assert evaluate(external, call(internal=False)).final.reason.match is Match.EXTERNAL
-    forwarded = RoutingSettings(selective_reject=Screening(True, (Criterion("Renvoyés", calls_from=CallsFrom.FORWARDED),)))
+    forwarded_rule = Criterion("Renvoyés", calls_from=CallsFrom.FORWARDED)
+    forwarded = RoutingSettings(selective_reject=Screening(True, (forwarded_rule,)))
     assert evaluate(forwarded, call(forwarded=True)).final.outcome is Outcome.REJECTED
     assert evaluate(forwarded, call()).final.outcome is Outcome.UNANSWERED

@@ -42,12 +42,13 @@ class Decision:
     criterion: Criterion | None = None
 
 
-def decide(criteria: Sequence[Criterion], call: IncomingCall, *, without_rules_applies: bool) -> Decision:
+def decide(criteria: Sequence[Criterion], call: IncomingCall, *,
+           without_rules_applies: bool) -> Decision:
     """Whether the feature applies to ``call``.
 
     A matching "Don't" rule in effect answers no; otherwise the first matching positive rule in effect
-    (in list order) answers yes. When the feature has no positive rule at all, ``without_rules_applies`` answers (ring features
-    ring for every call; screening features screen nothing)."""
+    (in list order) answers yes. When the feature has no positive rule at all, ``without_rules_applies``
+    answers (ring features ring for every call; screening features screen nothing)."""
     hit: tuple[Criterion, Match] | None = None
     has_positive = False
     for criterion in criteria:

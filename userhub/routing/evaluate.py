@@ -7,26 +7,38 @@ the first terminal step (rejected, forwarded, voicemail, busy tone, unanswered):
    It comes first: selective reject precedes selective accept, and selective rules precede every other
    setting (reference, section 1c).
 2. Selective accept: a matching "Don't accept" rule rejects; a matching accept rule lets the call on;
-   when accept rules exist and none matches, the call is rejected. An accepted call also passes the
-   screening settings below (anonymous rejection, Do Not Disturb): selective rules take precedence over
-   other settings, so a number the user explicitly accepts still gets through DND.
-3. Anonymous call rejection (only callers who withheld their number, not "unavailable" ones).
-4. Call notify: an e-mail for matching calls that got past the screening, wherever they go next.
-5. Selective forward: a "Don't forward" rule lets the call on, a forward rule forwards it (to the rule's
+   when accept rules exist and none matches, the call is rejected. [choice] An accepted call also passes
+   the screening settings below (anonymous rejection, Do Not Disturb): selective rules take precedence
+   over other settings, so a number the user explicitly accepts still gets through DND. [choice] Enabled
+   without any accept rule, it filters nothing rather than refusing every call.
+3. Selective forward: a "Don't forward" rule lets the call on, a forward rule forwards it (to the rule's
    number or the default one). Selective forward precedes regular call forwarding.
+4. Anonymous call rejection (only callers who withheld their number, not "unavailable" ones). It comes
+   after the selective rules, which take precedence over other settings and may name anonymous callers.
+5. Call notify: [choice] an e-mail for matching calls that reach the user's own call handling (not for
+   rejected or selectively forwarded calls), wherever they go next.
 6. Call forwarding always. It wins over sequential ring and over Do Not Disturb.
-7. Voicemail "send all calls": an always-forward to the mailbox, after the explicit forward always.
-8. Sequential ring when it applies (its rules; "Don't ring" first). It wins over simultaneous ring and
+7. Voicemail "send all calls": [choice] an always-forward to the mailbox, after the explicit forward always.
+8. Executive call filtering: filtered calls ring the executive's assistants, then roll over (voicemail,
+   forward, or the executive's no-answer handling). [choice] The reference gives no order: it comes after
+   the two "always" settings (an executive who sends everything elsewhere is away) and before sequential
+   ring and DND (assistants exist to take the calls the executive is not to be disturbed by).
+9. Sequential ring when it applies (its rules; "Don't ring" first). It wins over simultaneous ring and
    over forwarding when busy: the user's phones ring first (when chosen), or are skipped when busy (DND,
    on a call without call waiting, unreachable) if "continue if busy" is on; then each number in order;
    then no-answer handling.
-9. The line state: DND, or unreachable, or on a call with call waiting off make the line busy.
-10. Busy handling: business continuity (unreachable only), forward when busy, voicemail for busy calls,
-    else the caller hears busy.
-11. Ringing: own phones with single number reach numbers and, when it applies, simultaneous ring numbers
+10. The line state: DND, or unreachable (no device registered), or on a call with call waiting off make
+    the line busy (reference, section 3).
+11. Busy handling: [choice] business continuity first when the phone is unreachable (it exists for that
+    case), then forward when busy, voicemail for busy calls, else the caller hears busy.
+12. Ringing: own phones with single number reach numbers and, when it applies, simultaneous ring numbers
     (not while on a call if "don't ring if on a call"); priority alert marks a distinctive ring first.
-12. No-answer handling: forward when no answer, then voicemail for unanswered calls (voicemail last),
+    [choice] DND and busy lines ring neither simultaneous ring nor single number reach numbers.
+13. No-answer handling: forward when no answer, then voicemail for unanswered calls (voicemail last),
     else the phones ring until the caller hangs up.
+
+"[choice]" marks where the reference is silent and the order is what a careful product does. Within one
+feature, a matching "Don't" rule always wins; among positive rules the first in list order decides.
 
 The function is pure: no database, no clock; schedules come in as callables or interval sets.
 """
@@ -37,8 +49,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from .criteria import decide, has_positive_rule
+from .executive import executive_filtering
 from .model import ANONYMOUS, IncomingCall, RoutingSettings
-from .route import RING_SECONDS, Feature, Outcome, Reason, Route, Step, Target, TargetKind, Why
+from .route import RING_SECONDS, TERMINAL, Feature, Outcome, Reason, Route, Step, Target, TargetKind, Why
 
 
 @dataclass
@@ -52,12 +65,13 @@ class _Walk:
     elapsed: int = 0
 
     def add(self, feature: Feature, outcome: Outcome, reason: Reason, targets: tuple[Target, ...] = (),
-            rings: int | None = None) -> bool:
-        self.steps.append(Step(feature, outcome, reason, targets, rings, self.elapsed))
-        if rings is not None and outcome is Outcome.RINGS:
+            rings: int | None = None, seconds: int | None = None) -> bool:
+        self.steps.append(Step(feature, outcome, reason, targets, rings, self.elapsed, seconds))
+        if seconds is not None:
+            self.elapsed += seconds
+        elif rings is not None and outcome is Outcome.RINGS:
             self.elapsed += rings * RING_SECONDS
-        return outcome in (Outcome.REJECTED, Outcome.FORWARDED, Outcome.VOICEMAIL, Outcome.BUSY_TONE,
-                           Outcome.UNANSWERED)
+        return outcome in TERMINAL
 
 
 Stage = Callable[[_Walk], bool]  # True when the call reached its terminal step
@@ -91,7 +105,7 @@ def selective_reject(walk: _Walk) -> bool:
 def selective_accept(walk: _Walk) -> bool:
     feature = walk.settings.selective_accept
     # Enabled without any accept rule, the feature would refuse every call; a careful product treats
-    # that as "nothing to filter" (the settings page warns about it) rather than silently dropping calls.
+    # that as "nothing to filter yet" (the user is still adding rules) rather than silently dropping calls.
     if not feature.enabled or not has_positive_rule(feature.criteria):
         return False
     decision = decide(feature.criteria, walk.call, without_rules_applies=False)
@@ -274,11 +288,12 @@ def no_answer_handling(walk: _Walk) -> bool:
 PIPELINE: tuple[Stage, ...] = (
     selective_reject,
     selective_accept,
+    selective_forward,
     anonymous_rejection,
     call_notify,
-    selective_forward,
     forward_always,
     voicemail_all,
+    executive_filtering,
     sequential_ring,
     line_state,
     busy_handling,

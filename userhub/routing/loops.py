@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .model import RoutingSettings, Schedule
+from .model import Rollover, RoutingSettings, Schedule
 from .route import Feature
 
 UserId = int
@@ -71,6 +71,11 @@ def destinations(settings: RoutingSettings) -> list[Destination]:
             found.append(Destination(Feature.SELECTIVE_FORWARD, selective.default_destination, selective.to_voicemail))
         found.extend(Destination(Feature.SELECTIVE_FORWARD, rule.forward_to, rule.forward_to_voicemail)
                      for rule in selective.criteria if rule.positive and rule.forward_to)
+    executive = settings.executive_filtering
+    if executive.enabled:
+        found.extend(Destination(Feature.EXECUTIVE_FILTERING, a.number) for a in executive.assistants if a.enabled)
+        if executive.rollover is Rollover.FORWARD and executive.rollover_destination:
+            found.append(Destination(Feature.EXECUTIVE_FILTERING, executive.rollover_destination))
     for feature, numbers, enabled in (
             (Feature.SEQUENTIAL_RING, settings.sequential_ring.numbers, settings.sequential_ring.enabled),
             (Feature.SIMULTANEOUS_RING, settings.simultaneous_ring.numbers, settings.simultaneous_ring.enabled),
@@ -161,7 +166,24 @@ class IdleSchedule:
 
 def overview_warnings(settings: RoutingSettings, directory: Directory, now: datetime) -> list[DeadEnd | IdleSchedule]:
     """What the Calling overview flags (warnings, not refusals: the user may be fixing things in order)."""
-    found: list[DeadEnd | IdleSchedule] = [DeadEnd(e.feature, e.target) for e in dead_ends(directory, destinations(settings))]
+    edges = destinations(settings)
+    found: list[DeadEnd | IdleSchedule] = [DeadEnd(e.feature, e.target) for e in dead_ends(directory, edges)]
     found.extend(IdleSchedule(name) for name, schedule in sorted(schedules_of(settings).items())
                  if never_in_effect(schedule, now))
     return found
+
+
+class ForwardingLoop(ValueError):
+    """Saving would send calls round in a circle; ``path`` says through whom (see messages.loop_text)."""
+
+    def __init__(self, path: tuple[Hop, ...]) -> None:
+        super().__init__(" -> ".join(f"{hop.user_id}:{hop.feature}" for hop in path))
+        self.path = path
+
+
+def refuse_loop(graph: Graph, directory: Directory, user_id: UserId, proposed: RoutingSettings) -> None:
+    """For the calling area's save services: raise ``ForwardingLoop`` before committing a change that
+    would close a loop. ``graph`` holds the other users' saved destinations (``destinations(...)``)."""
+    path = find_loop(graph, directory, user_id, destinations(proposed))
+    if path is not None:
+        raise ForwardingLoop(path)

@@ -16,6 +16,7 @@ from typing import Protocol
 
 ANONYMOUS = "anonymous"  # the caller withheld their number
 UNAVAILABLE = "unavailable"  # the network did not deliver a number
+SOME_NUMBER = "some-number"  # a caller with a number that no rule lists ("a call from outside, now")
 
 
 class ActiveAt(Protocol):
@@ -152,6 +153,35 @@ class Screening:
     criteria: tuple[Criterion, ...] = ()
 
 
+class FilterType(StrEnum):
+    ALL = "all"  # ALL_CALLS
+    INTERNAL = "internal"  # ALL_INTERNAL_CALLS
+    EXTERNAL = "external"  # ALL_EXTERNAL_CALLS
+    CUSTOM = "custom"  # CUSTOM_CALL_FILTERS: the criteria decide
+
+
+class Rollover(StrEnum):
+    NONE = "none"  # rollover timer off: the assistants ring until someone answers or the caller hangs up
+    VOICEMAIL = "voicemail"  # VOICE_MESSAGING
+    NO_ANSWER = "no_answer"  # NO_ANSWER_PROCESSING: the executive's own no-answer handling
+    FORWARD = "forward"
+
+
+@dataclass(frozen=True)
+class ExecutiveFiltering:
+    """Executive call filtering: filtered calls go to the executive's (opted-in) assistants."""
+
+    enabled: bool = False
+    filter_type: FilterType = FilterType.ALL
+    criteria: tuple[Criterion, ...] = ()  # CUSTOM only; filterEnabled=false is a "Don't filter" rule
+    assistants: tuple[RingNumber, ...] = ()  # opted-in assistants, in alert order
+    sequential: bool = False  # alertingMode SEQUENTIAL (each assistant ``next_assistant_rings``)
+    next_assistant_rings: int = 3
+    rollover: Rollover = Rollover.NONE
+    rollover_destination: str = ""
+    rollover_seconds: int = 30
+
+
 @dataclass(frozen=True)
 class RoutingSettings:
     """Everything about one user that decides where their incoming calls go."""
@@ -173,12 +203,13 @@ class RoutingSettings:
     single_number_reach: tuple[RingNumber, ...] = ()  # only when SNR is enabled
     priority_alert: Screening = Screening()
     voicemail: Voicemail = Voicemail()
+    executive_filtering: ExecutiveFiltering = ExecutiveFiltering()
 
 
 @dataclass(frozen=True)
 class IncomingCall:
     """A hypothetical call: ``at`` is aware, in the user's time zone; ``caller`` is E.164,
-    ``ANONYMOUS`` or ``UNAVAILABLE``."""
+    ``ANONYMOUS``, ``UNAVAILABLE`` or ``SOME_NUMBER``."""
 
     at: datetime
     caller: str

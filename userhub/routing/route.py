@@ -19,6 +19,7 @@ class Feature(StrEnum):
     CALL_NOTIFY = "call_notify"
     FORWARD_ALWAYS = "forward_always"
     VOICEMAIL_ALL = "voicemail_all"
+    EXECUTIVE_FILTERING = "executive_filtering"
     DO_NOT_DISTURB = "do_not_disturb"
     BUSINESS_CONTINUITY = "business_continuity"
     SEQUENTIAL_RING = "sequential_ring"
@@ -64,9 +65,7 @@ class Why(StrEnum):
     CALL_WAITING = "call_waiting"  # on a call, call waiting on
     ON_CALL_NO_RING = "on_call_no_ring"  # simultaneous ring: "don't ring if on a call"
     UNREACHABLE = "unreachable"
-    BASE_BUSY = "base_busy"  # sequential ring: own phones busy, continue to the numbers
     SEQUENTIAL_WINS = "sequential_wins"  # simultaneous ring set aside by sequential ring
-    BUSY = "busy"  # busy handling after the line was found busy
     NO_ANSWER = "no_answer"
     NOTHING_ELSE = "nothing_else"
 
@@ -112,6 +111,7 @@ class Step:
     targets: tuple[Target, ...] = ()
     rings: int | None = None  # ring steps: how many rings before the next step (None: until hang-up)
     after_seconds: int = 0  # seconds since the call arrived when this step starts
+    seconds: int | None = None  # ring steps ended by a timer (executive rollover) rather than rings
 
     @property
     def terminal(self) -> bool:
