@@ -16,7 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import i18n
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .phones import format_number
-from .security.input import InvalidEncoding, UnexpectedContentType
+from .security.input import FieldTooLong, InvalidEncoding, TruncatedBody, UnexpectedContentType
 
 CSP = {
     "default-src": "'self'",
@@ -179,7 +179,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         code = error.code or 500
-        own = isinstance(error, (InvalidEncoding, UnexpectedContentType))
+        own = isinstance(error, (InvalidEncoding, UnexpectedContentType, TruncatedBody, FieldTooLong))
         message = error.description if own else _ERROR_MESSAGES.get(code, error.description)
         return render_template("errors/error.html", code=code, message=message), code
 
