@@ -49,7 +49,8 @@ def test_each_person_gets_only_what_their_role_allows(world, route):
             not_found_is_fine = route.access.public or (route.method not in _READS and not first_allowed)
             assert not is_refusal(response) or (response.status_code == 404 and not_found_is_fine), (
                 f"{person} should be let in to {route.id} ({url}) but got {response.status_code} "
-                f"{response.headers.get('Location', '')}"
+                f"{response.headers.get('Location', '')}; if the URL needs a real object, declare how to build one "
+                "with @sample(...) in tests/<area>/route_samples.py (see tests/security/routes.py)"
             )
             first_allowed = False
         else:
