@@ -50,17 +50,40 @@ def test_token_pages_send_no_referrer(client):
         assert client.get(path).headers["Referrer-Policy"] == "no-referrer"
 
 
-def test_stored_html_in_names_is_shown_as_text_on_every_page(world):
-    from userhub.accounts.models import User
-    from userhub.organizations.models import Location, Organization
+_TEXT_COLUMN = re.compile(r"(name|description|label|title|note|comment)", re.I)
 
-    db.session.execute(sa.update(User).values(first_name=PAYLOAD, last_name=PAYLOAD, display_name=PAYLOAD))
-    db.session.execute(sa.update(Organization).values(name=PAYLOAD))
-    db.session.execute(sa.update(Location).values(name=PAYLOAD))
+
+def _store_html_in_every_text_column() -> list[str]:
+    """Put the payload in every free-text column of every table (names, descriptions, labels...), whatever
+    area owns it; a column whose constraints refuse it is left as it is."""
+    changed = []
+    for table in db.metadata.sorted_tables:
+        for column in table.columns:
+            length = getattr(column.type, "length", None)
+            if not isinstance(column.type, sa.String) or not _TEXT_COLUMN.search(column.name):
+                continue
+            if column.primary_key or column.foreign_keys or (length is not None and length < len(PAYLOAD)):
+                continue
+            try:
+                with db.session.begin_nested():
+                    db.session.execute(table.update().values({column.name: PAYLOAD}))
+                changed.append(f"{table.name}.{column.name}")
+            except sa.exc.DBAPIError:
+                pass  # a unique or check constraint: this column cannot hold it
     db.session.commit()
+    return changed
+
+
+def test_stored_html_in_names_is_shown_as_text_on_every_page(world):
+    changed = _store_html_in_every_text_column()
+    assert {"users.first_name", "users.display_name", "organizations.name", "locations.name"} <= set(changed)
+    escaped = b"&lt;script&gt;alert("
+    shown_as_text = 0
     for person in ("employee", "read_only", "full", "other_org_admin"):
         for route, response in _html_pages(world, person):
             assert PAYLOAD.encode() not in response.data, f"{route.rule} shows stored HTML as HTML to {person}"
+            shown_as_text += escaped in response.data
+    assert shown_as_text > 0, "no page showed a stored name at all: the sweep would prove nothing"
 
 
 def test_production_cookie_is_host_only_secure_httponly_samesite(backend, database, smtp_server, monkeypatch):
