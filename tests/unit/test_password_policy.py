@@ -248,7 +248,9 @@ def test_weak_password_repeated_and_cut_anywhere_is_refused(weak: str, data: st.
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
-@given(st.text(st.characters(max_codepoint=0x17F), min_size=1, max_size=12), st.data())
+# Bases of at most 7 code points: an 8-character base just under the bar doubled can pass it, for zxcvbn too
+# ("10020:11" scores 2, "10020:1110020:11" scores 3 in zxcvbn 4.5.0).
+@given(st.text(st.characters(max_codepoint=0x17F), min_size=1, max_size=7), st.data())
 def test_any_weak_text_repeated_stays_weak(weak: str, data: st.DataObject):
     assume(strength_score(weak, []) < policy.MIN_SCORE)
     length = data.draw(st.integers(min(2 * len(weak), 256), 256))
