@@ -76,6 +76,9 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "MAX_CONTENT_LENGTH": _env_int("MAX_CONTENT_LENGTH", 8 * 1024 * 1024),
         "MAX_FORM_MEMORY_SIZE": 500_000,
+        # No form of the product takes more than a few hundred characters in one field (names 80, descriptions
+        # 256): anything far longer is refused before any view runs.
+        "USERHUB_MAX_FIELD_LENGTH": _env_int("MAX_FIELD_LENGTH", 4096),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
     }

@@ -10,13 +10,14 @@ from flask_babel import format_datetime, lazy_gettext as _l
 from flask_login import current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .phones import format_number
-from .security.input import InvalidEncoding, UnexpectedContentType
+from .security.input import FieldTooLong, InvalidEncoding, TruncatedBody, UnexpectedContentType
 
 CSP = {
     "default-src": "'self'",
@@ -179,7 +180,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         code = error.code or 500
-        own = isinstance(error, (InvalidEncoding, UnexpectedContentType))
+        own = isinstance(error, (InvalidEncoding, UnexpectedContentType, TruncatedBody, FieldTooLong))
         message = error.description if own else _ERROR_MESSAGES.get(code, error.description)
         return render_template("errors/error.html", code=code, message=message), code
 
@@ -187,6 +188,13 @@ def register_error_handlers(app: Flask) -> None:
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
         if isinstance(error, HTTPException):
             return http_error(error)
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            # The database connection died under this request (restart, failover): nothing was committed,
+            # the pool drops the connection and the next request gets a fresh one.
+            app.logger.warning("Database connection lost on %s %s", request.method, request.path)
+            db.session.rollback()
+            message = _l("The service is briefly unavailable. Please try again in a moment.")
+            return render_template("errors/error.html", code=503, message=message), 503
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return render_template("errors/error.html", code=500, message=_ERROR_MESSAGES[500]), 500

@@ -49,10 +49,18 @@ def test_unexpected_content_type_is_refused(user_client):
     assert b"not accepted here" in response.data
 
 
-def test_ten_thousand_characters_get_a_field_error_and_change_nothing(user_client, user):
-    response = user_client.post("/welcome/name", data={"display_name": "x" * 10_000})
+def test_a_long_name_gets_a_field_error_and_changes_nothing(user_client, user):
+    response = user_client.post("/welcome/name", data={"display_name": "x" * 1_000})
     assert response.status_code == 200
     assert b"Between 1 and 80 characters." in response.data
+    db.session.expire_all()
+    assert db.session.get(User, user.id).display_name == "Jane Doe"
+
+
+def test_ten_thousand_characters_are_refused_before_any_view(user_client, user):
+    response = user_client.post("/welcome/name", data={"display_name": "x" * 10_000})
+    assert response.status_code == 400
+    assert b"far longer than this form accepts" in response.data
     db.session.expire_all()
     assert db.session.get(User, user.id).display_name == "Jane Doe"
 
@@ -61,6 +69,26 @@ def test_body_over_the_limit_gets_413(app, user_client):
     app.config["MAX_CONTENT_LENGTH"] = 1024
     response = user_client.post("/welcome/name", data={"display_name": "x" * 5000})
     assert response.status_code == 413
+
+
+def test_body_cut_short_is_refused(user_client, user):
+    response = user_client.post(
+        "/welcome/name", data=b"display_name=Mallory", environ_overrides={"CONTENT_LENGTH": "100"},
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 400
+    assert b"arrived incomplete" in response.data
+    db.session.expire_all()
+    assert db.session.get(User, user.id).display_name == "Jane Doe"
+
+
+def test_multipart_without_its_closing_boundary_is_refused(user_client, user):
+    body = b'--XyZ\r\nContent-Disposition: form-data; name="display_name"\r\n\r\nMallory'
+    response = _form(user_client, "/welcome/name", body, "multipart/form-data; boundary=XyZ")
+    assert response.status_code == 400
+    assert b"arrived incomplete" in response.data
+    db.session.expire_all()
+    assert db.session.get(User, user.id).display_name == "Jane Doe"
 
 
 def test_truncated_form_changes_nothing(user_client, user):

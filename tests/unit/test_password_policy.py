@@ -247,12 +247,12 @@ def test_weak_password_repeated_and_cut_anywhere_is_refused(weak: str, data: st.
     assert Rule.STRENGTH in check_password((weak * 256)[:length], NOBODY)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
-@given(st.text(st.characters(max_codepoint=0x17F), min_size=1, max_size=12), st.data())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+# Bases of at most 7 code points: an 8-character base just under the bar doubled can pass it, for zxcvbn too
+# ("10020:11" scores 2, "10020:1110020:11" scores 3 in zxcvbn 4.5.0).
+@given(st.text(st.characters(max_codepoint=0x17F), min_size=1, max_size=7), st.data())
 def test_any_weak_text_repeated_stays_weak(weak: str, data: st.DataObject):
-    # A text at zxcvbn's score 2 can reach 3 by being doubled (zxcvbn itself counts "10020:11" twice
-    # as 1.1e8 guesses, a 3), so the property is about texts that are clearly weak: score 0 or 1.
-    assume(strength_score(weak, []) <= 1)
+    assume(strength_score(weak, []) < policy.MIN_SCORE)
     length = data.draw(st.integers(min(2 * len(weak), 256), 256))
     assert strength_score((weak * 256)[:length], []) < policy.MIN_SCORE
 

@@ -3,6 +3,10 @@
 Werkzeug silently drops or rewrites form fields that are not valid UTF-8 (raw bytes vanish, percent-escapes are
 kept literally, multipart bytes become U+FFFD). A person would then see their input changed without a word, so
 such requests are refused with a clear 400 instead, and unexpected content types with a 415.
+A body cut short (fewer bytes than announced, or a multipart body without its closing boundary) and a
+field longer than any form of the product accepts (``USERHUB_MAX_FIELD_LENGTH``) are refused too, before
+any view runs, so that no route can half-act on them. Bodies over ``MAX_CONTENT_LENGTH`` get a 413 even
+on views that never read their form.
 """
 
 from __future__ import annotations
@@ -12,17 +16,26 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 _FLAG = "userhub.invalid_encoding"
+_TRUNCATED = "userhub.truncated_body"
 _FORM_TYPES = {"application/x-www-form-urlencoded", "multipart/form-data"}
 _BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class InvalidEncoding(BadRequest):
     description = _l("The form contains characters that could not be read. Please type them again.")  # type: ignore[assignment]
+
+
+class TruncatedBody(BadRequest):
+    description = _l("The form arrived incomplete. Please send it again.")  # type: ignore[assignment]
+
+
+class FieldTooLong(BadRequest):
+    description = _l("A field is far longer than this form accepts. Please shorten it and send it again.")  # type: ignore[assignment]
 
 
 class UnexpectedContentType(UnsupportedMediaType):
@@ -51,22 +64,42 @@ class StrictDecoding:
             environ[_FLAG] = True
         content_type = environ.get("CONTENT_TYPE", "").split(";")[0].strip().lower()
         length = int(environ.get("CONTENT_LENGTH") or 0)
-        if content_type == "application/x-www-form-urlencoded" and 0 < length <= (self.max_length or length):
+        if content_type in _FORM_TYPES and 0 < length <= (self.max_length or length):
             body = environ["wsgi.input"].read(length)
             environ["wsgi.input"] = io.BytesIO(body)
-            if not _valid_utf8(body):
+            if len(body) < length or (content_type == "multipart/form-data" and not _complete_multipart(environ, body)):
+                environ[_TRUNCATED] = True
+            elif content_type == "application/x-www-form-urlencoded" and not _valid_utf8(body):
                 environ[_FLAG] = True
         return self.wsgi_app(environ, start_response)
+
+
+def _complete_multipart(environ: dict[str, Any], body: bytes) -> bool:
+    """A multipart body ends with ``--boundary--``; without it, Werkzeug silently drops the last field."""
+    for parameter in environ.get("CONTENT_TYPE", "").split(";")[1:]:
+        name, _, value = parameter.strip().partition("=")
+        if name.lower() == "boundary":
+            closing = b"--" + value.strip('"').encode("latin-1") + b"--"
+            return body.rstrip(b"\r\n").endswith(closing)
+    return False
 
 
 def _check_request() -> None:
     if request.environ.get(_FLAG):
         raise InvalidEncoding()
     if request.method in _BODY_METHODS and request.content_length:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        if limit is not None and request.content_length > limit:
+            raise RequestEntityTooLarge()
         if request.mimetype not in _FORM_TYPES:
             raise UnexpectedContentType()
-        if request.mimetype == "multipart/form-data" and any("\ufffd" in v for v in request.form.values()):
+        if request.environ.get(_TRUNCATED):
+            raise TruncatedBody()
+        if request.mimetype == "multipart/form-data" and any("\ufffd" in v for _, v in request.form.items(multi=True)):
             raise InvalidEncoding()
+        longest = current_app.config.get("USERHUB_MAX_FIELD_LENGTH")
+        if longest and any(len(value) > longest for _, value in request.form.items(multi=True)):
+            raise FieldTooLong()
 
 
 def init_app(app: Flask) -> None:

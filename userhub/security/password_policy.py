@@ -148,21 +148,21 @@ def _tandems(text: str) -> Iterator[tuple[int, int, int]]:
         i += size or 1
 
 
-_GREEDY, _LAZY, _LAZY_ANCHORED = re.compile(r"(.+)\1+", re.S), re.compile(r"(.+?)\1+", re.S), \
-    re.compile(r"^(.+?)\1+$", re.S)
+_GREEDY = re.compile(r"(.+)\1+", re.S)
+_LAZY = re.compile(r"(.+?)\1+", re.S)
+_LAZY_ANCHORED = re.compile(r"^(.+?)\1+$", re.S)
 
 
 def _regex_repeats(text: str) -> Iterator[tuple[int, int, int]]:
-    """zxcvbn's own repeat matches, (start, i, end) as in _tandems: the greedy scan above misses a
-    repeat that starts inside a shorter one ("000100000100" is "000100" twice)."""
+    """zxcvbn's own repeat matches (greedy and lazy), which the left-to-right scan of ``_tandems`` can miss
+    when shorter repeats come first: "000100000100" is "000100" twice. Bounded: text is one window."""
     last = 0
     while last < len(text):
         greedy, lazy = _GREEDY.search(text, last), _LAZY.search(text, last)
-        if not greedy or not lazy:
+        if greedy is None or lazy is None:
             return
         if len(greedy.group(0)) > len(lazy.group(0)):
-            match = greedy
-            base = _LAZY_ANCHORED.match(match.group(0)).group(1)  # type: ignore[union-attr]
+            match, base = greedy, _LAZY_ANCHORED.match(greedy.group(0)).group(1)  # type: ignore[union-attr]
         else:
             match, base = lazy, lazy.group(1)
         yield match.start(), match.start() + len(base), match.end()
@@ -236,7 +236,7 @@ def _guesses(text: str, user: dict[str, int]) -> float:
     for matcher in (matching.spatial_match, matching.sequence_match, matching.regex_match,
                     matching.date_match):
         found += matcher(text)
-    for start, i, end in {*_tandems(text), *_regex_repeats(text)}:
+    for start, i, end in sorted(set(_tandems(text)) | set(_regex_repeats(text))):
         found.append({"pattern": "repeat", "i": start, "j": end - 1, "token": text[start:end],
                       "base_guesses": Decimal(_guesses(text[start:i], user)),
                       "repeat_count": (end - start) / (i - start)})

@@ -1,0 +1,88 @@
+"""The PostgreSQL connection dies while the app serves (server restart, failover, a killed backend): the
+request in flight fails cleanly with nothing half-written, and the next ones succeed without restarting the
+app. Simulated with pg_terminate_backend on the app's own connections only; the server keeps running."""
+
+from __future__ import annotations
+
+import secrets
+
+import pytest
+import sqlalchemy as sa
+
+from tests import conftest as base
+from tests.conftest import STRONG_PASSWORD, sign_in
+from userhub import create_app
+from userhub.accounts.models import User, UserSession
+from userhub.extensions import db
+from userhub.security import hashing
+
+NEW_PASSWORD = "Copper-Lantern-Meadow-58?"
+
+
+@pytest.fixture
+def pg_app(backend, app, smtp_server):  # type: ignore[no-untyped-def]
+    """The app again, with a name on its database connections so that only they are terminated."""
+    if backend != "postgresql":
+        pytest.skip("connection loss is simulated with PostgreSQL's pg_terminate_backend")
+    name = f"userhub-fault-{secrets.token_hex(4)}"
+    config = base.testing_config(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[0].port)
+    config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_pre_ping": True, "connect_args": {"application_name": name}}
+    faulty = create_app(config)
+    faulty.test_client_class = type(app.test_client())
+    faulty.config["FAULT_APPLICATION_NAME"] = name
+    yield faulty
+    with faulty.app_context():
+        db.engine.dispose()
+
+
+def _terminate_connections_of(name: str) -> int:
+    engine = sa.create_engine(base._postgres_base_url())
+    with engine.begin() as connection:
+        killed = connection.execute(
+            sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": name}
+        ).scalar_one()
+    engine.dispose()
+    return killed
+
+
+def test_later_requests_succeed_after_the_connections_die(pg_app, user):
+    client = pg_app.test_client()
+    assert sign_in(client, user.email).status_code == 302
+    assert client.get("/").status_code == 200
+    assert _terminate_connections_of(pg_app.config["FAULT_APPLICATION_NAME"]) >= 1
+    assert client.get("/").status_code == 200, "pool pre-ping should have replaced the dead connection"
+    assert client.get("/readyz").get_json()["database"] == "ok"
+
+
+def test_a_request_whose_connection_dies_mid_write_changes_nothing(pg_app, user, monkeypatch):
+    from userhub.security import sessions
+
+    laptop, phone = pg_app.test_client(), pg_app.test_client()
+    assert sign_in(laptop, user.email).status_code == 302
+    assert sign_in(phone, user.email).status_code == 302
+    original = sessions.end_all_sessions
+
+    def connection_dies(person):  # type: ignore[no-untyped-def]
+        # The new password hash is already flushed in this transaction when the connection goes.
+        db.session.flush()
+        db.session.execute(sa.text("SELECT pg_terminate_backend(pg_backend_pid())"))
+        original(person)
+
+    monkeypatch.setattr(sessions, "end_all_sessions", connection_dies)
+    response = laptop.post("/account/password", data={"current_password": STRONG_PASSWORD,
+                                                      "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 503
+    assert b"briefly unavailable" in response.data
+    monkeypatch.undo()
+
+    db.session.expire_all()
+    person = db.session.get(User, user.id)
+    assert hashing.verify_password(person.password_hash, STRONG_PASSWORD), "the new password was half-written"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 2
+    # The app goes on without a restart: both browsers still work and the change now succeeds.
+    assert phone.get("/").status_code == 200
+    response = laptop.post("/account/password", data={"current_password": STRONG_PASSWORD,
+                                                      "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302
+    assert phone.get("/").status_code == 302
