@@ -75,7 +75,7 @@ class Executive(Feature):
     Values = Values
     Form = Form
     template = "calling/features/executive.html"
-    criteria = CriteriaKind(_l("Filter"), _l("Don't filter"),
+    criteria = CriteriaKind(_l("Filter calls"), _l("Don't filter"),
                             calls_from=("any", "select", "internal", "external"))
     row_lists = ("assistants", "criteria")
     relation_fields = ("assistants",)
