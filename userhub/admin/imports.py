@@ -54,9 +54,19 @@ def export_rows(app: Flask, organization_id: int, query: users.UserQuery, batch:
         last_id = rows[-1][0]
 
 
-def _export_batch(organization_id: int, query: users.UserQuery, after_id: int, batch: int) -> list:  # type: ignore[type-arg]
+class OrganizationGone(LookupError):
+    """The organization was deleted while its export or import was running."""
+
+
+def _organization(organization_id: int) -> Organization:
     organization = db.session.get(Organization, organization_id)
-    assert organization is not None
+    if organization is None:
+        raise OrganizationGone(organization_id)
+    return organization
+
+
+def _export_batch(organization_id: int, query: users.UserQuery, after_id: int, batch: int) -> list:  # type: ignore[type-arg]
+    organization = _organization(organization_id)
     statement = users._filtered(
         organization, query,
         select(User.id, User.first_name, User.last_name, User.email, User.status, User.admin_role, Package.code,
@@ -159,8 +169,7 @@ def start_import(organization: Organization, checked: Checked) -> AdminJob:
 
 @jobs.handler(JobKind.IMPORT)
 def _import_chunk(job: AdminJob, rows: list[dict], start: int) -> list[list]:  # type: ignore[type-arg]
-    organization = db.session.get(Organization, job.organization_id)
-    assert organization is not None
+    organization = _organization(job.organization_id)
     try:
         with db.session.begin_nested():
             user_ids, failures = bulk.create_checked_users(organization, rows)

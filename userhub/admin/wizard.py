@@ -135,7 +135,8 @@ def create_batch(organization: Organization, rows: list[Row], mode: str) -> list
         db.session.commit()
     except provisioning.ProvisioningError as exc:
         db.session.rollback()
-        assert current is not None
+        if current is None:  # not about any row (the loop had not started): nothing to show on the form
+            raise
         current.errors[_field_of(exc.field)] = exc.message
         return None
     except IntegrityError:

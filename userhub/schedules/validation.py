@@ -84,9 +84,8 @@ def check_event(data: EventInput, personal: bool, other_names: set[str]) -> dict
             fail("start_time", _("Enter the start time, or choose All day event."))
         if data.end_time is None:
             fail("end_time", _("Enter the end time, or choose All day event."))
-    if errors:
+    if errors or data.start_date is None or data.end_date is None:  # missing dates were reported just above
         return errors
-    assert data.start_date is not None and data.end_date is not None
     if data.end_date < data.start_date:
         fail("end_date", _("The end date cannot be before the start date."))
     elif not data.all_day and (data.end_date, data.end_time) <= (data.start_date, data.start_time):  # type: ignore[operator]
