@@ -85,11 +85,19 @@ def job_page(job_id: int):  # type: ignore[no-untyped-def]
 @bp.route("/organization", methods=["GET", "POST"], endpoint="choose_organization")
 @admin_required()
 def choose_organization_page():  # type: ignore[no-untyped-def]
-    if request.method == "POST":
-        organization = choose_organization(current_user, request.form.get("organization", 0, type=int))
-        flash(_("You now work in %(name)s.", name=organization.name), "success")
-        return redirect(url_for("admin.users"))
     own = current_user.organization
     others = [org for org in managed_organizations(current_user) if org.id != own.id]
-    return render_template("admin/choose_organization.html", organizations=others, own=own)
+    error = None
+    if request.method == "POST":
+        # Only the ids offered on the page are accepted: anything else (missing, not a number, beyond any
+        # database integer) is answered with a message, never looked up.
+        offered = {str(org.id): org for org in [own, *others]}
+        chosen = offered.get(request.form.get("organization", "").strip())
+        if chosen is not None:
+            organization = choose_organization(current_user, chosen.id)
+            flash(_("You now work in %(name)s.", name=organization.name), "success")
+            return redirect(url_for("admin.users"))
+        error = _("Choose a site from the list.")
+    return render_template("admin/choose_organization.html", organizations=others, own=own,
+                           error=error), 400 if error else 200
 
