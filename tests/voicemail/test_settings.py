@@ -9,15 +9,24 @@ from userhub.extensions import db
 from userhub.voicemail.models import VoicemailSettings
 
 
-def _stored(user_id: int) -> VoicemailSettings:
+def _row(user_id: int) -> VoicemailSettings | None:
     db.session.expire_all()
     return db.session.get(VoicemailSettings, user_id)
+
+
+def _stored(user_id: int) -> VoicemailSettings:
+    """What the user has: the saved row, or the defaults (not stored until the first save)."""
+    from userhub.accounts.models import User
+    from userhub.voicemail.services import get_settings
+
+    return _row(user_id) or get_settings(db.session.get(User, user_id))
 
 
 def test_the_page_shows_the_reference_defaults_and_a_save_bumps_the_version(employee_client, employee):
     page = employee_client.get("/settings/calling/voicemail")
     assert page.status_code == 200
     assert 'name="unanswered_rings" type="number" value="3"' in page.text or 'value="3"' in page.text
+    assert _row(employee.id) is None  # reading the page stores nothing
     settings = _stored(employee.id)
     assert (settings.enabled, settings.send_busy_calls, settings.send_unanswered_calls,
             settings.unanswered_rings, settings.storage) == (True, False, True, 3, "internal")
@@ -98,12 +107,13 @@ def test_deleting_the_user_deletes_their_voicemail_data(employee_client, employe
     from userhub.voicemail.models import VoicemailPin
     from userhub.voicemail.pin import set_pin
 
-    employee_client.get("/settings/calling/voicemail")
+    assert employee_client.post("/settings/calling/voicemail", data=settings_data()).status_code == 302
     set_pin(employee, "582049")
     user_id = employee.id
+    assert _row(user_id) is not None
     db.session.delete(employee)
     db.session.commit()
-    assert _stored(user_id) is None
+    assert _row(user_id) is None
     assert db.session.query(VoicemailPin).filter_by(user_id=user_id).count() == 0
 
 

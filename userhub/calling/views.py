@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..security.access import own_data
 from ..web import register_nav, register_tab
 from . import bp, registry, services
 from .history import render_changes
@@ -38,11 +39,12 @@ def overview():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/settings/calling/<key>", methods=["GET", "POST"])
+@own_data
 def feature_page(key: str):  # type: ignore[no-untyped-def]
     feature = registry.get(key) or abort(404)
     owner = _me()
     state = services.load(owner, feature).states[key]
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only show the page
         return _render(feature, _filled_form(feature, state, owner), state, owner)
     if not state.allowed:
         abort(403)

@@ -88,16 +88,17 @@ def allow_fax_messaging(organization_id: int, allowed: bool) -> None:
 
 
 def get_settings(user: User) -> VoicemailSettings:
-    """The user's settings, created with the defaults the first time they are asked for."""
+    """The user's settings to show: the stored row, or the defaults of reference section 18 in a row that is
+    not stored (reading a page must never write; the row is created by the first save)."""
     settings = db.session.get(VoicemailSettings, user.id)
     if settings is not None:
         return settings
-    db.session.add(VoicemailSettings(user_id=user.id))
-    try:
-        db.session.commit()
-    except IntegrityError:  # another request created them at the same moment
-        db.session.rollback()
-    return db.session.get(VoicemailSettings, user.id)  # type: ignore[return-value]
+    defaults = VoicemailSettings(user_id=user.id)  # transient: never added to the session
+    for column in VoicemailSettings.__table__.columns:
+        if getattr(defaults, column.key) is None and column.default is not None:
+            value = column.default.arg
+            setattr(defaults, column.key, value(None) if callable(value) else value)
+    return defaults
 
 
 def uploaded_greetings(user: User) -> dict[str, VoicemailGreeting]:
@@ -175,11 +176,22 @@ def _checked(user: User, data: VoicemailInput) -> dict[str, object]:
 
 
 def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
-    """Store the settings if the page was up to date (``StaleSettings`` otherwise) and every value is valid."""
-    settings = get_settings(user)
-    if settings.version != data.version:
-        raise StaleSettings(settings)
+    """Store the settings if the page was up to date (``StaleSettings`` otherwise) and every value is valid.
+    The row is created by the first save (the page showed the defaults, version 1, without storing them)."""
+    settings = db.session.get(VoicemailSettings, user.id)
+    shown = settings or get_settings(user)
+    if shown.version != data.version:
+        raise StaleSettings(shown)
     values = _checked(user, data)
+    if settings is None:
+        # First save: store the defaults the page showed (version 1), then change them like any later save.
+        settings = VoicemailSettings(user_id=user.id)
+        db.session.add(settings)
+        try:
+            db.session.flush()
+        except IntegrityError:  # another request saved first: this page is out of date
+            db.session.rollback()
+            raise StaleSettings(get_settings(user)) from None
     for name, value in values.items():
         setattr(settings, name, value)
     settings.updated_at = utcnow()
@@ -232,9 +244,9 @@ def greeting_audio(user: User, kind: GreetingKind) -> VoicemailGreeting | None:
 
 def delete_greeting(user: User, kind: GreetingKind) -> None:
     """Remove the custom greeting; calls then hear the default one again."""
-    settings = get_settings(user)
+    settings = db.session.get(VoicemailSettings, user.id)  # none stored: the default greeting already
     column = "busy_greeting" if kind == GreetingKind.BUSY else "no_answer_greeting"
-    if getattr(settings, column) != Greeting.DEFAULT:
+    if settings is not None and getattr(settings, column) != Greeting.DEFAULT:
         setattr(settings, column, Greeting.DEFAULT.value)
     db.session.execute(
         delete(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)

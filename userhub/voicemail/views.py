@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..phones import format_number
+from ..security.access import own_data
 from ..web import register_tab
 from . import bp, pin, services
 from .forms import GreetingUploadForm, PinForm, VoicemailSettingsForm
@@ -42,7 +43,7 @@ def _page(form: VoicemailSettingsForm, status: int = 200, upload_forms: dict | N
 @bp.route("/settings/calling/voicemail", methods=["GET", "POST"])
 def settings():  # type: ignore[no-untyped-def]
     form = VoicemailSettingsForm()
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only show the page
         _fill(form, services.get_settings(current_user))
         return _page(form)
     form.validate()
@@ -71,6 +72,7 @@ def settings():  # type: ignore[no-untyped-def]
 
 
 @bp.post(f"/settings/calling/voicemail/greetings/{_KINDS}")
+@own_data
 def upload_greeting(kind: str):  # type: ignore[no-untyped-def]
     upload = GreetingUploadForm(prefix=kind)
     upload.validate()
@@ -88,6 +90,7 @@ def upload_greeting(kind: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get(f"/settings/calling/voicemail/greetings/{_KINDS}/audio")
+@own_data
 def greeting_audio(kind: str):  # type: ignore[no-untyped-def]
     greeting = services.greeting_audio(current_user, GreetingKind(kind))
     if greeting is None:
@@ -99,6 +102,7 @@ def greeting_audio(kind: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post(f"/settings/calling/voicemail/greetings/{_KINDS}/delete")
+@own_data
 def delete_greeting(kind: str):  # type: ignore[no-untyped-def]
     services.delete_greeting(current_user, GreetingKind(kind))
     flash(_("The custom greeting has been removed; callers hear the default greeting."), "success")
