@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
@@ -74,7 +74,7 @@ def _calling_form(user, form: UserCallingForm | None = None) -> UserCallingForm:
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@admin_required()
+@admin_required(change=CHANGE_USERS)
 def user_page(user_id: int):  # type: ignore[no-untyped-def]
     user = own_user(user_id)
     form = None
@@ -95,8 +95,6 @@ def user_page(user_id: int):  # type: ignore[no-untyped-def]
             else:
                 flash(_("The changes are saved."), "success")
                 return redirect(url_for("admin.user_page", user_id=user.id))
-    elif request.method == "POST":
-        abort(403)
     return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm())
 
 
@@ -148,16 +146,13 @@ def send_invitations():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/settings", methods=["GET", "POST"])
-@admin_required()
+@admin_required(change=FULL_ONLY)
 def settings():  # type: ignore[no-untyped-def]
     organization = current_organization()
     form = SettingsForm(activation_emails=organization.activation_emails)
-    if request.method == "POST":
-        if current_user.admin_role not in FULL_ONLY:
-            abort(403)
-        if form.validate_on_submit():
-            invitations.set_activation_emails(organization, form.activation_emails.data)
-            db.session.commit()
-            flash(_("The settings are saved."), "success")
-            return redirect(url_for("admin.settings"))
+    if form.validate_on_submit():
+        invitations.set_activation_emails(organization, form.activation_emails.data)
+        db.session.commit()
+        flash(_("The settings are saved."), "success")
+        return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, organization=organization)

@@ -17,6 +17,7 @@ from . import access, bp, services
 from .history import render_changes
 
 INHERIT, ALLOW, DENY = "inherit", "allow", "deny"
+CHANGE_ROLES = ("full", "user")  # feature access is part of managing users; read-only administrators only look
 
 
 def _user_of_my_organization(user_id: int) -> User:
@@ -27,17 +28,11 @@ def _user_of_my_organization(user_id: int) -> User:
     return user
 
 
-def _may_change() -> None:
-    if not can_change_users(current_user):
-        abort(403)
-
-
 @bp.route("/admin/calling/access", methods=["GET", "POST"])
-@admin_required()
+@admin_required(change=CHANGE_ROLES)
 def organization_access():  # type: ignore[no-untyped-def]
     organization = current_user.organization
     if request.method == "POST":
-        _may_change()
         access.set_organization_defaults(organization, {key: request.form.get(key) == ALLOW for key in access.ACCESS_KEYS})
         flash(_("Feature access saved."), "success")
         return redirect(url_for(".organization_access"))
@@ -47,11 +42,10 @@ def organization_access():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/admin/users/<int:user_id>/calling/access", methods=["GET", "POST"])
-@admin_required()
+@admin_required(change=CHANGE_ROLES)
 def user_access(user_id: int):  # type: ignore[no-untyped-def]
     person = _user_of_my_organization(user_id)
     if request.method == "POST":
-        _may_change()
         choices: dict[str, bool | None] = {}
         for key in access.ACCESS_KEYS:
             value = request.form.get(key, INHERIT)

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..phones import format_number
+from ..security.access import own_data
 from ..web import register_tab
 from . import bp, services, speed_dials, vcard
 from .forms import NUMBER_TYPES, ContactForm, ImportForm, SpeedDialForm
@@ -51,6 +52,7 @@ def add_speed_dial():  # type: ignore[no-untyped-def]
 
 
 @bp.post(f"{URL}/speed-dials/<int:speed_dial_id>/delete")
+@own_data
 def delete_speed_dial(speed_dial_id: int):  # type: ignore[no-untyped-def]
     if not speed_dials.delete_speed_dial(current_user, speed_dial_id):
         abort(404)
@@ -98,11 +100,13 @@ def new_contact():  # type: ignore[no-untyped-def]
 
 
 @bp.route(f"{URL}/<int:contact_id>", methods=["GET", "POST"])
+@own_data
 def edit_contact(contact_id: int):  # type: ignore[no-untyped-def]
     return _edit(contact_id)
 
 
 @bp.post(f"{URL}/<int:contact_id>/delete")
+@own_data
 def delete_contact(contact_id: int):  # type: ignore[no-untyped-def]
     if not services.delete_contact(current_user, contact_id):
         abort(404)

@@ -46,25 +46,25 @@ def location_index(location_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
-@admin_required()
+@admin_required(*CHANGE_ROLES)
 def location_new(location_id: int):  # type: ignore[no-untyped-def]
     return pages.new(_scope(location_id))
 
 
 @bp.route(f"{PREFIX}/import", methods=["GET", "POST"])
-@admin_required()
+@admin_required(*CHANGE_ROLES)
 def location_import(location_id: int):  # type: ignore[no-untyped-def]
     return pages.import_(_scope(location_id))
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>", methods=["GET", "POST"])
-@admin_required()
+@admin_required(change=CHANGE_ROLES)
 def location_detail(location_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
     return pages.detail(_scope(location_id), schedule_id)
 
 
 @bp.post(f"{PREFIX}/<int:schedule_id>/delete")
-@admin_required()
+@admin_required(*CHANGE_ROLES)
 def location_delete(location_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
     return pages.delete(_scope(location_id), schedule_id)
 
@@ -76,18 +76,18 @@ def location_export(location_id: int, schedule_id: int):  # type: ignore[no-unty
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>/events/new", methods=["GET", "POST"])
-@admin_required()
+@admin_required(*CHANGE_ROLES)
 def location_event_new(location_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
     return pages.event(_scope(location_id), schedule_id)
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>", methods=["GET", "POST"])
-@admin_required()
+@admin_required(*CHANGE_ROLES)
 def location_event(location_id: int, schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
     return pages.event(_scope(location_id), schedule_id, event_id)
 
 
 @bp.post(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>/delete")
-@admin_required()
+@admin_required(*CHANGE_ROLES)
 def location_event_delete(location_id: int, schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
     return pages.event_delete(_scope(location_id), schedule_id, event_id)

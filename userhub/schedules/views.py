@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import i18n
+from ..security.access import own_data
 from ..web import register_tab
 from . import bp, pages, services
 
@@ -37,31 +38,37 @@ def my_import():  # type: ignore[no-untyped-def]
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>", methods=["GET", "POST"])
+@own_data
 def my_detail(schedule_id: int):  # type: ignore[no-untyped-def]
     return pages.detail(_scope(), schedule_id)
 
 
 @bp.post(f"{PREFIX}/<int:schedule_id>/delete")
+@own_data
 def my_delete(schedule_id: int):  # type: ignore[no-untyped-def]
     return pages.delete(_scope(), schedule_id)
 
 
 @bp.get(f"{PREFIX}/<int:schedule_id>/export.ics")
+@own_data
 def my_export(schedule_id: int):  # type: ignore[no-untyped-def]
     return pages.export(_scope(), schedule_id)
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>/events/new", methods=["GET", "POST"])
+@own_data
 def my_event_new(schedule_id: int):  # type: ignore[no-untyped-def]
     return pages.event(_scope(), schedule_id)
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>", methods=["GET", "POST"])
+@own_data
 def my_event(schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
     return pages.event(_scope(), schedule_id, event_id)
 
 
 @bp.post(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>/delete")
+@own_data
 def my_event_delete(schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
     return pages.event_delete(_scope(), schedule_id, event_id)
 
