@@ -33,6 +33,10 @@ class World:
     def role_of(self, person: str) -> str | None:
         return {"employee": None, "anonymous": None, "other_org_admin": "full"}.get(person, person)
 
+    def account(self, person: str | None) -> Any:
+        """The user behind ``person``; the employee for anonymous or nobody in particular."""
+        return {**self.admins, "other_org_admin": self.other_admin}.get(person or "employee", self.employee)
+
 
 def database_checksum() -> str:
     """A digest of every row of every table, read on a connection of its own (committed data only)."""

@@ -8,20 +8,31 @@ to build one in ``tests/<area>/route_samples.py``::
 
     from tests.security.routes import sample
 
-    @sample("contact_id")
-    def contact(world):            # world: tests.security.conftest.World
-        return create_contact(world.employee, "Bob").id
+    @sample("job_id")
+    def job(built):                # built: tests.security.routes.Built
+        return start_import(built.world.organization, ...).id
+
+    @sample("contact_id", personal=True)
+    def contact(built):            # an object of the person who opens the URL (built.owner)
+        return create_contact(built.owner, "Bob").id
 
 A builder is looked up by argument name, then by converter name; the fallback for an ``int`` is the id of
-the employee of organization A and for any other text a harmless word.
+the employee of organization A and for any other text a harmless word. ``under="/admin/"`` limits a builder
+to URLs under that prefix (the longest matching prefix wins), for names two areas use differently.
+Placeholders are built left to right; ``built.values`` holds the earlier ones (an event of *that* schedule).
+
+``personal=True`` is for objects that only their owner may reach (views declared ``@own_data``): each
+person gets a URL to an object of their own, and the access matrix also checks that everyone else is refused
+the employee's object.
 """
 
 from __future__ import annotations
 
 import importlib
 import pkgutil
+import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from werkzeug.routing import Rule
@@ -32,42 +43,70 @@ from userhub.security.access import Access, access_of
 
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
 STATIC = Access(public=True, organization_scoped=False)
-_SAMPLES: dict[str, Callable[[Any], object]] = {}
+
+@dataclass
+class Built:
+    """What a sample builder gets: the test world, the account of the person who will open the URL (the
+    employee when nobody in particular) and the values of the URL's earlier placeholders."""
+
+    world: Any
+    owner: Any
+    values: dict[str, object] = field(default_factory=dict)
 
 
-def sample(name: str) -> Callable[[Callable[[Any], object]], Callable[[Any], object]]:
-    """Register how to build a value for URL argument (or converter) ``name`` from the test world."""
+@dataclass(frozen=True)
+class _Sample:
+    build: Callable[[Built], object]
+    under: str
+    personal: bool
 
-    def register(builder: Callable[[Any], object]) -> Callable[[Any], object]:
-        _SAMPLES[name] = builder
+
+_SAMPLES: dict[str, list[_Sample]] = {}
+
+
+def sample(name: str, *, under: str = "/", personal: bool = False
+           ) -> Callable[[Callable[[Built], object]], Callable[[Built], object]]:
+    """Register how to build a value for URL argument (or converter) ``name``, for URLs starting with ``under``;
+    ``personal``: the value names an object of ``built.owner`` that nobody else may reach."""
+
+    def register(builder: Callable[[Built], object]) -> Callable[[Built], object]:
+        _SAMPLES.setdefault(name, []).append(_Sample(builder, under, personal))
         return builder
 
     return register
 
 
+def _sample_for(rule: str, name: str, converter: str) -> _Sample | None:
+    for key in (name, converter):
+        candidates = [s for s in _SAMPLES.get(key, []) if rule.startswith(s.under)]
+        if candidates:
+            return max(candidates, key=lambda s: len(s.under))
+    return None
+
+
 @sample("token")
-def _token(world: Any) -> str:
+def _token(built: Built) -> str:
     return "A" * 43  # well-formed, unknown: the "invalid link" page
 
 
 @sample("filename")
-def _static_file(world: Any) -> str:
+def _static_file(built: Built) -> str:
     return "css/app.css"
 
 
 @sample("location_id")
-def _location(world: Any) -> int:
-    return world.location.id
+def _location(built: Built) -> int:
+    return built.world.location.id
 
 
 @sample("organization_id")
-def _organization(world: Any) -> int:
-    return world.organization.id
+def _organization(built: Built) -> int:
+    return built.world.organization.id
 
 
 @sample("int")
-def _employee(world: Any) -> int:
-    return world.employee.id
+def _employee(built: Built) -> int:
+    return built.world.employee.id
 
 
 def _load_area_samples() -> None:
@@ -97,21 +136,27 @@ class Route:
         """The URL names objects of organization A (not a token, not a static file)."""
         return any(name not in ("token", "filename") for name, _ in self.arguments)
 
-    def url(self, world: Any) -> str:
-        values = {}
+    @property
+    def personal(self) -> bool:
+        """The URL names an object that belongs to the person who opens it (each person gets their own)."""
+        return any((found := _sample_for(self.rule, name, converter)) is not None and found.personal
+                   for name, converter in self.arguments)
+
+    def url(self, world: Any, person: str | None = None) -> str:
+        """The URL with every placeholder filled; personal objects are built for ``person`` (default: the
+        employee). Builders may create rows: call this before taking a checksum."""
+        built = Built(world, world.account(person))
         for name, converter in self.arguments:
-            builder = _SAMPLES.get(name) or _SAMPLES.get(converter)
-            values[name] = builder(world) if builder else "sample"
-        path = self.rule
-        for name, converter in self.arguments:
-            for spelling in (f"<{converter}:{name}>", f"<{name}>"):
-                path = path.replace(spelling, str(values[name]))
-        return path
+            found = _sample_for(self.rule, name, converter)
+            built.values[name] = found.build(built) if found else "sample"
+        # Any converter spelling: <name>, <int:name>, <any(busy, no_answer):name>.
+        return re.sub(r"<(?:[^<>:]*:)?(\w+)>", lambda m: str(built.values[m.group(1)]), self.rule)
 
 
 def _converter_name(rule: Rule, argument: str) -> str:
     converter = rule._converters[argument]  # noqa: SLF001 - werkzeug keeps no public mapping
-    return {"IntegerConverter": "int", "PathConverter": "path", "UUIDConverter": "uuid"}.get(
+    return {"IntegerConverter": "int", "PathConverter": "path", "UUIDConverter": "uuid",
+            "AnyConverter": "any"}.get(
         type(converter).__name__, "string"
     )
 
@@ -121,7 +166,9 @@ def all_routes() -> list[Route]:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://", "USERHUB_DEMO_MAILBOX": False})
     routes = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
-        arguments = tuple((name, _converter_name(rule, name)) for name in sorted(rule.arguments))
+        # In the order they appear in the URL, so that a builder may use the earlier values.
+        order = [m.group(1) for m in re.finditer(r"<(?:[^<>:]*:)?(\w+)>", rule.rule)]
+        arguments = tuple((name, _converter_name(rule, name)) for name in sorted(rule.arguments, key=order.index))
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             # Flask's static view is a bound method without attributes; access.py lets it through unsigned.
             access = STATIC if rule.endpoint == "static" else access_of(app.view_functions[rule.endpoint])

@@ -21,12 +21,12 @@ _values = st.one_of(_text, st.sampled_from(["", " ", "0", "-1", "999999999999999
                                             "' OR 1=1 --", "+33 1 84 88 32 00", "jane.doe@example.com"]))
 
 
-def _fields(world, route, client) -> list[str]:  # type: ignore[no-untyped-def]
+def _fields(world, route, person, client) -> list[str]:  # type: ignore[no-untyped-def]
     """The field names of the page's own form, when the same address can be opened with GET."""
     page = _PAGES.get(route.rule)
     names = {"name", "email", "password"}
     if page is not None:
-        response = client.get(page.url(world))
+        response = client.get(page.url(world, person))
         names |= {m.decode() for m in _FIELD.findall(response.data)} - {"csrf_token"}
     return sorted(names)
 
@@ -35,7 +35,7 @@ def _fields(world, route, client) -> list[str]:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("route", CHANGING_ROUTES, ids=lambda r: r.id)
 def test_random_forms_never_cause_a_server_error(world, route, person):
     client = world.clients["anonymous" if route.access.public and route.rule.startswith("/sign-") else person]
-    url, fields = route.url(world), _fields(world, route, client)
+    url, fields = route.url(world, person), _fields(world, route, person, client)
 
     @settings(max_examples=_EXAMPLES, deadline=None, database=None, derandomize=True,
               suppress_health_check=list(HealthCheck))

@@ -23,7 +23,7 @@ def _html_pages(world, person):  # type: ignore[no-untyped-def]
     for route in GET_ROUTES:
         if route.endpoint == "static":
             continue
-        response = world.clients[person].get(route.url(world))
+        response = world.clients[person].get(route.url(world, person))
         if response.mimetype == "text/html":
             yield route, response
 

@@ -37,9 +37,16 @@ def _order(route: Route, world: World) -> list[str]:
 
 @pytest.mark.parametrize("route", ROUTES, ids=lambda r: r.id)
 def test_each_person_gets_only_what_their_role_allows(world, route):
-    url = route.url(world)
+    # Personal objects (a contact, a schedule of one's own) are built for each person: everyone opens their own.
+    if route.personal:
+        urls = {person: route.url(world, person) for person in PEOPLE}
+        if len(set(urls.values())) > 1:  # ids of one person's objects, not just a word like "busy"
+            _nobody_else_reaches_the_employees_object(world, route, urls["employee"])
+    else:
+        urls = dict.fromkeys(PEOPLE, route.url(world))
     first_allowed = True
     for person in _order(route, world):
+        url = urls[person]
         before = database_checksum()
         response = _send(world.clients[person], route, url)
         assert response.status_code < 500, f"{person}: {route.id} answered {response.status_code}"
@@ -63,10 +70,22 @@ def test_each_person_gets_only_what_their_role_allows(world, route):
             assert database_checksum() == before, f"{route.method} {url} by {person} changed the database"
 
 
+def _nobody_else_reaches_the_employees_object(world: World, route: Route, url: str) -> None:
+    """An object only its owner may reach: every other signed-in person gets 404 (or 403), nothing changes."""
+    for person in PEOPLE:
+        if person in ("employee", "anonymous"):
+            continue
+        before = database_checksum()
+        response = _send(world.clients[person], route, url)
+        assert response.status_code in (403, 404), f"{person} reached the employee's {route.id} ({url})"
+        assert database_checksum() == before, f"{person} opening the employee's {route.id} changed the database"
+
+
 @pytest.mark.parametrize("route", [r for r in ROUTES if r.method == "GET"], ids=lambda r: r.id)
 def test_head_changes_nothing(world, route):
     for person in ("anonymous", "employee", "full"):
+        url = route.url(world, person)
         before = database_checksum()
-        response = world.clients[person].head(route.url(world))
+        response = world.clients[person].head(url)
         assert response.status_code < 500
         assert database_checksum() == before, f"HEAD {route.rule} by {person} changed the database"
