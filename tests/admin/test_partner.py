@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 
+import pytest
 from sqlalchemy import select
 
 from userhub.accounts.models import User
@@ -42,3 +43,15 @@ def test_a_partner_granted_by_the_cli(app, admin, other_org):
     assert db.session.scalar(select(PartnerOrganization.organization_id).where(
         PartnerOrganization.user_id == admin.id)) == other_org["org"].id
     assert db.session.get(User, admin.id) is not None
+
+
+@pytest.mark.parametrize("value", ["", "Globex", "1 OR 1=1", "-1"])
+def test_a_choice_that_is_not_an_organization_gets_a_message(admin_client, value):
+    response = admin_client.post("/admin/organization", data={"organization": value})
+    assert response.status_code == 400
+    assert "Choose a site from the list." in response.get_data(as_text=True)
+    assert 'aria-describedby="organization-error"' in response.get_data(as_text=True)
+
+
+def test_an_id_beyond_any_database_integer_is_simply_not_found(admin_client):
+    assert admin_client.post("/admin/organization", data={"organization": "9" * 20}).status_code == 404

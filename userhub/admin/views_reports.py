@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -89,14 +89,16 @@ def choose_organization_page():  # type: ignore[no-untyped-def]
     others = [org for org in managed_organizations(current_user) if org.id != own.id]
     error = None
     if request.method == "POST":
-        # Only the ids offered on the page are accepted: anything else (missing, not a number, beyond any
-        # database integer) is answered with a message, never looked up.
+        # Only the ids offered on the page are accepted, and nothing sent is ever looked up (a number beyond
+        # the database's integers was a 500). Another id: 404, as for any organization that is not yours.
+        value = request.form.get("organization", "").strip()
         offered = {str(org.id): org for org in [own, *others]}
-        chosen = offered.get(request.form.get("organization", "").strip())
-        if chosen is not None:
-            organization = choose_organization(current_user, chosen.id)
+        if value in offered:
+            organization = choose_organization(current_user, offered[value].id)
             flash(_("You now work in %(name)s.", name=organization.name), "success")
             return redirect(url_for("admin.users"))
+        if value.isascii() and value.isdigit():
+            abort(404)
         error = _("Choose a site from the list.")
     return render_template("admin/choose_organization.html", organizations=others, own=own,
                            error=error), 400 if error else 200
