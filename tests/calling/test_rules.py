@@ -164,8 +164,12 @@ def test_deleting_a_user_removes_every_calling_row(me_client, me, colleague):
 
 
 def test_criteria_using_a_schedule_are_listed(app, me):
-    db.session.add(CallingCriterion(user_id=me.id, feature="priority-alert", name="Office", schedule_id=7,
+    from userhub.schedules.services import create_schedule
+
+    office = create_schedule(me, "Office", "business_hours")
+    other = create_schedule(me, "Other", "business_hours")
+    db.session.add(CallingCriterion(user_id=me.id, feature="priority-alert", name="Office", schedule_id=office.id,
                                     schedule_level="personal", schedule_type="business_hours", phone_numbers=[]))
     db.session.commit()
-    assert services.criteria_using_schedule(7) == [services.ScheduleUse("priority-alert", "Office", me.id)]
-    assert services.criteria_using_schedule(8) == []
+    assert services.criteria_using_schedule(office.id) == [services.ScheduleUse("priority-alert", "Office", me.id)]
+    assert services.criteria_using_schedule(other.id) == []

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
+from flask import has_request_context, request
+from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import BooleanField, Form, SelectField, StringField
 from wtforms.validators import Length
 
@@ -17,6 +18,7 @@ from .numbers import CallingNumberField, CallingNumberList, display_number
 
 if TYPE_CHECKING:
     from ..accounts.models import User
+    from ..schedules.models import Schedule
 
 MAX_NUMBERS_PER_CRITERION = 12  # BroadWorks platform limit (reference 1c)
 EVERY_DAY = ""  # the schedule choice "Every day, all day"
@@ -65,7 +67,9 @@ class CriteriaKind:
 
 class CriterionForm(Form):
     name = StringField(_l("Rule name"), validators=[Length(max=80)], filters=[lambda v: v.strip() if v else v])
-    schedule = SelectField(_l("When"), choices=options([(EVERY_DAY, _l("Every day, all day"))]), default=EVERY_DAY)
+    # The owner's schedules are checked in ``check`` (a forged or someone else's schedule gets a worded error).
+    schedule = SelectField(_l("When"), choices=options([(EVERY_DAY, _l("Every day, all day"))]), default=EVERY_DAY,
+                           validate_choice=False)
     calls_from = SelectField(_l("Calls from"), default="any")
     anonymous_callers = BooleanField(_l("Private (anonymous) numbers"))
     unavailable_callers = BooleanField(_l("Unavailable numbers"))
@@ -75,16 +79,46 @@ class CriterionForm(Form):
     remove = BooleanField(_l("Remove this rule"))
 
 
+LEVEL_LABELS = {"personal": _l("Personal schedule"), "location": _l("Location schedule")}
+TYPE_LABELS = {"business_hours": _l("Business hours"), "holidays": _l("Holidays")}
+
+
+def schedule_value(schedule: Schedule) -> str:
+    level = "personal" if schedule.is_personal else "location"
+    return f"{level}:{schedule.type}:{schedule.id}"
+
+
+def schedule_label(schedule: Schedule) -> str:
+    """E.g. "Personal schedule – Business hours – Office hours": level and type tell same-named ones apart."""
+    level = "personal" if schedule.is_personal else "location"
+    return f"{LEVEL_LABELS[level]} – {TYPE_LABELS.get(schedule.type, schedule.type)} – {schedule.name}"
+
+
 def schedule_choices(owner: User) -> list[tuple[str, object]]:
-    """Schedules a criterion may use. Until the schedules area lands, only "every day, all day";
-    a choice value is "<level>:<type>:<id>"."""
-    return [(EVERY_DAY, _l("Every day, all day"))]
+    """Schedules a criterion may use: every day, all day, then the owner's own schedules, then their
+    location's (each by name). A choice value is "<level>:<type>:<id>"; links hold the id, so renaming
+    a schedule keeps them."""
+    from ..schedules.services import schedules_for_user  # imported late: schedules imports accounts
+
+    # One query per request and owner, not one per rule row of the form.
+    cache = request.environ.setdefault("userhub.schedule_choices", {}) if has_request_context() else {}
+    if owner.id not in cache:
+        cache[owner.id] = [(EVERY_DAY, _l("Every day, all day"))] + [
+            (schedule_value(s), schedule_label(s)) for s in schedules_for_user(owner)
+        ]
+    return list(cache[owner.id])
 
 
 def configure(entry: CriterionForm, kind: CriteriaKind, owner: User) -> None:
     entry.calls_from.choices = options((key, CALLS_FROM_LABELS[key]) for key in kind.calls_from)
     entry.rule.choices = options([("on", kind.positive), ("off", kind.negative)])
-    entry.schedule.choices = options(schedule_choices(owner))
+    choices = schedule_choices(owner)
+    entry.schedule.choices = options(choices)
+    # A schedule retyped since the rule was saved: show the rule with the schedule's current value.
+    by_id = {_schedule_id(value): value for value, _label in choices if value}
+    current = _schedule_id(entry.schedule.data)
+    if current is not None and current in by_id:
+        entry.schedule.data = by_id[current]
 
 
 def fill(entry: CriterionForm, criterion: Criterion, region: str | None) -> None:
@@ -117,8 +151,15 @@ def read(entry: CriterionForm, kind: CriteriaKind) -> Criterion | None:
 
 
 def check(entry: CriterionForm) -> bool:
-    """Rules a single field cannot see: selected numbers need at least one kind of caller."""
-    if entry.remove.data or not entry.name.data or entry.calls_from.data != "select":
+    """Rules a single field cannot see: the schedule is one of the owner's (choices set by ``configure``);
+    selected numbers need at least one kind of caller."""
+    if entry.remove.data or not entry.name.data:
+        return True
+    if entry.schedule.data not in {choice.value for choice in entry.schedule.choices}:
+        entry.schedule.errors = [*entry.schedule.errors,
+                                 _l("Choose one of your schedules or the location's, or every day, all day.")]
+        return False
+    if entry.calls_from.data != "select":
         return True
     if entry.phone_numbers.numbers or entry.anonymous_callers.data or entry.unavailable_callers.data:
         return True
@@ -127,16 +168,59 @@ def check(entry: CriterionForm) -> bool:
     return False
 
 
-def describe(criterion: Criterion, kind: CriteriaKind, region: str | None) -> str:
+def describe(criterion: Criterion, kind: CriteriaKind, region: str | None,
+             schedule_names: dict[int, str] | None = None) -> str:
+    """One line for a rule, e.g. "Office: Ring (Business hours; Any phone number)". ``schedule_names``
+    (id -> name) saves a query per rule when the caller has them."""
     who = str(CALLS_FROM_LABELS.get(criterion.calls_from, criterion.calls_from))
     if criterion.calls_from == "select":
         who = ", ".join([display_number(n, region) for n in criterion.phone_numbers]
                         + ([str(_l("private"))] if criterion.anonymous_callers else [])
                         + ([str(_l("unavailable"))] if criterion.unavailable_callers else []))
-    when = str(_l("Every day, all day")) if criterion.schedule_id is None else str(_l("Schedule %(id)s", id=criterion.schedule_id))
+    when = str(_l("Every day, all day")) if criterion.schedule_id is None else _schedule_name(criterion.schedule_id,
+                                                                                               schedule_names)
     rule = kind.positive if criterion.enabled else kind.negative
     target = f" → {display_number(criterion.forward_to, region)}" if criterion.forward_to else ""
     return f"{criterion.name}: {rule}{target} ({when}; {who})"
+
+
+def _schedule_name(schedule_id: int, names: dict[int, str] | None) -> str:
+    if names is not None and schedule_id in names:
+        return names[schedule_id]
+    from ..extensions import db
+    from ..schedules.models import Schedule
+
+    schedule = db.session.get(Schedule, schedule_id)
+    return schedule.name if schedule is not None else str(_l("Every day, all day"))
+
+
+def schedule_uses(schedule: Schedule) -> list[str]:
+    """Where a schedule is used, for the schedules area (registered in calling/__init__.py), e.g.
+    "Simultaneous ring, rule Office"; a location schedule names the person whose rule it is."""
+    from ..accounts.models import User
+    from ..extensions import db
+    from . import registry, services
+
+    uses = services.criteria_using_schedule(schedule.id)
+    people = {u.id: u.name_for_display for u in db.session.scalars(
+        db.select(User).where(User.id.in_({use.user_id for use in uses})))} if uses else {}
+    found = []
+    for use in uses:
+        feature = registry.get(use.feature)
+        label = str(feature.label) if feature is not None else use.feature
+        if schedule.is_personal and use.user_id == schedule.user_id:
+            found.append(_("%(feature)s, rule %(rule)s", feature=label, rule=use.criterion))
+        else:
+            found.append(_("%(feature)s, rule %(rule)s (%(person)s)", feature=label, rule=use.criterion,
+                           person=people.get(use.user_id, "")))
+    return found
+
+
+def _schedule_id(value: str | None) -> int | None:
+    try:
+        return _parse_schedule(value)[2]
+    except ValueError:
+        return None
 
 
 def _schedule_value(criterion: Criterion) -> str:
@@ -146,6 +230,7 @@ def _schedule_value(criterion: Criterion) -> str:
 
 
 def _parse_schedule(value: str | None) -> tuple[str | None, str | None, int | None]:
+    """Raises ValueError for anything but "" or "<level>:<type>:<id>" (``check`` refuses those first)."""
     if not value:
         return None, None, None
     level, type_, schedule_id = value.split(":")

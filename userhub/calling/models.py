@@ -44,9 +44,9 @@ class CallingCriterion(db.Model):
     feature: Mapped[str] = mapped_column(String(40))
     position: Mapped[int] = mapped_column(Integer, default=0)
     name: Mapped[str] = mapped_column(String(80))
-    # No foreign key yet: the schedules area adds the `schedules` table and the integrator the FK.
-    # NULL means "every day, all day".
-    schedule_id: Mapped[int | None] = mapped_column(Integer, default=None, index=True)
+    # NULL means "every day, all day". No ON DELETE: the database refuses to delete a schedule in use
+    # (checked at the end of the statement, so deleting a person removes their schedules and rules together).
+    schedule_id: Mapped[int | None] = mapped_column(ForeignKey("schedules.id"), default=None, index=True)
     schedule_level: Mapped[str | None] = mapped_column(String(16), default=None)
     schedule_type: Mapped[str | None] = mapped_column(String(16), default=None)
     calls_from: Mapped[str] = mapped_column(String(20), default="any")

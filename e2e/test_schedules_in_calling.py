@@ -1,0 +1,49 @@
+"""An employee's personal schedule "Bureau" is named by a simultaneous ring rule; deleting the schedule is
+then refused, and the message says which rule uses it. In French."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.conftest import ORGANIZATION
+from e2e.pages import ActivationPage, DisplayNamePage, HomePage
+from e2e.pages.calling import CallSettingsPage
+from e2e.pages.schedules import WORDS_FR, SchedulesPage
+
+PASSWORD = "Bureau-Pivoine-Quai-73!"
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_a_schedule_used_by_a_rule_is_not_deleted(page, words, mail, invite, base_url, lang):  # type: ignore[no-untyped-def]
+    person = invite("Inès", "Lambert")
+    message = mail.wait_for(to=person.email, subject_contains=words.activation_subject.format(organization=ORGANIZATION))
+    ActivationPage(page, words).open(mail.link(message, words.activate_button)).create_password(PASSWORD)
+    DisplayNamePage(page, words).enter(person.full_name)
+    HomePage(page, words).expect_shown()
+
+    schedules = SchedulesPage(page).open(base_url)
+    schedules.start_creating()
+    monday = date.today() - timedelta(days=date.today().weekday())
+    schedules.create_weekly("Bureau", "Journée", monday, monday, "09:00", "18:00",
+                            WORDS_FR["weekdays"])  # type: ignore[arg-type]
+    detail_url = page.url
+
+    calling = CallSettingsPage(page, lang).open_overview(base_url)
+    calling.open_feature("sim_ring")
+    page.get_by_label("Nom de la règle", exact=True).first.fill("Heures de bureau")
+    page.get_by_label("Quand", exact=True).first.select_option(
+        label="Planification personnelle – Heures d’ouverture – Bureau")
+    calling.save()
+    expect(page.get_by_label("Quand", exact=True).first).to_have_value(re.compile(r"^personal:business_hours:\d+$"))
+
+    page.goto(detail_url)
+    page.get_by_role("button", name="Supprimer cette planification", exact=True).click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "La planification Bureau est utilisée et ne peut pas être supprimée. "
+        "Elle est utilisée par : Sonnerie simultanée, règle Heures de bureau.")
+    schedules.open(base_url)
+    expect(page.get_by_role("link", name="Bureau", exact=True)).to_be_visible()
