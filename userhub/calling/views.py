@@ -34,7 +34,9 @@ def overview():  # type: ignore[no-untyped-def]
          "summary": s.feature.summary(s.values, s.criteria, region)}
         for s in snapshot.states.values()
     ]
-    return render_template("calling/overview.html", rows=rows)
+    from ..routing.page import routing_context  # routing reads the calling area: imported once both exist
+
+    return render_template("calling/overview.html", rows=rows, **routing_context(owner, request.args, snapshot=snapshot))
 
 
 @bp.route("/settings/calling/<key>", methods=["GET", "POST"])
