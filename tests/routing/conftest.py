@@ -65,3 +65,26 @@ def set_feature(app):  # type: ignore[no-untyped-def]
                       actor=user)
 
     return save
+
+
+@pytest.fixture
+def client_of(app):  # type: ignore[no-untyped-def]
+    """client_of(user) -> a client signed in as that user."""
+    from tests.conftest import sign_in
+
+    def make(user):  # type: ignore[no-untyped-def]
+        client = app.test_client()
+        assert sign_in(client, user.email).status_code == 302
+        return client
+
+    return make
+
+
+def post_feature(client, key: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Post a Calling feature page as the browser does, with the version the page shows."""
+    import re
+
+    html = client.get(f"/settings/calling/{key}").get_data(as_text=True)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', html)
+    assert version, "the feature page carries its version"
+    return client.post(f"/settings/calling/{key}", data={"version": version.group(1), "save": "1", **data})
