@@ -21,7 +21,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import FieldList, FormField
 
-from ..calling import registry
 from ..calling.criteria import Criterion as SavedCriterion
 from ..calling.numbers import CallingNumberField, display_number, region_of
 from ..extensions import db
@@ -52,22 +51,47 @@ class SaveWouldLoop(ForwardingLoop):
         self.message = message
 
 
+FORWARD_GROUPS = (("always", Feature.FORWARD_ALWAYS), ("busy", Feature.FORWARD_BUSY),
+                  ("no_answer", Feature.FORWARD_NO_ANSWER), ("business_continuity", Feature.BUSINESS_CONTINUITY))
+RING_LISTS = {"simultaneous-ring": Feature.SIMULTANEOUS_RING, "sequential-ring": Feature.SEQUENTIAL_RING,
+              "single-number-reach": Feature.SINGLE_NUMBER_REACH}
+
+
+def stored_edges(key: str, stored: dict[str, Any]) -> list[Destination]:
+    """The destinations one saved feature (its JSON column) creates: what ``loops.destinations`` reads
+    through the mapper, straight from the stored values. The check may read 20,000 rows at once, so it
+    skips building whole ``RoutingSettings``; tests hold the two to the same answers."""
+    if key == "call-forwarding":
+        return [Destination(feature, stored[f"{group}_destination"], bool(stored.get(f"{group}_to_voicemail")))
+                for group, feature in FORWARD_GROUPS
+                if stored.get(f"{group}_enabled") and stored.get(f"{group}_destination")]
+    if not stored.get("enabled"):
+        return []
+    if key in RING_LISTS:
+        reach = key == "single-number-reach"  # its numbers are switched on and off one by one
+        return [Destination(RING_LISTS[key], row["phone_number"]) for row in stored.get("numbers") or ()
+                if row.get("phone_number") and (not reach or row.get("enabled", True))]
+    if key == "selective-forward" and stored.get("default_destination"):
+        return [Destination(Feature.SELECTIVE_FORWARD, stored["default_destination"], bool(stored.get("to_voicemail")))]
+    if (key == "executive" and stored.get("filtering_enabled") and stored.get("rollover_enabled")
+            and stored.get("rollover_action") == "forward" and stored.get("rollover_forward_to")):
+        return [Destination(Feature.EXECUTIVE_FILTERING, stored["rollover_forward_to"])]
+    return []
+
+
 def _edges(rows: Iterable[Any], forwards: Iterable[Any]) -> dict[int, list[Destination]]:
     """Destinations of each user from raw settings rows and selective-forward rules."""
-    values: dict[int, dict[str, Any]] = {}
-    for user_id, key, stored in rows:
-        feature = registry.get(key)
-        if feature is not None:
-            values.setdefault(user_id, {})[key] = feature.load(stored)
-    rules: dict[int, list[SavedCriterion]] = {}
-    for user_id, name, forward_to, enabled in forwards:
-        rules.setdefault(user_id, []).append(SavedCriterion(name, forward_to=forward_to, enabled=enabled))
     graph: dict[int, list[Destination]] = {}
-    for user_id in values.keys() | rules.keys():
-        saved = Saved(values.get(user_id, {}), {"selective-forward": rules.get(user_id, [])})
-        found = destinations(settings_of("", saved))
+    forwarding_on: set[int] = set()
+    for user_id, key, stored in rows:
+        if key == "selective-forward" and stored.get("enabled"):
+            forwarding_on.add(user_id)
+        found = stored_edges(key, stored)
         if found:
-            graph[user_id] = found
+            graph.setdefault(user_id, []).extend(found)
+    for user_id, forward_to, enabled in forwards:
+        if enabled and user_id in forwarding_on:  # a rule forwards only while the feature is on
+            graph.setdefault(user_id, []).append(Destination(Feature.SELECTIVE_FORWARD, forward_to))
     return graph
 
 
@@ -79,8 +103,7 @@ def _load_edges(user_ids: Sequence[int] | None, organization_id: int) -> dict[in
 
     settings = select(CallingSetting.user_id, CallingSetting.feature, CallingSetting.values).where(
         CallingSetting.feature.in_(EDGE_FEATURES))
-    forwards = select(CallingCriterion.user_id, CallingCriterion.name, CallingCriterion.forward_to,
-                      CallingCriterion.enabled).where(CallingCriterion.feature == "selective-forward",
+    forwards = select(CallingCriterion.user_id, CallingCriterion.forward_to, CallingCriterion.enabled).where(CallingCriterion.feature == "selective-forward",
                                                       CallingCriterion.forward_to.is_not(None))
     if user_ids is None:
         settings = settings.join(User, User.id == CallingSetting.user_id).where(User.organization_id == organization_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -60,12 +61,17 @@ class Saved:
         found = self.values.get(key)
         if found is not None:
             return found
-        feature = registry.get(key)
-        assert feature is not None, key
-        return feature.defaults()
+        return _feature(key).defaults()
 
     def rules(self, key: str, schedules: Mapping[int, Schedule] | None) -> tuple[Criterion, ...]:
         return tuple(criterion_of(c, schedules) for c in self.criteria.get(key, ()))
+
+
+@lru_cache(maxsize=None)
+def _feature(key: str) -> Any:
+    feature = registry.get(key)  # sorts the registry on every call: looked up once per key
+    assert feature is not None, key
+    return feature
 
 
 # --- schedules --------------------------------------------------------------------------------------
