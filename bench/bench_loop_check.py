@@ -8,9 +8,10 @@ simultaneously (by number or extension), always to a colleague further down the 
 loops and a save near the top of the list reaches most of the organization. Three saves are timed,
 each ``--saves`` times (``check_no_loop`` as the calling save service calls it, with a cold session):
 
-1. short reach: the destination leads to a handful of people (rounds of a few queries each);
-2. wide reach, no loop: the destination reaches most of the organization (read at once);
-3. loop: the destination leads back to the person saving, who is refused.
+1. short reach: the destination leads to a handful of people;
+2. wide reach, no loop: the destination reaches most of the organization;
+3. loop: the destination leads back to the person saving, who is refused (the path is then read and
+   named: more work than the yes/no answer of the first two).
 
 SQLite by default (a file in a temporary folder); --postgres uses USERHUB_BENCH_POSTGRES_URL (default
 postgresql+psycopg://postgres@127.0.0.1:5432/test) in a private schema dropped at the end.
@@ -20,6 +21,7 @@ Goal: worst case under 50 ms. This prints figures; it is not a test (tests/routi
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import random
 import secrets
@@ -48,8 +50,8 @@ def extension_of(i: int) -> str:
     return f"{10000 + i}"
 
 
-def fill(users: int, seed: int = 7) -> None:
-    """Bulk inserts (Core executemany): a few seconds for 10,000 users."""
+def fill(users: int, seed: int = 7) -> dict[int, list[int]]:
+    """Bulk inserts (Core executemany): a few seconds for 10,000 users. Returns who rings whom (by index)."""
     from userhub.accounts.models import User
     from userhub.calling import registry
     from userhub.calling.models import CallingSetting
@@ -69,8 +71,10 @@ def fill(users: int, seed: int = 7) -> None:
         {"location_id": location.id, "e164": number_of(i), "user_id": i + 1} for i in range(users)])
     forwarding, simultaneous = registry.get("call-forwarding"), registry.get("simultaneous-ring")
     rows = []
+    edges: dict[int, list[int]] = {}
     for i in range(users - 1):
         later = [rnd.randrange(i + 1, users) for _ in range(FANOUT)]  # further down: no loop anywhere
+        edges[i] = later
         target = [number_of(j) if rnd.random() < 0.5 else extension_of(j) for j in later]
         rows.append({"user_id": i + 1, "feature": forwarding.key, "version": 1, "values": forwarding.dump(
             forwarding.Values(busy_enabled=True, busy_destination=target[0]))})
@@ -79,18 +83,35 @@ def fill(users: int, seed: int = 7) -> None:
                                                        for t in target[1:]]))})
     db.session.execute(sa.insert(CallingSetting), rows)
     db.session.commit()
+    with db.engine.begin() as connection:  # statistics, as a running database has them
+        connection.execute(sa.text("ANALYZE"))
+    return edges
 
 
-def timed(runs: int, action: Callable[[], object]) -> list[float]:
+def reached_from(edges: dict[int, list[int]], start: int) -> set[int]:
+    seen, stack = set(), [start]
+    while stack:
+        user = stack.pop()
+        if user not in seen:
+            seen.add(user)
+            stack.extend(edges.get(user, ()))
+    return seen
+
+
+def timed(runs: int, action: Callable[[], object]) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU time of the measuring thread, in ms (SQLite works in this thread; on a shared
+    machine the wall clock also counts the time other processes held the CPU)."""
     from userhub.extensions import db
 
-    times = []
+    wall, cpu = [], []
     for _ in range(runs):
         db.session.expire_all()  # as in a new request: nothing cached in the session
-        start = time.perf_counter()
+        gc.collect()  # the fill left garbage: do not time its collection
+        start, start_cpu = time.perf_counter(), time.thread_time()
         action()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
+        wall.append((time.perf_counter() - start) * 1000)
+        cpu.append((time.thread_time() - start_cpu) * 1000)
+    return wall, cpu
 
 
 def run(url: str, users: int, saves: int) -> None:
@@ -108,7 +129,7 @@ def run(url: str, users: int, saves: int) -> None:
 
         db.create_all()
         started = time.perf_counter()
-        fill(users)
+        edges = fill(users)
         print(f"{users} users filled in {time.perf_counter() - started:.1f} s ({db.engine.dialect.name})")
         feature = registry.get("call-forwarding")
 
@@ -125,11 +146,12 @@ def run(url: str, users: int, saves: int) -> None:
                 assert refused is expect_loop, (saver_index, target_index)
             return action
 
-        # A user at the end of the list forwards to nobody: the "loop" case saves from the last user
-        # towards someone who reaches them (found by the check itself: the first reaching 0 from user 1).
+        reached = reached_from(edges, 0)
+        print(f"user 0 reaches {len(reached)} of {users} users")
+        deep = max(reached - {users - 1})  # reached from user 0: forwarding to 0 closes a loop
         cases = [("short reach (destination near the end of the list)", save(0, users - 3, False)),
-                 ("wide reach, no loop (destination at the top)", save(0, 1, False)),
-                 ("loop refused (destination leads back)", save(users // 2, 0, _reaches(users // 2, 0)))]
+                 ("wide reach, no loop (destination at the top)", save(0, 1, 0 in reached_from(edges, 1))),
+                 ("loop refused (destination leads back)", save(deep, 0, True))]
         statements = 0
 
         def count(*_args: object) -> None:
@@ -142,37 +164,13 @@ def run(url: str, users: int, saves: int) -> None:
             event.listen(db.engine, "before_cursor_execute", count)
             action()
             event.remove(db.engine, "before_cursor_execute", count)
-            times = timed(saves, action)
-            worst = max(times)
-            print(f"  {label:55s} median {statistics.median(times):6.1f} ms  worst {worst:6.1f} ms"
-                  f"  ({statements} SQL statements){'' if worst < GOAL_MS else '  ABOVE THE GOAL'}")
+            wall, cpu = timed(saves, action)
+            print(f"  {label:52s} wall median {statistics.median(wall):6.1f} worst {max(wall):6.1f} ms | "
+                  f"CPU median {statistics.median(cpu):6.1f} worst {max(cpu):6.1f} ms  ({statements} SQL statements)"
+                  f"{'' if max(wall) < GOAL_MS else '  (wall above the goal)'}")
         print(f"  goal: worst < {GOAL_MS:.0f} ms")
         db.session.remove()
         db.engine.dispose()
-
-
-def _reaches(start: int, goal: int) -> bool:
-    """Whether user ``goal`` reaches ``start`` in the filled graph (edges only go down the list, so
-    user 0 reaches many, and saving ``start -> 0`` loops when 0 reaches ``start``)."""
-    from userhub.extensions import db
-    from userhub.routing.loop_check import _load_edges
-    from userhub.routing.mapper import Owners
-    from userhub.routing.loop_check import _whole_directory
-
-    owners = Owners()
-    _whole_directory(1, owners)
-    graph = _load_edges(None, 1)
-    seen, stack = set(), [goal + 1]
-    while stack:
-        user = stack.pop()
-        if user == start + 1:
-            return True
-        if user in seen:
-            continue
-        seen.add(user)
-        stack.extend(owners.owners[d.target] for d in graph.get(user, ()) if d.target in owners.owners)
-    db.session.expire_all()
-    return False
 
 
 def main() -> None:

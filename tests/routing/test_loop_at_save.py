@@ -84,9 +84,9 @@ def test_the_message_is_in_the_reader_language(jane, john, set_feature, client_o
     assert "Les appels tourneraient en boucle : John Smith (01 84 88 32 01)" in text_of(response)
 
 
-def test_a_long_chain_is_followed_in_a_bounded_number_of_queries(make_user, organization, set_feature, app):
-    """Twelve people forward to the next one, past the rounds read one at a time: the last closing the
-    circle is refused, and the whole check reads the database a bounded number of times."""
+def test_a_long_chain_is_followed_in_a_constant_number_of_queries(make_user, organization, set_feature, app):
+    """Twelve people forward to the next one: the last closing the circle is refused; the search runs in
+    the database, so the check reads it the same few times whatever the length of the chain."""
     location = organization.locations[0]
     people = [make_user(f"p{i}@example.com", first_name="P", last_name=str(i), location=location,
                         extension=f"41{i:02d}") for i in range(12)]
@@ -109,9 +109,44 @@ def test_a_long_chain_is_followed_in_a_bounded_number_of_queries(make_user, orga
     finally:
         event.remove(db.engine, "before_cursor_execute", count_it)
     assert [hop.to_user_id for hop in refused.value.path] == [p.id for p in people]
-    # rounds of three queries, the rest of the organization in four, then the user (expired above) and
-    # their location (the numbers of the message are in the reader's format)
-    assert count <= 3 * loop_check.MAX_ROUNDS + 4 + 2
+    # the owner of the destination, one round per person, the names on the path; then the user
+    # (expired above) and their location (the numbers of the message are in the reader's format)
+    assert count == 1 + 11 + 1 + 2
+
+
+def test_past_the_rounds_the_database_finishes_the_search(make_user, organization, set_feature, monkeypatch):
+    monkeypatch.setattr(loop_check, "MAX_ROUNDS", 3)
+    location = organization.locations[0]
+    people = [make_user(f"p{i}@example.com", first_name="P", last_name=str(i), location=location,
+                        extension=f"41{i:02d}") for i in range(8)]
+    for i, person in enumerate(people[:-1]):
+        set_feature(person, "simultaneous-ring", enabled=True,
+                    numbers=[{"phone_number": f"41{i + 1:02d}"}, {"phone_number": MOTHER}])
+    feature = registry.get("sequential-ring")
+    closing = feature.Values(enabled=True, numbers=[{"phone_number": "4100", "rings": 3}])
+    with pytest.raises(SaveWouldLoop) as refused:
+        check_no_loop(people[-1], feature, closing)
+    assert [hop.to_user_id for hop in refused.value.path] == [p.id for p in people]
+    assert refused.value.message.startswith("Calls would go round in a circle: P 7 (4107) → sequential ring → P 0")
+    check_no_loop(people[-1], feature, feature.Values(enabled=True, numbers=[{"phone_number": MOTHER, "rings": 3}]))
+
+
+def test_no_loop_costs_few_queries(jane, john, set_feature):
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination=MOTHER)
+    feature = registry.get("call-forwarding")
+    count = 0
+
+    def count_it(*_args: object, **_kwargs: object) -> None:
+        nonlocal count
+        count += 1
+
+    assert john.organization_id  # loaded again after the commit, before counting
+    event.listen(db.engine, "before_cursor_execute", count_it)
+    try:
+        check_no_loop(john, feature, feature.Values(always_enabled=True, always_destination="3200"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_it)
+    assert count == 2  # who has 3200, then Jane's destinations (an outside number: the search ends)
 
 
 def test_the_service_refuses_too_and_stores_nothing(jane, john, set_feature):

@@ -4,12 +4,10 @@
 anything; it raises ``SaveWouldLoop`` (a ``loops.ForwardingLoop``) with the path in names and numbers,
 which the page shows next to the destination field (``show_on_form``).
 
-Only the part of the organization's forwarding graph that the new destinations reach is read, a
-breadth-first round at a time: the owners of the round's numbers and extensions (one query), then
-those people's forwarding and ringing settings (two queries: settings, selective-forward rules). A
-round stops as soon as the saving user is reached. When the search spreads wide or deep, the rest of
-the organization is read at once (four queries) rather than round after round, so that the number of
-queries stays bounded (at most ``3 * MAX_ROUNDS + 4``).
+The graph is read from the database a breadth-first round at a time (one query per round: the
+edges of the people just reached, their destinations' owners found by index), so that the check
+reads only what the new destinations lead to; past ``MAX_ROUNDS`` a recursive query finishes the
+search inside the database (``graph_sql``). Settings never come into Python as whole JSON documents.
 """
 
 from __future__ import annotations
@@ -24,6 +22,7 @@ from wtforms import FieldList, FormField
 from ..calling.criteria import Criterion as SavedCriterion
 from ..calling.numbers import CallingNumberField, display_number, region_of
 from ..extensions import db
+from . import graph_sql
 from .loops import Destination, ForwardingLoop, Hop, destinations, find_loop
 from .mapper import Owners, Saved, display_name, resolve_targets, settings_of
 from .messages import loop_text
@@ -34,8 +33,7 @@ from .route import Feature
 EDGE_FEATURES = ("call-forwarding", "selective-forward", "simultaneous-ring", "sequential-ring",
                  "single-number-reach", "executive")
 CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
-MAX_ROUNDS = 6
-MAX_FRONTIER = 400  # targets in one round's IN list; beyond, read the whole organization
+MAX_ROUNDS = 30  # breadth-first rounds of one query each before the recursive query takes over
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
                     Feature.FORWARD_NO_ANSWER: "no_answer_destination",
@@ -51,122 +49,55 @@ class SaveWouldLoop(ForwardingLoop):
         self.message = message
 
 
-FORWARD_GROUPS = (("always", Feature.FORWARD_ALWAYS), ("busy", Feature.FORWARD_BUSY),
-                  ("no_answer", Feature.FORWARD_NO_ANSWER), ("business_continuity", Feature.BUSINESS_CONTINUITY))
-RING_LISTS = {"simultaneous-ring": Feature.SIMULTANEOUS_RING, "sequential-ring": Feature.SEQUENTIAL_RING,
-              "single-number-reach": Feature.SINGLE_NUMBER_REACH}
-
-
-def stored_edges(key: str, stored: dict[str, Any]) -> list[Destination]:
-    """The destinations one saved feature (its JSON column) creates: what ``loops.destinations`` reads
-    through the mapper, straight from the stored values. The check may read 20,000 rows at once, so it
-    skips building whole ``RoutingSettings``; tests hold the two to the same answers."""
-    if key == "call-forwarding":
-        return [Destination(feature, stored[f"{group}_destination"], bool(stored.get(f"{group}_to_voicemail")))
-                for group, feature in FORWARD_GROUPS
-                if stored.get(f"{group}_enabled") and stored.get(f"{group}_destination")]
-    if not stored.get("enabled"):
-        return []
-    if key in RING_LISTS:
-        reach = key == "single-number-reach"  # its numbers are switched on and off one by one
-        return [Destination(RING_LISTS[key], row["phone_number"]) for row in stored.get("numbers") or ()
-                if row.get("phone_number") and (not reach or row.get("enabled", True))]
-    if key == "selective-forward" and stored.get("default_destination"):
-        return [Destination(Feature.SELECTIVE_FORWARD, stored["default_destination"], bool(stored.get("to_voicemail")))]
-    if (key == "executive" and stored.get("filtering_enabled") and stored.get("rollover_enabled")
-            and stored.get("rollover_action") == "forward" and stored.get("rollover_forward_to")):
-        return [Destination(Feature.EXECUTIVE_FILTERING, stored["rollover_forward_to"])]
-    return []
-
-
-def _edges(rows: Iterable[Any], forwards: Iterable[Any]) -> dict[int, list[Destination]]:
-    """Destinations of each user from raw settings rows and selective-forward rules."""
-    graph: dict[int, list[Destination]] = {}
-    forwarding_on: set[int] = set()
-    for user_id, key, stored in rows:
-        if key == "selective-forward" and stored.get("enabled"):
-            forwarding_on.add(user_id)
-        found = stored_edges(key, stored)
-        if found:
-            graph.setdefault(user_id, []).extend(found)
-    for user_id, forward_to, enabled in forwards:
-        if enabled and user_id in forwarding_on:  # a rule forwards only while the feature is on
-            graph.setdefault(user_id, []).append(Destination(Feature.SELECTIVE_FORWARD, forward_to))
-    return graph
-
-
-def _load_edges(user_ids: Sequence[int] | None, organization_id: int) -> dict[int, list[Destination]]:
-    """Two queries: the edge features' settings and the selective-forward rules with a number, of
-    ``user_ids`` (None: everybody in the organization)."""
-    from ..accounts.models import User
-    from ..calling.models import CallingCriterion, CallingSetting
-
-    settings = select(CallingSetting.user_id, CallingSetting.feature, CallingSetting.values).where(
-        CallingSetting.feature.in_(EDGE_FEATURES))
-    forwards = select(CallingCriterion.user_id, CallingCriterion.forward_to, CallingCriterion.enabled).where(CallingCriterion.feature == "selective-forward",
-                                                      CallingCriterion.forward_to.is_not(None))
-    if user_ids is None:
-        settings = settings.join(User, User.id == CallingSetting.user_id).where(User.organization_id == organization_id)
-        forwards = forwards.join(User, User.id == CallingCriterion.user_id).where(User.organization_id == organization_id)
-    else:
-        settings = settings.where(CallingSetting.user_id.in_(user_ids))
-        forwards = forwards.where(CallingCriterion.user_id.in_(user_ids))
-    return _edges(db.session.execute(settings), db.session.execute(forwards))
-
-
-def _whole_directory(organization_id: int, into: Owners) -> None:
-    """Every number and extension of the organization and who has it (two queries)."""
-    from ..accounts.models import User
-    from ..organizations.models import Location, PhoneNumber
-
-    people = db.session.execute(
-        select(User.id, User.extension, User.display_name, User.first_name, User.last_name, User.email,
-               PhoneNumber.e164).outerjoin(PhoneNumber, PhoneNumber.user_id == User.id)
-        .where(User.organization_id == organization_id))
-    for row in people:
-        into.names[row.id] = display_name(row.display_name, row.first_name, row.last_name, row.email)
-        if row.extension:
-            into.owners[row.extension] = row.id
-        if row.e164:
-            into.owners[row.e164] = row.id
-    into.org_numbers.update(db.session.scalars(
-        select(PhoneNumber.e164).join(Location, Location.id == PhoneNumber.location_id)
-        .where(Location.organization_id == organization_id)))
-
-
 def proposed_destinations(feature: Any, values: Any, criteria: Sequence[SavedCriterion]) -> list[Destination]:
     """The edges the feature being saved would create (its other features are not part of this save)."""
     return destinations(settings_of("", Saved({feature.key: values}, {feature.key: list(criteria)})))
 
 
 def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[Hop, ...], Owners] | None:
-    """The loop the proposed edges would close, with who has which number, or None."""
+    """The loop the proposed edges would close, with who has which number, or None.
+
+    Breadth-first rounds from the new destinations, one query each (the edges of the people just
+    reached, with the owners of their destinations), stopping when the saver is reached or nobody new
+    is; after ``MAX_ROUNDS`` the database finishes the search in one recursive query."""
+    org = owner.organization_id
+    targets = sorted({edge.target for edge in proposed if not edge.to_voicemail})
+    found = resolve_targets(org, targets)
     graph: dict[int, list[Destination]] = {}
-    directory = Owners()
-    seen: set[str] = set()
+    frontier = {found.owners[t] for t in targets if t in found.owners}
     expanded = {owner.id}
-    frontier = {edge.target for edge in proposed if not edge.to_voicemail}
-    rounds = 0
-    while frontier:
-        if rounds >= MAX_ROUNDS or len(frontier) > MAX_FRONTIER:
-            _whole_directory(owner.organization_id, directory)
-            graph.update({k: v for k, v in _load_edges(None, owner.organization_id).items() if k not in graph})
-            break
-        resolve_targets(owner.organization_id, frontier, into=directory)
-        seen |= frontier
-        reached = {directory.owners[t] for t in frontier if t in directory.owners}
-        if owner.id in reached:
-            break  # the loop closes with what is loaded
-        new = sorted(reached - expanded)
-        expanded.update(new)
-        if not new:
-            break
-        loaded = _load_edges(new, owner.organization_id)
-        graph.update(loaded)
-        frontier = {edge.target for edges in loaded.values() for edge in edges if not edge.to_voicemail} - seen
-        rounds += 1
-    path = find_loop(graph, directory.directory(), owner.id, proposed)
-    return (path, directory) if path is not None else None
+    for _round in range(MAX_ROUNDS):
+        if owner.id in frontier:
+            break  # the loop closes with what is read
+        frontier -= expanded
+        if not frontier:
+            break  # nobody new: no loop
+        expanded |= frontier
+        reached: set[int] = set()
+        for user_id, feature, target, to_user in graph_sql.edges_of(org, sorted(frontier)):
+            graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
+            if to_user is not None:
+                found.owners[target] = to_user
+                reached.add(to_user)
+        frontier = reached
+    else:  # a long way still to go: let the database search the rest
+        if not graph_sql.reaches(org, owner.id, targets):
+            return None
+        graph, owners = graph_sql.reached_graph(org, owner.id, targets)
+        found.owners.update(owners)
+    path = find_loop(graph, found.directory(), owner.id, proposed)
+    if path is None:
+        return None
+    found.names.update(_names({hop.to_user_id for hop in path}))
+    return path, found
+
+
+def _names(user_ids: set[int]) -> dict[int, str]:
+    from ..accounts.models import User
+
+    rows = db.session.execute(select(User.id, User.display_name, User.first_name, User.last_name, User.email)
+                              .where(User.id.in_(sorted(user_ids))))
+    return {row.id: display_name(row.display_name, row.first_name, row.last_name, row.email) for row in rows}
 
 
 def loop_message(path: tuple[Hop, ...], owners: Owners, owner: Any) -> str:
