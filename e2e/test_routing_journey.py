@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from e2e.axe import assert_accessible
 from e2e.conftest import ORGANIZATION
-from e2e.pages import ActivationPage, DisplayNamePage, HomePage, SignInPage
+from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.calling import CallSettingsPage
 
 PASSWORD = "abcXq7#Lumen-Fjord9"
