@@ -29,3 +29,62 @@ def in_language(texts_app: Flask) -> Callable[[str], AbstractContextManager[None
 def french(in_language: Callable[[str], AbstractContextManager[None]]) -> Iterator[None]:
     with in_language("fr"):
         yield
+
+
+# --- people with saved settings (tests that read the database) -------------------------------------
+
+
+@pytest.fixture
+def jane(make_user, organization):  # type: ignore[no-untyped-def]
+    """An employee of the Paris office with +33 1 84 88 32 00 and extension 3200."""
+    location = organization.locations[0]
+    return make_user("jane.doe@example.com", location=location, phone_number=location.phone_numbers[0],
+                     extension="3200")
+
+
+@pytest.fixture
+def john(make_user, organization):  # type: ignore[no-untyped-def]
+    """A colleague with +33 1 84 88 32 01 and extension 3201."""
+    location = organization.locations[0]
+    return make_user("john.smith@example.com", first_name="John", last_name="Smith", location=location,
+                     phone_number=location.phone_numbers[1], extension="3201")
+
+
+@pytest.fixture
+def set_feature(app):  # type: ignore[no-untyped-def]
+    """set_feature(user, "call-forwarding", criteria=[...], always_enabled=True, ...): saved through the
+    calling service as the page saves it (version check, loop check, history)."""
+    import dataclasses
+
+    from userhub.calling import registry, services
+
+    def save(user, key: str, criteria=(), **values):  # type: ignore[no-untyped-def]
+        feature = registry.get(key)
+        state = services.load(user, feature).states[key]
+        services.save(user, feature, dataclasses.replace(state.values, **values), list(criteria), state.version,
+                      actor=user)
+
+    return save
+
+
+@pytest.fixture
+def client_of(app):  # type: ignore[no-untyped-def]
+    """client_of(user) -> a client signed in as that user."""
+    from tests.conftest import sign_in
+
+    def make(user):  # type: ignore[no-untyped-def]
+        client = app.test_client()
+        assert sign_in(client, user.email).status_code == 302
+        return client
+
+    return make
+
+
+def post_feature(client, key: str, data: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Post a Calling feature page as the browser does, with the version the page shows."""
+    import re
+
+    html = client.get(f"/settings/calling/{key}").get_data(as_text=True)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', html)
+    assert version, "the feature page carries its version"
+    return client.post(f"/settings/calling/{key}", data={"version": version.group(1), "save": "1", **data})

@@ -95,7 +95,10 @@ def user_page(user_id: int):  # type: ignore[no-untyped-def]
             else:
                 flash(_("The changes are saved."), "success")
                 return redirect(url_for("admin.user_page", user_id=user.id))
-    return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm())
+    from ..routing.page import routing_context  # routing reads the calling area: imported once both exist
+
+    return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm(),
+                           **routing_context(user, request.args, reader_is_owner=False))
 
 
 @bp.route("/users/<int:user_id>/invitation", methods=["POST"])

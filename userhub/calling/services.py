@@ -88,6 +88,9 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
     before = load(owner, feature).states[feature.key]
     if before.version != expected_version:
         raise StaleVersion(feature.key)
+    from ..routing.loop_check import check_no_loop  # raises SaveWouldLoop: nothing is written
+
+    check_no_loop(owner, feature, values, criteria)
     new_values = feature.dump(values)
     now = utcnow()
     if expected_version == 0:

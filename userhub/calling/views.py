@@ -16,6 +16,7 @@ from . import bp, registry, services
 from .history import render_changes
 from .numbers import region_of
 from .registry import Feature, FeatureForm
+from ..routing.loop_check import SaveWouldLoop, show_on_form
 
 bp.record_once(lambda state: register_nav(state.app, "calling.overview", _l("Calling"), order=30))
 bp.record_once(lambda state: register_tab(state.app, "calling", "calling.overview", _l("Call settings"), order=10))
@@ -35,7 +36,9 @@ def overview():  # type: ignore[no-untyped-def]
          "summary": s.feature.summary(s.values, s.criteria, region)}
         for s in snapshot.states.values()
     ]
-    return render_template("calling/overview.html", rows=rows)
+    from ..routing.page import routing_context  # routing reads the calling area: imported once both exist
+
+    return render_template("calling/overview.html", rows=rows, **routing_context(owner, request.args, snapshot=snapshot))
 
 
 @bp.route("/settings/calling/<key>", methods=["GET", "POST"])
@@ -61,6 +64,9 @@ def feature_page(key: str):  # type: ignore[no-untyped-def]
                       _version(form), actor=owner)
     except services.AccessDenied:
         abort(403)
+    except SaveWouldLoop as loop:  # the forwarding would send calls round in a circle
+        show_on_form(form, loop)
+        return _render(feature, form, state, owner, status=400)
     except services.StaleVersion:
         flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
                 "values: make your change again."), "error")

@@ -1,0 +1,144 @@
+"""The loop check when a calling feature that sends calls elsewhere is saved.
+
+``calling.services.save`` calls ``check_no_loop(owner, feature, values, criteria)`` before writing
+anything; it raises ``SaveWouldLoop`` (a ``loops.ForwardingLoop``) with the path in names and numbers,
+which the page shows next to the destination field (``show_on_form``).
+
+The graph is read from the database a breadth-first round at a time (one query per round: the
+edges of the people just reached, their destinations' owners found by index), so that the check
+reads only what the new destinations lead to; past ``MAX_ROUNDS`` a recursive query finishes the
+search inside the database (``graph_sql``). Settings never come into Python as whole JSON documents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import FieldList, FormField
+
+from ..calling.criteria import Criterion as SavedCriterion
+from ..calling.numbers import CallingNumberField, display_number, region_of
+from ..extensions import db
+from . import graph_sql
+from .loops import Destination, ForwardingLoop, Hop, destinations, find_loop
+from .mapper import Owners, Saved, display_name, resolve_targets, settings_of
+from .messages import loop_text
+from .route import Feature
+
+# Features whose settings are edges of the graph (executive: its rollover forward; its assistants are
+# not followed, see MAPPING.md "Limits").
+EDGE_FEATURES = ("call-forwarding", "selective-forward", "simultaneous-ring", "sequential-ring",
+                 "single-number-reach", "executive")
+CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
+MAX_ROUNDS = 30  # breadth-first rounds of one query each before the recursive query takes over
+# The form field a loop's first hop is shown on, by feature (else the number field holding the target).
+FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
+                    Feature.FORWARD_NO_ANSWER: "no_answer_destination",
+                    Feature.BUSINESS_CONTINUITY: "business_continuity_destination",
+                    Feature.SELECTIVE_FORWARD: "default_destination"}
+
+
+class SaveWouldLoop(ForwardingLoop):
+    """``message``: "Calls would go round in a circle: Jane Doe (3200) → forward all calls → ..."."""
+
+    def __init__(self, path: tuple[Hop, ...], message: str) -> None:
+        super().__init__(path)
+        self.message = message
+
+
+def proposed_destinations(feature: Any, values: Any, criteria: Sequence[SavedCriterion]) -> list[Destination]:
+    """The edges the feature being saved would create (its other features are not part of this save)."""
+    return destinations(settings_of("", Saved({feature.key: values}, {feature.key: list(criteria)})))
+
+
+def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[Hop, ...], Owners] | None:
+    """The loop the proposed edges would close, with who has which number, or None.
+
+    Breadth-first rounds from the new destinations, one query each (the edges of the people just
+    reached, with the owners of their destinations), stopping when the saver is reached or nobody new
+    is; after ``MAX_ROUNDS`` the database finishes the search in one recursive query."""
+    org = owner.organization_id
+    targets = sorted({edge.target for edge in proposed if not edge.to_voicemail})
+    found = resolve_targets(org, targets)
+    graph: dict[int, list[Destination]] = {}
+    frontier = {found.owners[t] for t in targets if t in found.owners}
+    expanded = {owner.id}
+    for _round in range(MAX_ROUNDS):
+        if owner.id in frontier:
+            break  # the loop closes with what is read
+        frontier -= expanded
+        if not frontier:
+            break  # nobody new: no loop
+        expanded |= frontier
+        reached: set[int] = set()
+        for user_id, feature, target, to_user in graph_sql.edges_of(org, sorted(frontier)):
+            graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
+            if to_user is not None:
+                found.owners[target] = to_user
+                reached.add(to_user)
+        frontier = reached
+    else:  # a long way still to go: let the database search the rest
+        if not graph_sql.reaches(org, owner.id, targets):
+            return None
+        graph, owners = graph_sql.reached_graph(org, owner.id, targets)
+        found.owners.update(owners)
+    path = find_loop(graph, found.directory(), owner.id, proposed)
+    if path is None:
+        return None
+    found.names.update(_names({hop.to_user_id for hop in path}))
+    return path, found
+
+
+def _names(user_ids: set[int]) -> dict[int, str]:
+    from ..accounts.models import User
+
+    rows = db.session.execute(select(User.id, User.display_name, User.first_name, User.last_name, User.email)
+                              .where(User.id.in_(sorted(user_ids))))
+    return {row.id: display_name(row.display_name, row.first_name, row.last_name, row.email) for row in rows}
+
+
+def loop_message(path: tuple[Hop, ...], owners: Owners, owner: Any) -> str:
+    """Names with the number or extension each hop dials, in the reader's format."""
+    region = region_of(owner)
+    owners.names.setdefault(owner.id, owner.name_for_display)
+    names = {hop.to_user_id: _("%(name)s (%(number)s)", name=owners.names.get(hop.to_user_id, hop.target),
+                                  number=display_number(hop.target, region)) for hop in path}
+    return loop_text(path, names)
+
+
+def check_no_loop(owner: Any, feature: Any, values: Any, criteria: Sequence[SavedCriterion] = ()) -> None:
+    """Raise ``SaveWouldLoop`` when saving ``values`` would send the owner's calls back to them."""
+    if feature.key not in CHECKED_AT_SAVE:
+        return
+    proposed = proposed_destinations(feature, values, criteria)
+    if not proposed:
+        return
+    found = find_saved_loop(owner, proposed)
+    if found is not None:
+        path, owners = found
+        raise SaveWouldLoop(path, loop_message(path, owners, owner))
+
+
+def _number_fields(fields: Iterable[Any]) -> Iterable[Any]:
+    for field in fields:
+        if isinstance(field, CallingNumberField):
+            yield field
+        elif isinstance(field, FormField):
+            yield from _number_fields(field.form)
+        elif isinstance(field, FieldList):
+            yield from _number_fields(field.entries)
+
+
+def show_on_form(form: Any, loop: SaveWouldLoop) -> None:
+    """Tie the message to the field that holds the loop's first destination (the feature's field when
+    two fields hold the same number), else to the first number field of the form."""
+    first = loop.path[0]
+    candidates = [f for f in _number_fields(form) if f.data == first.target]
+    preferred = FIELD_OF_FEATURE.get(first.feature)
+    chosen = next((f for f in candidates if f.short_name == preferred), None) or next(iter(candidates), None)
+    if chosen is None:
+        chosen = next(iter(_number_fields(form)))
+    chosen.errors = [*chosen.errors, loop.message]

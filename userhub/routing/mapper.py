@@ -1,0 +1,311 @@
+"""From the database to ``RoutingSettings`` (MAPPING.md, field by field).
+
+``routing_settings_for(user)`` reads the saved calling settings (``calling.services.load``), the
+voicemail settings and the schedules the criteria refer to, in a constant number of queries whatever
+the number of features, criteria and schedules. ``settings_of`` is the pure part: the loop check at
+save uses it on raw rows of many users, without schedules.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy.orm import selectinload
+
+from ..calling import registry
+from ..calling.criteria import Criterion as SavedCriterion
+from ..extensions import db
+from ..schedules import engine
+from .loops import Directory
+from .model import (
+    CallsFrom,
+    Criterion,
+    ExecutiveFiltering,
+    FilterType,
+    Forwarding,
+    RingNumber,
+    Rollover,
+    RoutingSettings,
+    Schedule,
+    Screening,
+    SelectiveForward,
+    SequentialRing,
+    SimultaneousRing,
+    Voicemail,
+)
+
+CALLS_FROM = {"any": CallsFrom.ANY, "select": CallsFrom.SELECTED, "forwarded": CallsFrom.FORWARDED,
+              "internal": CallsFrom.INTERNAL, "external": CallsFrom.EXTERNAL}
+FILTER_TYPES = {"all": FilterType.ALL, "internal": FilterType.INTERNAL, "external": FilterType.EXTERNAL,
+                "custom": FilterType.CUSTOM}
+ROLLOVER = {"voicemail": Rollover.VOICEMAIL, "nothing": Rollover.NO_ANSWER, "forward": Rollover.FORWARD}
+YEAR = timedelta(days=366)
+
+
+@dataclass(frozen=True)
+class Saved:
+    """One user's saved calling settings: values (the features' dataclasses) and criteria, by feature key.
+    A feature that is missing has its defaults."""
+
+    values: Mapping[str, Any] = field(default_factory=dict)
+    criteria: Mapping[str, Sequence[SavedCriterion]] = field(default_factory=dict)
+
+    def of(self, key: str) -> Any:
+        found = self.values.get(key)
+        if found is not None:
+            return found
+        return _feature(key).defaults()
+
+    def rules(self, key: str, schedules: Mapping[int, Schedule] | None) -> tuple[Criterion, ...]:
+        return tuple(criterion_of(c, schedules) for c in self.criteria.get(key, ()))
+
+
+@lru_cache(maxsize=None)
+def _feature(key: str) -> Any:
+    feature = registry.get(key)  # sorts the registry on every call: looked up once per key
+    assert feature is not None, key
+    return feature
+
+
+# --- schedules --------------------------------------------------------------------------------------
+
+
+class ScheduleCheck:
+    """``active_at`` of a routing ``Schedule``: the schedules engine on a copy of the events, so that it
+    never touches the database once built. ``in_effect_after`` answers the "never in effect" warning
+    from the occurrences of the coming year instead of sampling every quarter of an hour."""
+
+    def __init__(self, rule: engine.ScheduleRule) -> None:
+        self.rule = rule
+
+    def __call__(self, at: datetime, /) -> bool:
+        return engine.in_effect(self.rule, at)
+
+    def in_effect_after(self, moment: datetime) -> bool:
+        return bool(engine.schedule_occurrences(self.rule, moment, moment + YEAR))
+
+
+def _never(_at: datetime, /) -> bool:
+    return False
+
+
+def missing_schedule(schedule_id: int) -> Schedule:
+    """A criterion whose schedule was deleted (or is no longer the user's): it never applies, and the
+    overview says so."""
+    return Schedule(_("Deleted schedule (%(id)s)", id=schedule_id), _never, ever_in_effect=False)
+
+
+def _event_copy(event: Any) -> engine.EventRule:
+    return engine.EventRule(
+        start_date=event.start_date, end_date=event.end_date, start_time=event.start_time, end_time=event.end_time,
+        all_day=event.all_day, recurrence=event.recurrence, interval=event.interval, weekdays=tuple(event.weekdays),
+        week_of_month=event.week_of_month, until=event.until, count=event.count, exdates=tuple(event.exdates),
+        name=event.name)
+
+
+def load_schedules(user: Any, ids: Iterable[int]) -> dict[int, Schedule]:
+    """The user's own and their location's schedules among ``ids``: three queries (schedules, events,
+    exceptions; locations come along), none when no criterion has a schedule. One ``Schedule`` object
+    per schedule, shared by the criteria that use it."""
+    from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
+
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    owners = [ScheduleRow.user_id == user.id]
+    if user.location_id is not None:
+        owners.append(ScheduleRow.location_id == user.location_id)
+    rows = db.session.scalars(
+        select(ScheduleRow).where(ScheduleRow.id.in_(wanted), or_(*owners))
+        .options(selectinload(ScheduleRow.events).selectinload(ScheduleEvent.exceptions),
+                 selectinload(ScheduleRow.location)))
+    found: dict[int, Schedule] = {}
+    for row in rows:
+        # a personal schedule is read in its owner's zone, a location's in the location's
+        rule_zone = row.location.time_zone if row.location is not None else person_time_zone(user)
+        rule = engine.ScheduleRule(rule_zone, [_event_copy(event) for event in row.events])
+        found[row.id] = Schedule(row.name, ScheduleCheck(rule), ever_in_effect=False if not row.events else None)
+    return found
+
+
+def time_zone_of(user: Any) -> str:
+    """The user's zone for the panel: their own, else their location's, else the service's default."""
+    if user.time_zone:
+        return user.time_zone
+    if user.location is not None:
+        return user.location.time_zone
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC") if has_app_context() else "UTC"
+
+
+# --- pure mapping ----------------------------------------------------------------------------------
+
+
+def criterion_of(saved: SavedCriterion, schedules: Mapping[int, Schedule] | None) -> Criterion:
+    """``schedules=None``: schedules are ignored (the loop check needs destinations only)."""
+    schedule = None
+    if saved.schedule_id is not None and schedules is not None:
+        schedule = schedules.get(saved.schedule_id) or missing_schedule(saved.schedule_id)
+    selected = saved.calls_from == "select"
+    return Criterion(
+        name=saved.name, positive=saved.enabled, calls_from=CALLS_FROM.get(saved.calls_from, CallsFrom.ANY),
+        numbers=frozenset(saved.phone_numbers) if selected else frozenset(),
+        anonymous=selected and saved.anonymous_callers, unavailable=selected and saved.unavailable_callers,
+        schedule=schedule, forward_to=saved.forward_to or None)
+
+
+def _forwarding(values: Any, group: str, rings: int = 3) -> Forwarding:
+    return Forwarding(bool(getattr(values, f"{group}_enabled")), getattr(values, f"{group}_destination") or "",
+                      bool(getattr(values, f"{group}_to_voicemail")), rings)
+
+
+def _ring_numbers(rows: Iterable[Mapping[str, Any]], with_rings: bool = False) -> tuple[RingNumber, ...]:
+    return tuple(RingNumber(row["phone_number"], str(row.get("name") or ""),
+                            int(row.get("rings") or 3) if with_rings else 3, bool(row.get("enabled", True)))
+                 for row in rows if row.get("phone_number"))
+
+
+def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | None = None,
+                voicemail: Voicemail = Voicemail(), assistants: Sequence[RingNumber] = ()) -> RoutingSettings:
+    """The routing input of one user from their saved calling values (no database)."""
+    forwarding = saved.of("call-forwarding")
+    selective = saved.of("selective-forward")
+    sequential = saved.of("sequential-ring")
+    simultaneous = saved.of("simultaneous-ring")
+    reach = saved.of("single-number-reach")
+    executive = saved.of("executive")
+
+    def screening(key: str) -> Screening:
+        return Screening(bool(saved.of(key).enabled), saved.rules(key, schedules))
+
+    filtering = ExecutiveFiltering()
+    if executive.enabled:  # only an executive filters calls
+        filtering = ExecutiveFiltering(
+            enabled=bool(executive.filtering_enabled), filter_type=FILTER_TYPES.get(executive.filter_type, FilterType.ALL),
+            criteria=saved.rules("executive", schedules), assistants=tuple(assistants),
+            sequential=executive.alerting_mode == "sequential", next_assistant_rings=executive.next_assistant_rings,
+            rollover=ROLLOVER.get(executive.rollover_action, Rollover.NONE) if executive.rollover_enabled else Rollover.NONE,
+            rollover_destination=executive.rollover_forward_to or "", rollover_seconds=executive.rollover_wait_seconds)
+    return RoutingSettings(
+        user_name=name,
+        selective_reject=screening("selective-reject"),
+        selective_accept=screening("selective-accept"),
+        anonymous_rejection=bool(saved.of("anonymous-call-rejection").enabled),
+        selective_forward=SelectiveForward(bool(selective.enabled), selective.default_destination or "",
+                                           bool(selective.to_voicemail), saved.rules("selective-forward", schedules)),
+        call_notify=screening("call-notify"),
+        forward_always=_forwarding(forwarding, "always"),
+        forward_busy=_forwarding(forwarding, "busy"),
+        forward_no_answer=_forwarding(forwarding, "no_answer", int(forwarding.no_answer_rings or 3)),
+        business_continuity=_forwarding(forwarding, "business_continuity"),
+        do_not_disturb=bool(saved.of("do-not-disturb").enabled),
+        call_waiting=bool(saved.of("call-waiting").enabled),
+        sequential_ring=SequentialRing(
+            bool(sequential.enabled), bool(sequential.ring_own_devices_first), int(sequential.own_devices_rings or 3),
+            bool(sequential.continue_if_busy), _ring_numbers(sequential.numbers, with_rings=True),
+            saved.rules("sequential-ring", schedules)),
+        simultaneous_ring=SimultaneousRing(
+            bool(simultaneous.enabled), _ring_numbers(simultaneous.numbers),
+            bool(simultaneous.do_not_ring_if_on_call), bool(simultaneous.apply_schedules),
+            saved.rules("simultaneous-ring", schedules)),
+        single_number_reach=_ring_numbers(reach.numbers) if reach.enabled else (),
+        priority_alert=screening("priority-alert"),
+        voicemail=voicemail,
+        executive_filtering=filtering,
+    )
+
+
+# --- from the database -----------------------------------------------------------------------------
+
+
+def display_name(display: str | None, first: str | None, last: str | None, email: str) -> str:
+    """``User.name_for_display`` from columns (the loop check reads many users without loading them)."""
+    return display or " ".join(part for part in (first, last) if part) or email
+
+
+def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
+    """Assigned assistants in table order: their direct number, else their extension (one query)."""
+    from ..accounts.models import User
+    from ..organizations.models import PhoneNumber
+
+    rows = snapshot.assistants
+    if not rows:
+        return ()
+    people = {r.id: r for r in db.session.execute(
+        select(User.id, User.display_name, User.first_name, User.last_name, User.email, User.extension,
+               PhoneNumber.e164).outerjoin(PhoneNumber, PhoneNumber.user_id == User.id)
+        .where(User.id.in_([row.assistant_id for row in rows])))}
+    found = []
+    for row in rows:
+        person = people.get(row.assistant_id)
+        number = person and (person.e164 or person.extension)
+        if number:
+            found.append(RingNumber(number, display_name(person.display_name, person.first_name, person.last_name,
+                                                         person.email), enabled=row.opted_in))
+    return tuple(found)
+
+
+def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
+    """Everything that decides where the user's calls go, read from the database. ``snapshot``: what
+    ``calling.services.load(user)`` returned, when the page has it already (saves four queries)."""
+    from ..calling import services
+    from ..voicemail.for_routing import voicemail_for_routing
+
+    if snapshot is None:
+        snapshot = services.load(user)
+    saved = Saved({key: state.values for key, state in snapshot.states.items()},
+                  {key: state.criteria for key, state in snapshot.states.items()})
+    schedules = load_schedules(user, (c.schedule_id for rules in saved.criteria.values() for c in rules
+                                      if c.schedule_id is not None))
+    executive = saved.of("executive")
+    return settings_of(user.name_for_display, saved, schedules=schedules,
+                       voicemail=Voicemail(**asdict(voicemail_for_routing(user.id))),
+                       assistants=_assistants(snapshot) if executive.enabled else ())
+
+
+def is_extension(target: str) -> bool:
+    return target.isdigit() and 2 <= len(target) <= 10  # as loops.Directory reads a destination
+
+
+@dataclass
+class Owners:
+    """Who has which number or extension among some targets, and what the organization's numbers are."""
+
+    owners: dict[str, int] = field(default_factory=dict)
+    org_numbers: set[str] = field(default_factory=set)
+    names: dict[int, str] = field(default_factory=dict)
+
+    def directory(self) -> Directory:
+        return Directory(self.owners, frozenset(self.org_numbers), self.names)
+
+
+def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners | None = None) -> Owners:
+    """Owners of E.164 numbers and extensions within one organization: one query, issued even when
+    there is nothing to look up, so that a page's statement count does not depend on the settings."""
+    from ..accounts.models import User
+    from ..organizations.models import Location, PhoneNumber
+
+    found = into if into is not None else Owners()
+    targets = set(targets)
+    numbers = sorted(t for t in targets if t.startswith("+"))
+    extensions = sorted(t for t in targets if is_extension(t))
+    person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
+    by_number = (select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
+                 .join(Location, Location.id == PhoneNumber.location_id)
+                 .outerjoin(User, User.id == PhoneNumber.user_id)
+                 .where(Location.organization_id == organization_id, PhoneNumber.e164.in_(numbers)))
+    by_extension = (select(User.extension.label("target"), literal(False).label("org_number"), *person)
+                    .where(User.organization_id == organization_id, User.extension.in_(extensions)))
+    for row in db.session.execute(union_all(by_number, by_extension)):
+        if row.org_number:
+            found.org_numbers.add(row.target)
+        if row.user_id is not None:
+            found.owners[row.target] = row.user_id
+            found.names[row.user_id] = display_name(row.display_name, row.first_name, row.last_name, row.email)
+    return found
