@@ -32,9 +32,13 @@ def test_the_admin_menu_leads_to_feature_access_and_voicemail(client_as, role):
         assert client_as(role).get(url).status_code == 200, url
 
 
-def test_the_voicemail_entry_is_marked_on_its_page_and_named_in_french(admin_client):
+def test_the_voicemail_entry_is_marked_on_its_page_and_named_in_french(admin_client, client_as):
     menu = _admin_menu(admin_client.get("/admin/voicemail").text)
     assert '<a href="/admin/voicemail" aria-current="page">Voicemail</a>' in menu
+    assert menu == _admin_menu(admin_client.get("/admin/users").text).replace(
+        '<a href="/admin/users" aria-current="page">', '<a href="/admin/users" >').replace(
+        '<a href="/admin/voicemail" >', '<a href="/admin/voicemail" aria-current="page">')  # the same entries
+    assert ">Audit log</a>" in menu and ">Audit log</a>" not in _admin_menu(client_as("user").get("/admin/voicemail").text)
     admin_client.post("/language", data={"locale": "fr"})
     menu = _admin_menu(admin_client.get("/admin/users").text)
     assert ">Messagerie vocale</a>" in menu and ">Accès aux fonctionnalités</a>" in menu
