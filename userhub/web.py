@@ -117,7 +117,9 @@ def register_tab(app: Flask, group: str, endpoint: str, label: object, order: in
 def _entries(group: str) -> list[dict[str, object]]:
     entries = current_app.extensions.get("userhub_nav", {}).get(group, [])
     here = request.endpoint or ""
-    blueprint = here.partition(".")[0]
+    # Administrators' pages of other areas (/admin/calling/access, /admin/voicemail...) belong to the
+    # administration entry of the main menu, not to the area's own entry.
+    blueprint = "admin" if request.path.startswith("/admin/") else here.partition(".")[0]
     result = []
     for e in entries:
         if not (current_user.is_authenticated and e.visible(current_user)):

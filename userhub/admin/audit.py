@@ -24,6 +24,7 @@ ACTIONS = {
     "location.created": _l("Location created"),
     "numbers.added": _l("Numbers added"),
     "settings.activation_emails": _l("Activation emails setting changed"),
+    "voicemail.fax_messaging": _l("Fax messaging setting changed"),
 }
 
 

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("voicemail", __name__)
 
-from . import views  # noqa: E402,F401  (routes attach to bp)
+from . import admin_views, views  # noqa: E402,F401  (routes attach to bp; admin_views: Administration > Voicemail)

@@ -83,3 +83,10 @@ class PinForm(FlaskForm):
         render_kw={"autocomplete": "new-password", "inputmode": "numeric"},
     )
     submit = SubmitField(_l("Save"))
+
+
+class FaxMessagingForm(FlaskForm):
+    """The organization's switch on Administration > Voicemail (full administrators only)."""
+
+    fax_messaging_allowed = BooleanField(_l("Allow fax messaging"))
+    submit = SubmitField(_l("Save"))

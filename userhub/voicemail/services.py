@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
 from ..extensions import db
+from ..organizations.models import Organization
 from ..phones import InvalidPhoneNumber, parse_number
 from ..timeutil import utcnow
 from .models import (
@@ -74,7 +75,11 @@ def region_of(user: User) -> str | None:
 
 
 def fax_allowed(user: User) -> bool:
-    row = db.session.get(VoicemailOrganizationSettings, user.organization_id)
+    return organization_allows_fax(user.organization_id)
+
+
+def organization_allows_fax(organization_id: int) -> bool:
+    row = db.session.get(VoicemailOrganizationSettings, organization_id)
     return bool(row and row.fax_messaging_allowed)
 
 
@@ -85,6 +90,23 @@ def allow_fax_messaging(organization_id: int, allowed: bool) -> None:
         db.session.add(row)
     row.fax_messaging_allowed = allowed
     db.session.commit()
+
+
+def set_fax_messaging(organization: Organization, allowed: bool) -> bool:
+    """An administrator's switch, stored with its audit entry in one transaction; False when nothing changed
+    (no row means "not allowed", so switching it off there adds neither a row nor an audit entry)."""
+    from ..admin import audit  # the admin area owns the audit log; imported here to keep the areas loosely tied
+
+    if organization_allows_fax(organization.id) == allowed:
+        return False
+    row = db.session.get(VoicemailOrganizationSettings, organization.id)
+    if row is None:
+        row = VoicemailOrganizationSettings(organization_id=organization.id)
+        db.session.add(row)
+    row.fax_messaging_allowed = allowed
+    audit.record(organization, "voicemail.fax_messaging", organization.name, "allowed" if allowed else "not allowed")
+    db.session.commit()
+    return True
 
 
 def get_settings(user: User) -> VoicemailSettings:

@@ -1,0 +1,44 @@
+"""Administration > Voicemail: what the organization allows its users in voicemail (fax messaging).
+
+Every administrator sees the setting; only full administrators change it (organization settings, like
+/admin/settings). The employee page and the service both read the same row (services.fax_allowed)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..admin.context import READ_AUDIT, OrganizationNotChosen, current_organization
+from ..security.access import admin_required
+from . import bp, services
+from .forms import FaxMessagingForm
+
+CHANGE_ROLES = ("full",)  # organization-wide telephony setting, not user management
+
+
+@bp.errorhandler(OrganizationNotChosen)
+def _choose_first(_error: OrganizationNotChosen):  # type: ignore[no-untyped-def]
+    # A partner administrator works in the customer organization chosen on the admin area's "Site" page.
+    flash(_("Select the site first."), "info")
+    return redirect(url_for("admin.choose_organization"))
+
+
+@bp.route("/admin/voicemail", methods=["GET", "POST"])
+@admin_required(change=CHANGE_ROLES)
+def admin():  # type: ignore[no-untyped-def]
+    organization = current_organization()
+    allowed = services.organization_allows_fax(organization.id)
+    # On POST only what was sent counts: an unchecked box is absent, and a form with nothing else in it
+    # must not fall back to the stored value.
+    form = FaxMessagingForm() if request.method == "POST" else FaxMessagingForm(fax_messaging_allowed=allowed)
+    if form.validate_on_submit():  # admin_required already refused a POST from anyone but a full administrator
+        services.set_fax_messaging(organization, bool(form.fax_messaging_allowed.data))
+        flash(_("The voicemail settings of the organization are saved."), "success")
+        return redirect(url_for(".admin"))
+    can_change = current_user.admin_role in CHANGE_ROLES
+    # reads_audit: the admin layout's menu shows Billing and Audit log to those who may read them (the admin
+    # blueprint's context processor does not run for this blueprint).
+    return render_template("voicemail/admin.html", form=form if can_change else None, allowed=allowed,
+                           organization=organization, reads_audit=current_user.admin_role in READ_AUDIT,
+                           ), 400 if form.errors else 200
