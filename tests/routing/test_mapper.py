@@ -3,6 +3,8 @@ mapper reads the database into ``RoutingSettings`` (MAPPING.md) in a constant nu
 
 from __future__ import annotations
 
+import pytest
+
 from datetime import date, time
 
 from sqlalchemy import event
@@ -129,17 +131,19 @@ def test_an_executive_filters_calls_to_the_assistants_numbers(jane, john, set_fe
     assert route(jane, MOTHER, internal=True).steps[0].feature is Feature.RINGING  # only external calls
 
 
-def test_a_deleted_schedule_never_applies_and_is_flagged(jane, set_feature):
+def test_a_schedule_in_use_cannot_be_deleted_even_behind_the_area_s_back(jane, set_feature):
+    from sqlalchemy.exc import IntegrityError
+
     from userhub.schedules.models import Schedule
 
     hours = office_hours(jane)
     set_feature(jane, "priority-alert", [rule("Patron", BOSS, schedule=hours)], enabled=True)
-    db.session.execute(db.delete(Schedule).where(Schedule.id == hours.id))  # the area refuses; a crash may not
-    db.session.commit()
+    with pytest.raises(IntegrityError):  # the foreign key of the rule's schedule, not only the area's check
+        db.session.execute(db.delete(Schedule).where(Schedule.id == hours.id))
+        db.session.commit()
+    db.session.rollback()
     settings = routing_settings_for(jane)
-    assert not any(step.feature is Feature.PRIORITY_ALERT for step in evaluate(settings, call(BOSS)).steps)
-    warnings = overview_warnings(settings, resolve_targets(jane.organization_id, ()).directory(), call().at)
-    assert [w.name for w in warnings] == [f"Deleted schedule ({hours.id})"]
+    assert not overview_warnings(settings, resolve_targets(jane.organization_id, ()).directory(), call().at)
 
 
 def test_forwarding_to_a_colleague_who_left_is_a_dead_end(jane, john, set_feature):

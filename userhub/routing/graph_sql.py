@@ -19,9 +19,13 @@ from json import dumps as json_dumps
 from sqlalchemy import TextClause, bindparam, text
 
 from ..extensions import db
+
 from .loops import Destination
 from .route import Feature
 
+# The SQL below is assembled only from this module's constants (table, column and JSON key names, the
+# Feature values); every value that comes from a person (organization, user ids, targets) is a bound
+# parameter. Hence "# nosec B608" where bandit sees SQL assembled from strings.
 FORWARD_GROUPS = (("always", Feature.FORWARD_ALWAYS), ("busy", Feature.FORWARD_BUSY),
                   ("no_answer", Feature.FORWARD_NO_ANSWER), ("business_continuity", Feature.BUSINESS_CONTINUITY))
 RING_LISTS = (("simultaneous-ring", Feature.SIMULTANEOUS_RING), ("sequential-ring", Feature.SEQUENTIAL_RING),
@@ -53,27 +57,27 @@ def _edges_sql(json: _Json, mine: str = "s.user_id IN (SELECT id FROM people)") 
     """(user_id, feature, target) of every edge of the users ``mine`` selects (default: the organization's)."""
     values = 's."values"'
     parts = [
-        f"SELECT s.user_id, '{feature.value}', {json.text(values, group + '_destination')} FROM calling_settings s "
+        f"SELECT s.user_id, '{feature.value}', {json.text(values, group + '_destination')} FROM calling_settings s "  # nosec B608
         f"WHERE s.feature = 'call-forwarding' AND {mine} AND {json.true(values, group + '_enabled')} "
         f"AND NOT {json.true(values, group + '_to_voicemail')}"
         for group, feature in FORWARD_GROUPS]
     for key, feature in RING_LISTS:
         switched_on = f" AND {json.true('item.value', 'enabled', True)}" if key == "single-number-reach" else ""
         parts.append(
-            f"SELECT s.user_id, '{feature.value}', {json.text('item.value', 'phone_number')} "
+            f"SELECT s.user_id, '{feature.value}', {json.text('item.value', 'phone_number')} "  # nosec B608
             f"FROM calling_settings s, {json.elements(values, 'numbers')} "
             f"WHERE s.feature = '{key}' AND {mine} AND {json.true(values, 'enabled')}{switched_on}")
     parts.append(
-        f"SELECT s.user_id, '{Feature.SELECTIVE_FORWARD.value}', {json.text(values, 'default_destination')} "
+        f"SELECT s.user_id, '{Feature.SELECTIVE_FORWARD.value}', {json.text(values, 'default_destination')} "  # nosec B608
         f"FROM calling_settings s WHERE s.feature = 'selective-forward' AND {mine} "
         f"AND {json.true(values, 'enabled')} AND NOT {json.true(values, 'to_voicemail')}")
     parts.append(
-        f"SELECT c.user_id, '{Feature.SELECTIVE_FORWARD.value}', c.forward_to FROM calling_criteria c "
+        f"SELECT c.user_id, '{Feature.SELECTIVE_FORWARD.value}', c.forward_to FROM calling_criteria c "  # nosec B608
         f"JOIN calling_settings s ON s.user_id = c.user_id AND s.feature = 'selective-forward' "
         f"WHERE c.feature = 'selective-forward' AND c.forward_to IS NOT NULL AND c.enabled AND {mine} "
         f"AND {json.true(values, 'enabled')}")
     parts.append(
-        f"SELECT s.user_id, '{Feature.EXECUTIVE_FILTERING.value}', {json.text(values, 'rollover_forward_to')} "
+        f"SELECT s.user_id, '{Feature.EXECUTIVE_FILTERING.value}', {json.text(values, 'rollover_forward_to')} "  # nosec B608
         f"FROM calling_settings s WHERE s.feature = 'executive' AND {mine} AND {json.true(values, 'enabled')} "
         f"AND {json.true(values, 'filtering_enabled')} AND {json.true(values, 'rollover_enabled')} "
         f"AND {json.text(values, 'rollover_action')} = 'forward'")
@@ -97,7 +101,7 @@ reach(user_id) AS (
   SELECT o.user_id FROM reach r JOIN edges e ON e.user_id = r.user_id JOIN owners o ON o.target = e.target
   WHERE r.user_id <> :saver
 )
-{select}"""
+{select}"""  # nosec B608
 
 
 def _run(organization_id: int, saver_id: int, targets: Iterable[str], select: str) -> list:
@@ -119,7 +123,7 @@ WITH edges(user_id, feature, target) AS ({_edges_sql(json, f"s.user_id IN ({sour
 SELECT e.user_id, e.feature, e.target, coalesce(
   (SELECT ux.id FROM users ux WHERE ux.organization_id = :org AND ux.extension = e.target),
   (SELECT pn.user_id FROM phone_numbers pn JOIN users pu ON pu.id = pn.user_id
-   WHERE pn.e164 = e.target AND pu.organization_id = :org)) FROM edges e""")
+   WHERE pn.e164 = e.target AND pu.organization_id = :org)) FROM edges e""")  # nosec B608
 
 
 def edges_of(organization_id: int, user_ids: Sequence[int]) -> list:

@@ -70,7 +70,8 @@ class Saved:
 @lru_cache(maxsize=None)
 def _feature(key: str) -> Any:
     feature = registry.get(key)  # sorts the registry on every call: looked up once per key
-    assert feature is not None, key
+    if feature is None:
+        raise LookupError(f"no calling feature {key!r}")
     return feature
 
 
