@@ -19,7 +19,6 @@ from json import dumps as json_dumps
 from sqlalchemy import TextClause, bindparam, text
 
 from ..extensions import db
-
 from .loops import Destination
 from .route import Feature
 
