@@ -170,7 +170,7 @@ def check(entry: CriterionForm) -> bool:
 
 def describe(criterion: Criterion, kind: CriteriaKind, region: str | None,
              schedule_names: dict[int, str] | None = None) -> str:
-    """One line for a rule, e.g. "Office: Ring (Business hours; Any phone number)". ``schedule_names``
+    """One line for a rule, e.g. "Office: Ring (Office hours; Any phone number)". ``schedule_names``
     (id -> name) saves a query per rule when the caller has them."""
     who = str(CALLS_FROM_LABELS.get(criterion.calls_from, criterion.calls_from))
     if criterion.calls_from == "select":
@@ -196,7 +196,7 @@ def _schedule_name(schedule_id: int, names: dict[int, str] | None) -> str:
 
 def schedule_uses(schedule: Schedule) -> list[str]:
     """Where a schedule is used, for the schedules area (registered in calling/__init__.py), e.g.
-    "Simultaneous ring, rule Office"; a location schedule names the person whose rule it is."""
+    "Simultaneous Ring, rule Office"; a location schedule names the person whose rule it is."""
     from ..accounts.models import User
     from ..extensions import db
     from . import registry, services
