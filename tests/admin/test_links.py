@@ -72,3 +72,11 @@ def test_the_main_menu_marks_users_on_the_administration_pages_of_other_areas(ad
     assert _current_main_entry(admin_client.get("/settings/calling").text) == ["Calling"]
     admin_client.post("/language", data={"locale": "fr"})
     assert _current_main_entry(admin_client.get("/admin/voicemail").text) == ["Utilisateurs"]
+
+
+def test_admin_pages_of_other_areas_keep_the_admin_menu(admin_client, client_as, paris, make_user):
+    person = make_user("carol@example.com", first_name="Carol")
+    for url in ("/admin/calling/access", f"/admin/users/{person.id}/calling/access", "/admin/schedules",
+                f"/admin/locations/{paris.id}/schedules"):
+        assert ">Audit log</a>" in _admin_menu(admin_client.get(url).text), url
+        assert ">Audit log</a>" not in _admin_menu(client_as("user").get(url).text), url

@@ -12,7 +12,7 @@ from ..security.access import admin_required, can_change_users, is_admin
 from ..web import register_nav
 from . import deletion, invitations, jobs, locations
 from . import users as user_service
-from .context import CHANGE_USERS, FULL_ONLY, OrganizationNotChosen, current_organization, own_user
+from .context import CHANGE_USERS, FULL_ONLY, READ_AUDIT, OrganizationNotChosen, current_organization, own_user
 from .forms import ConfirmForm, SettingsForm, UserCallingForm
 from . import bp
 
@@ -28,8 +28,13 @@ def _choose_first(_error: OrganizationNotChosen):  # type: ignore[no-untyped-def
 @bp.context_processor
 def _admin_helpers() -> dict[str, object]:
     role = getattr(current_user, "admin_role", None)
-    return {"can_change": can_change_users(current_user), "is_full_admin": role == "full",
-            "reads_audit": role in ("full", "read_only")}
+    return {"can_change": can_change_users(current_user), "is_full_admin": role == "full"}
+
+
+@bp.app_context_processor
+def _admin_menu() -> dict[str, object]:
+    # App-wide: the admin layout's menu is also drawn by admin pages of other areas (calling, schedules, voicemail).
+    return {"reads_audit": getattr(current_user, "admin_role", None) in READ_AUDIT}
 
 
 def user_query_from_args() -> user_service.UserQuery:

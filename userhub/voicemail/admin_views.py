@@ -9,7 +9,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.context import READ_AUDIT, OrganizationNotChosen, current_organization
+from ..admin.context import OrganizationNotChosen, current_organization
 from ..security.access import admin_required
 from . import bp, services
 from .forms import FaxMessagingForm
@@ -37,8 +37,5 @@ def admin():  # type: ignore[no-untyped-def]
         flash(_("The voicemail settings of the organization are saved."), "success")
         return redirect(url_for(".admin"))
     can_change = current_user.admin_role in CHANGE_ROLES
-    # reads_audit: the admin layout's menu shows Billing and Audit log to those who may read them (the admin
-    # blueprint's context processor does not run for this blueprint).
     return render_template("voicemail/admin.html", form=form if can_change else None, allowed=allowed,
-                           organization=organization, reads_audit=current_user.admin_role in READ_AUDIT,
-                           ), 400 if form.errors else 200
+                           organization=organization), 400 if form.errors else 200
