@@ -10,7 +10,7 @@ to build one in ``tests/<area>/route_samples.py``::
 
     @sample("job_id")
     def job(built):                # built: tests.security.routes.Built
-        return start_import(built.world.organization, ...).id
+        return jobs.create_job(built.world.organization.id, JobKind.INVITATIONS, [], None).id
 
     @sample("contact_id", personal=True)
     def contact(built):            # an object of the person who opens the URL (built.owner)
@@ -52,6 +52,12 @@ class Built:
     world: Any
     owner: Any
     values: dict[str, object] = field(default_factory=dict)
+
+    def __getattr__(self, name: str) -> Any:
+        # Builders written as ``def build(world)`` (before Built existed) read world.employee etc. directly.
+        if name == "world":  # not set yet (copy, pickle): no endless lookup
+            raise AttributeError(name)
+        return getattr(self.world, name)
 
 
 @dataclass(frozen=True)
