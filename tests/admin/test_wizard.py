@@ -7,7 +7,7 @@ import html
 from sqlalchemy import func, select
 
 from userhub.accounts.models import User
-from userhub.admin.wizard import proposed_extension
+from userhub.admin.wizard import proposed_extensions
 from userhub.extensions import db
 from userhub.organizations.models import ActivationEmails, PhoneNumber
 
@@ -138,7 +138,14 @@ def test_a_number_of_another_location_is_refused(admin_client, packages, paris, 
     assert db.session.scalar(select(PhoneNumber.user_id).where(PhoneNumber.e164 == "+33472104503")) is None
 
 
-def test_the_proposed_extension_is_the_last_four_digits_unless_taken(organization, make_user, paris):
-    assert proposed_extension(organization, "+33184883207") == "3207"
+def test_the_proposed_extension_is_the_last_four_digits_unless_taken(
+        admin_client, organization, make_user, packages, paris):
+    assert proposed_extensions(organization, ["+33184883207", "+33184883208"]) == {
+        "+33184883207": "3207", "+33184883208": "3208"}
     make_user("has3207@example.com", location=paris, extension="3207")
-    assert proposed_extension(organization, "+33184883207") == ""
+    assert proposed_extensions(organization, ["+33184883207", "+33184883208"]) == {"+33184883208": "3208"}
+    # Step 2 carries the proposals for its script: the taken one is not proposed.
+    data = rows_form("next", [{"email": "new@example.com", "package": packages["webex_calling"].id}])
+    page = admin_client.post("/admin/users/add", data=data).get_data(as_text=True)
+    assert '<option value="+33184883208" data-extension="3208"' in page
+    assert '<option value="+33184883207" >' in page

@@ -12,10 +12,12 @@ from .context import CHANGE_USERS, current_organization
 
 def _render(step: int, rows: list[wizard.Row], mode: str, status: int = 200):  # type: ignore[no-untyped-def]
     organization = current_organization()
+    free_numbers = locations.free_numbers_by_location(organization)
+    proposals = wizard.proposed_extensions(organization, (n for numbers in free_numbers.values() for n in numbers))
     return render_template(
         f"admin/wizard_step{step}.html", rows=rows, mode=mode, step=step,
         packages=users.packages(), locations=users.locations(organization),
-        free_numbers=locations.free_numbers_by_location(organization),
+        free_numbers=free_numbers, proposals=proposals,
     ), status
 
 

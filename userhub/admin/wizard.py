@@ -8,6 +8,7 @@ number, unique extension per organization) lets exactly one win; the other gets 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -159,11 +160,10 @@ def row_summary(user: User) -> str:
     return f"number {number}, extension {user.extension or '-'}"
 
 
-def proposed_extension(organization: Organization, number: str) -> str:
-    """The guide's recommendation: the number's last four digits, if that extension is free."""
-    candidate = number[-4:]
-    if len(candidate) < 4 or not candidate.isdigit():
-        return ""
-    taken = db.session.scalar(select(User.id).where(User.organization_id == organization.id,
-                                                    User.extension == candidate))
-    return "" if taken else candidate
+def proposed_extensions(organization: Organization, numbers: Iterable[str]) -> dict[str, str]:
+    """The guide's recommendation for each number: its last four digits as the extension, when no user
+    of the organization has that extension yet (numbers without such a proposal are left out)."""
+    candidates = {number: number[-4:] for number in numbers if number[-4:].isdigit() and len(number) >= 4}
+    taken = set(db.session.scalars(select(User.extension).where(
+        User.organization_id == organization.id, User.extension.in_(set(candidates.values())))))
+    return {number: extension for number, extension in candidates.items() if extension not in taken}

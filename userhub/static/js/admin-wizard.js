@@ -1,6 +1,6 @@
 // "Ajouter des utilisateurs": hide the name columns in "Adresse électronique" mode, show only the
 // numbers of the chosen location, and propose the number's last four digits as the extension
-// (the guide's recommendation) unless another row already uses them. The form works without this.
+// (the guide's recommendation) unless a user or another row already has them. The form works without this.
 (function () {
   "use strict";
   var form = document.getElementById("wizard");
@@ -38,8 +38,10 @@
     location.addEventListener("change", filter);
     filter();
     select.addEventListener("change", function () {
-      var digits = select.value.slice(-4);
-      if (extension && digits.length === 4 && !extension.value && !usedExtensions(extension)[digits]) {
+      // The server marks each number whose last four digits no user of the organization has as extension.
+      var chosen = select.selectedOptions[0];
+      var digits = chosen ? (chosen.dataset.extension || "") : "";
+      if (extension && digits && !extension.value && !usedExtensions(extension)[digits]) {
         extension.value = digits;
       }
     });
