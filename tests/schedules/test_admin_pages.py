@@ -43,6 +43,7 @@ def test_a_read_only_administrator_sees_without_forms(app, make_user, organizati
     page = client.get(f"/admin/locations/{location.id}/schedules/{schedule.id}").get_data(as_text=True)
     assert "Horaires" in page and "Delete this schedule" not in page and "Add event" not in page
     assert client.post(f"/admin/locations/{location.id}/schedules/new", data=HOLIDAY).status_code == 403
+    # Declared on the route: only full administrators change location schedules.
     assert client.post(f"/admin/locations/{location.id}/schedules/{schedule.id}/delete").status_code == 403
     assert db.session.scalar(select(db.func.count(Schedule.id))) == 1
 
