@@ -25,7 +25,7 @@ def _render(step: int, rows: list[wizard.Row], mode: str, status: int = 200):  #
 @admin_required(*CHANGE_USERS)
 def add_users():  # type: ignore[no-untyped-def]
     organization = current_organization()
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD only show the first step
         return _render(1, [wizard.Row()], "names")
     mode = request.form.get("mode") if request.form.get("mode") in wizard.MODES else "names"
     rows = wizard.parse_rows(request.form)

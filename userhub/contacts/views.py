@@ -75,7 +75,7 @@ def _edit(contact_id: int | None):  # type: ignore[no-untyped-def]
         if contact is None:
             abort(404)
     form = ContactForm()
-    if request.method == "GET" and contact is not None:
+    if request.method != "POST" and contact is not None:
         _fill(form, contact)
     if request.method == "POST" and form.validate():
         numbers = [services.NumberInput(e.form.kind.data or "", e.form.number.data or "") for e in form.numbers]

@@ -148,7 +148,7 @@ def event(scope: Scope, schedule_id: int, event_id: int | None = None):  # type:
     schedule = scope.find(schedule_id, change=True)
     existing = scope.find_event(schedule, event_id) if event_id is not None else None
     form = _event_form(scope, EventForm)
-    if existing is not None and request.method == "GET":
+    if existing is not None and request.method != "POST":
         form.fill(services.event_input(existing))
     if form.validate_on_submit():
         data = form.to_input(existing.exdates if existing is not None else ())
