@@ -28,7 +28,7 @@ def _criteria_table():
     # cannot reflect the users table's expression indexes (lower(name)) and warns, though they stay as they are.
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*expression-based index", category=SAWarning)
-        with _criteria_table() as batch_op:
+        with op.batch_alter_table('calling_criteria', schema=None) as batch_op:
             yield batch_op
 
 
