@@ -151,6 +151,40 @@ def test_executive_assistants_are_colleagues_and_opt_in(me_client, colleague_cli
     assert refused.status_code == 400
 
 
+EXECUTIVE = {"enabled": "y", "alerting_mode": "sequential", "next_assistant_rings": "3", "rollover_action": "voicemail",
+             "rollover_wait_seconds": "30", "filter_type": "all", "caller_id_name": "executive_originator",
+             "caller_id_number": "executive", "screening_alert": "silent"}
+
+
+def test_executive_caller_id_for_assistants_and_screening(me_client, me, stored):
+    # A custom name or number needs the name or number itself; the typed values stay in the form.
+    refused = save(me_client, "executive", {**EXECUTIVE, "caller_id_name": "custom", "caller_id_number": "custom"})
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400
+    assert "Enter the name to show." in html and "Enter the number to show." in html
+    assert 'caller_id_custom_name-error"' in html and 'caller_id_custom_number-error"' in html
+    assert save(me_client, "executive", {**EXECUTIVE, "caller_id_number": "custom",
+                                         "caller_id_custom_number": "not a number"}).status_code == 400
+    assert stored(me, "executive").version == 0
+
+    saved = save(me_client, "executive", {
+        **EXECUTIVE, "caller_id_name": "custom", "caller_id_custom_name": "  Direction générale ",
+        "caller_id_number": "custom", "caller_id_custom_number": "01 84 88 32 00",  # one's own number is fine here
+        "screening_enabled": "y", "screening_alert": "ring_splash", "screening_single_number_reach": "y"})
+    assert saved.status_code == 302
+    values = stored(me, "executive").values
+    assert (values.caller_id_name, values.caller_id_custom_name) == ("custom", "Direction générale")
+    assert (values.caller_id_number, values.caller_id_custom_number) == ("custom", "+33184883200")
+    assert (values.screening_enabled, values.screening_alert) == (True, "ring_splash")
+    assert (values.screening_single_number_reach, values.screening_webex_go, values.screening_shared_lines) == (
+        True, False, False)
+    assert save(me_client, "executive", {**EXECUTIVE, "screening_alert": "loud"}).status_code == 400  # not a choice
+
+    me_client.post("/language", data={"locale": "fr"})
+    page = me_client.get("/settings/calling/executive").get_data(as_text=True)
+    assert "Identification de l’appelant présentée à mes assistants" in page and "Sonnerie brève" in page
+
+
 def test_deleting_a_user_removes_every_calling_row(me_client, me, colleague):
     save(me_client, "priority-alert", {"enabled": "y", "criteria-0-name": "All", "criteria-0-rule": "on",
                                        "criteria-0-calls_from": "any", "criteria-0-schedule": ""})

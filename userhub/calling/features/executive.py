@@ -1,5 +1,6 @@
 """Executive ("Cadre de direction", reference 17): assistants of the same organization and location
-who handle my calls, how they are alerted, rollover, and call filtering with criteria."""
+who handle my calls, how they are alerted and which caller ID they see, rollover, call filtering with
+criteria, and screening (an alert on my own phones when an assistant handles a filtered call)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
-from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField
-from wtforms.validators import InputRequired, NumberRange
+from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField, StringField
+from wtforms.validators import InputRequired, Length, NumberRange
 
 from ...extensions import db
 from ..criteria import CriteriaKind, CriterionForm
@@ -21,6 +22,13 @@ from ..registry import Feature, FeatureForm, register, require
 MAX_ASSISTANTS = 10  # no limit in the sources (gap); a team choice that keeps the page short
 ALERTING = {"sequential": _l("One after the other"), "simultaneous": _l("All at once")}
 ROLLOVER = {"voicemail": _l("Send to voicemail"), "nothing": _l("Do nothing"), "forward": _l("Forward")}
+# Caller ID on the assistants' phones (17b clidNameMode / clidPhoneNumberMode).
+CALLER_ID_NAMES = {"executive_originator": _l("Executive name, then caller's name"),
+                   "originator_executive": _l("Caller's name, then executive name"),
+                   "executive": _l("Executive name"), "originator": _l("Caller's name"), "custom": _l("Custom name")}
+CALLER_ID_NUMBERS = {"executive": _l("Executive's number"), "originator": _l("Caller's number"),
+                     "custom": _l("Custom number")}
+SCREENING_ALERTS = {"silent": _l("Silent"), "ring_splash": _l("Ring splash")}  # 17d alertType
 FILTERS = {"all": _l("All calls"), "internal": _l("All internal calls"), "external": _l("All external calls"),
            "custom": _l("Only the calls of my rules")}
 
@@ -36,8 +44,17 @@ class Values:
     rollover_action: str = "voicemail"
     rollover_forward_to: str = ""
     rollover_wait_seconds: int = 30
+    caller_id_name: str = "executive_originator"
+    caller_id_custom_name: str = ""
+    caller_id_number: str = "executive"
+    caller_id_custom_number: str = ""
     filtering_enabled: bool = False
     filter_type: str = "all"
+    screening_enabled: bool = False
+    screening_alert: str = "silent"
+    screening_single_number_reach: bool = False  # alertAnywhereLocationEnabled
+    screening_webex_go: bool = False  # alertMobilityLocationEnabled
+    screening_shared_lines: bool = False  # alertSharedCallAppearanceLocationEnabled
 
 
 class Form(FeatureForm):
@@ -52,8 +69,21 @@ class Form(FeatureForm):
     rollover_forward_to = CallingNumberField(_l("Forward to"))
     rollover_wait_seconds = IntegerField(_l("Rollover after (seconds)"), default=30,
                                          validators=[InputRequired(), NumberRange(5, 600)], render_kw={"min": 5, "max": 600})
+    caller_id_name = SelectField(_l("Name shown"), choices=options(CALLER_ID_NAMES.items()),
+                                 default="executive_originator")
+    caller_id_custom_name = StringField(_l("Custom name"), validators=[Length(max=80)],
+                                        filters=[lambda v: v.strip() if v else v])
+    caller_id_number = SelectField(_l("Number shown"), choices=options(CALLER_ID_NUMBERS.items()),
+                                   default="executive")
+    caller_id_custom_number = CallingNumberField(_l("Custom number"), extension=False, to_self=True)
     filtering_enabled = BooleanField(_l("Filter my calls"))
     filter_type = SelectField(_l("Calls to filter"), choices=options(FILTERS.items()))
+    screening_enabled = BooleanField(_l("Alert me when an assistant handles one of my filtered calls"))
+    screening_alert = SelectField(_l("Alert type"), choices=options(SCREENING_ALERTS.items()),
+                                  default="silent")
+    screening_single_number_reach = BooleanField(_l("Also alert my Single Number Reach numbers"))
+    screening_webex_go = BooleanField(_l("Also alert my Webex Go device"))
+    screening_shared_lines = BooleanField(_l("Also alert my shared lines"))
     criteria = FieldList(FormField(CriterionForm))
 
 
@@ -108,6 +138,12 @@ class Executive(Feature):
         if form.rollover_enabled.data and form.rollover_action.data == "forward" and not form.rollover_forward_to.errors:
             valid = require(bool(form.rollover_forward_to.data), form.rollover_forward_to,
                             _l("Enter the number to forward to.")) and valid
+        if form.caller_id_name.data == "custom" and not form.caller_id_custom_name.errors:
+            valid = require(bool(form.caller_id_custom_name.data), form.caller_id_custom_name,
+                            _l("Enter the name to show.")) and valid
+        if form.caller_id_number.data == "custom" and not form.caller_id_custom_number.errors:
+            valid = require(bool(form.caller_id_custom_number.data), form.caller_id_custom_number,
+                            _l("Enter the number to show.")) and valid
         return valid
 
     def persist(self, owner: Any, values: Values) -> None:
