@@ -8,9 +8,11 @@ Run from the repository root (PostgreSQL on 127.0.0.1:5432, Redis on 127.0.0.1:6
 The bench creates its own database (dropped at the end), migrates it with `flask db upgrade`, creates one
 organization with the employees, starts gunicorn, and drives it with asyncio + httpx: each employee signs
 in (email, then password, CSRF tokens read from the pages), then in a loop opens the home page and, when the
-Calling overview exists (/settings/calling), opens it and saves the forwarding form as it stands
+Calling overview exists (/settings/calling), opens it, then the Call Forwarding page, and saves it with
+"forward when busy" switched on or off
 (--relogin-every N also signs out and in again every N rounds). Prints throughput, median and p99 latency per kind of request,
-errors, and the memory (RSS) of each gunicorn worker at the start and at the end. Not a test.
+errors, and the memory (RSS) of each gunicorn worker at launch, when the steady phase starts (every page
+rendered once) and at the end. Not a test.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Violet-Harbour-Kettle-93!"
+FORWARDING = "/settings/calling/call-forwarding"
+BUSY_DESTINATION = "+33634333211"  # a mobile outside the organization
 GOALS = {"p99_ms": 300.0, "memory_growth": 0.10}
 
 
@@ -137,11 +141,22 @@ async def employee(n: int, base: str, stats: Stats, stop_at: float, args: argpar
             rounds += 1
             await timed(stats, "GET /", client.get("/"), expect=(200,))
             if calling:
-                page = await timed(stats, "GET /settings/calling", client.get("/settings/calling"), expect=(200,))
-                form = next((f for f in forms_of(page.text) if "forward" in f["action"]), None) if page else None
+                await timed(stats, "GET /settings/calling", client.get("/settings/calling"), expect=(200,))
+                # Call Forwarding: its page, then its form saved with "forward when busy" switched on or off
+                # (a real change each round: version check, loop check, history), as a person would.
+                page = await timed(stats, "GET forwarding page", client.get(FORWARDING), expect=(200,))
+                form = next((f for f in forms_of(page.text) if f["method"] == "post"  # not the language switch
+                             and f["action"] in ("", FORWARDING)), None) if page else None
                 if form is not None:
-                    data = [(name, value) for name, value, _ in form["fields"]]
-                    await timed(stats, "POST forwarding (save)", client.post(form["action"], data=data))
+                    data: dict[str, list[str]] = defaultdict(list)  # httpx: a name's values in one list
+                    for name, value, _ in form["fields"]:
+                        if name not in ("busy_enabled", "busy_destination"):
+                            data[name].append(value)
+                    data["busy_destination"] = [BUSY_DESTINATION]
+                    if rounds % 2:
+                        data["busy_enabled"] = ["y"]
+                    await timed(stats, "POST forwarding (save)", client.post(form["action"] or FORWARDING, data=data),
+                                expect=(302,))
             await asyncio.sleep(random.expovariate(1 / args.think))
 
 
@@ -238,14 +253,22 @@ def main() -> int:
                 time.sleep(0.2)
         master = psutil.Process(server.pid)
         calling = httpx.get(base + "/settings/calling").status_code != 404
-        rss_start = worker_rss(master)
+        rss_launch = worker_rss(master)
+        rss_start: dict[int, float] = {}
         started = time.monotonic()
         # Arrivals end after the ramp; allow the sign-in queue 15 s more to drain before "steady" begins.
         stats = Stats(steady_from=started + args.ramp + 15)
 
+        async def warmed_up() -> None:
+            # Growth is measured from the start of the steady phase: by then every page has been rendered and
+            # every query compiled once (templates and statement caches are filled, not leaking).
+            await asyncio.sleep(args.ramp + 15)
+            rss_start.update(worker_rss(master))
+
         async def run() -> None:
             stop_at = time.monotonic() + args.duration
-            await asyncio.gather(*(employee(n, base, stats, stop_at, args, calling) for n in range(args.users)))
+            await asyncio.gather(warmed_up(), *(employee(n, base, stats, stop_at, args, calling)
+                                                for n in range(args.users)))
 
         asyncio.run(run())
         elapsed = time.monotonic() - started
@@ -270,11 +293,14 @@ def main() -> int:
     p99 = percentile(everything, 0.99)
     print(f"{'all':34} {len(everything):7} {statistics.median(everything):10.1f} {p99:8.1f} {total_errors:7}")
     print(f"throughput: {len(everything) / elapsed:.1f} requests/s")
-    for pid in rss_start:
-        end = rss_end.get(pid)
-        growth = f"{(end / rss_start[pid] - 1) * 100:+.1f}%" if end else "(worker replaced)"
-        print(f"worker {pid}: RSS {rss_start[pid]:.1f} MiB at start, "
-              f"{end:.1f} MiB at end {growth}" if end else f"worker {pid}: {growth}")
+    for pid in rss_launch:
+        end, steady = rss_end.get(pid), rss_start.get(pid)
+        if not (end and steady):
+            print(f"worker {pid}: replaced during the run")
+            continue
+        print(f"worker {pid}: RSS {rss_launch[pid]:.1f} MiB at launch, {steady:.1f} MiB when the steady phase "
+              f"starts, {end:.1f} MiB at the end: {(end / steady - 1) * 100:+.1f}% during the steady phase "
+              f"(goal under {GOALS['memory_growth'] * 100:.0f}%), {(end / rss_launch[pid] - 1) * 100:+.1f}% since launch")
     for sample in stats.error_samples:
         print("error:", sample)
     if stats.steady:
