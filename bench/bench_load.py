@@ -128,6 +128,9 @@ async def sign_in(client: httpx.AsyncClient, stats: Stats, email: str) -> bool:
 
 async def employee(n: int, base: str, stats: Stats, stop_at: float, args: argparse.Namespace, calling: bool) -> None:
     await asyncio.sleep(random.uniform(0, args.ramp))  # people arrive over the ramp, as at the start of a day
+    async def think() -> None:  # a person reads the page before the next click
+        await asyncio.sleep(random.expovariate(1 / args.think))
+
     async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as client:
         rounds = 0
         while time.monotonic() < stop_at:
@@ -141,9 +144,11 @@ async def employee(n: int, base: str, stats: Stats, stop_at: float, args: argpar
             rounds += 1
             await timed(stats, "GET /", client.get("/"), expect=(200,))
             if calling:
+                await think()
                 await timed(stats, "GET /settings/calling", client.get("/settings/calling"), expect=(200,))
                 # Call Forwarding: its page, then its form saved with "forward when busy" switched on or off
                 # (a real change each round: version check, loop check, history), as a person would.
+                await think()
                 page = await timed(stats, "GET forwarding page", client.get(FORWARDING), expect=(200,))
                 form = next((f for f in forms_of(page.text) if f["method"] == "post"  # not the language switch
                              and f["action"] in ("", FORWARDING)), None) if page else None
@@ -155,9 +160,10 @@ async def employee(n: int, base: str, stats: Stats, stop_at: float, args: argpar
                     data["busy_destination"] = [BUSY_DESTINATION]
                     if rounds % 2:
                         data["busy_enabled"] = ["y"]
+                    await think()
                     await timed(stats, "POST forwarding (save)", client.post(form["action"] or FORWARDING, data=data),
                                 expect=(302,))
-            await asyncio.sleep(random.expovariate(1 / args.think))
+            await think()
 
 
 def free_port() -> int:
