@@ -33,7 +33,10 @@ from .route import Feature
 EDGE_FEATURES = ("call-forwarding", "selective-forward", "simultaneous-ring", "sequential-ring",
                  "single-number-reach", "executive")
 CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
-MAX_ROUNDS = 30  # breadth-first rounds of one query each before the recursive query takes over
+# Breadth-first rounds of one query each (1 to 3 ms on PostgreSQL) before the recursive query takes over.
+# The recursive query scans every setting of the organization: about 5 s on PostgreSQL with 10,000 users
+# (bench_loop_check.py with MAX_ROUNDS lowered), so it is kept for chains longer than any real one.
+MAX_ROUNDS = 200
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
                     Feature.FORWARD_NO_ANSWER: "no_answer_destination",
