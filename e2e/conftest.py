@@ -54,7 +54,7 @@ import pytest
 
 from e2e.liveserver import FLASK, LiveServer, free_port, run
 from e2e.mailcatcher import Collector, Mail, start_smtp_server
-from e2e.pages import WORDING, Wording
+from e2e.pages import WORDING, ActivationPage, DisplayNamePage, HomePage, Wording
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 DEPLOYED_URL = os.environ.get("USERHUB_E2E_BASE_URL", "").rstrip("/")
@@ -141,16 +141,34 @@ class Invited:
 
 
 @pytest.fixture
-def invite(cli: Callable[..., subprocess.CompletedProcess[str]], lang: str) -> Callable[[str, str], Invited]:
-    """invite("Élodie", "Fauré"): an employee of ORGANIZATION invited through the CLI, in `lang`,
-    with an address no other test or run uses."""
+def invite(cli: Callable[..., subprocess.CompletedProcess[str]], lang: str) -> Callable[..., Invited]:
+    """invite("Élodie", "Fauré", location="IT division"): an employee of ORGANIZATION invited through the
+    CLI, in `lang`, with an address no other test or run uses. With a location, national numbers of its
+    country are understood on the person's pages."""
 
-    def make(first_name: str, last_name: str) -> Invited:
+    def make(first_name: str, last_name: str, location: str | None = None) -> Invited:
         local = re.sub(r"[^a-z]+", ".", f"{first_name}.{last_name}".lower().encode("ascii", "ignore").decode())
         email = f"{local.strip('.')}.{secrets.token_hex(4)}@example.com"
+        where = ("--location", location) if location else ()
         cli("invite-user", "--organization", ORGANIZATION, "--email", email, "--first-name", first_name,
-            "--last-name", last_name, "--locale", lang)
+            "--last-name", last_name, *where, "--locale", lang)
         return Invited(email, first_name, last_name)
+
+    return make
+
+
+@pytest.fixture
+def activated_employee(page: Any, words: Wording, mail: Mail, invite: Callable[..., Invited]) -> Callable[..., Invited]:
+    """activated_employee("Léa", "Garnier", "Password-1!", location=...): invited, then activated from the
+    email's button in this page (password, display name), and signed in on the home page."""
+
+    def make(first_name: str, last_name: str, password: str, location: str | None = None) -> Invited:
+        person = invite(first_name, last_name, location)
+        message = mail.wait_for(to=person.email, subject_contains=words.activation_subject.format(organization=ORGANIZATION))
+        ActivationPage(page, words).open(mail.link(message, words.activate_button)).create_password(password)
+        DisplayNamePage(page, words).enter(person.full_name)
+        HomePage(page, words).expect_shown()
+        return person
 
     return make
 

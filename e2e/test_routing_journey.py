@@ -4,28 +4,18 @@ Paramètres d'appel that a call goes to that number, and tries an anonymous call
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 from playwright.sync_api import expect
 
 from e2e.axe import assert_accessible
-from e2e.conftest import ORGANIZATION
-from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.calling import CallSettingsPage
 
 PASSWORD = "abcXq7#Lumen-Fjord9"
 
 
 @pytest.mark.parametrize("lang", ["fr"])
-def test_the_panel_follows_forwarding_and_tries_an_anonymous_caller(page, base_url, cli, mail, words, lang):  # type: ignore[no-untyped-def]
-    email = f"lea.garnier.{secrets.token_hex(4)}@example.com"
-    cli("invite-user", "--organization", ORGANIZATION, "--email", email, "--first-name", "Léa",
-        "--last-name", "Garnier", "--location", "IT division", "--locale", lang)
-    message = mail.wait_for(to=email, subject_contains=words.activation_subject.format(organization=ORGANIZATION))
-    ActivationPage(page, words).open(mail.link(message, words.activate_button)).create_password(PASSWORD)
-    DisplayNamePage(page, words).enter("Léa Garnier")
-    HomePage(page, words).expect_shown()
+def test_the_panel_follows_forwarding_and_tries_an_anonymous_caller(page, base_url, activated_employee, lang):  # type: ignore[no-untyped-def]
+    activated_employee("Léa", "Garnier", PASSWORD, location="IT division")
 
     calling = CallSettingsPage(page, lang).open_overview(base_url)
     panel = page.get_by_test_id("routing-panel")

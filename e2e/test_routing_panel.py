@@ -4,14 +4,10 @@ both features, then asks the panel's form (a plain GET form) about each caller. 
 
 from __future__ import annotations
 
-import secrets
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from e2e.axe import assert_accessible
-from e2e.conftest import ORGANIZATION
-from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.calling import CallSettingsPage
 
 PASSWORD = "Maman-Lanterne-Quai-61!"
@@ -28,15 +24,8 @@ def _try(page: Page, caller: str) -> list[str | None]:
 
 
 @pytest.mark.parametrize("lang", ["fr"])
-def test_the_accepted_number_gets_through_do_not_disturb(page, words, mail, cli, base_url, lang):  # type: ignore[no-untyped-def]
-    # In a French location, so that national numbers ("06 ...") are understood.
-    email = f"chloe.bernard.{secrets.token_hex(4)}@example.com"
-    cli("invite-user", "--organization", ORGANIZATION, "--email", email, "--first-name", "Chloé",
-        "--last-name", "Bernard", "--location", "IT division", "--locale", lang)
-    message = mail.wait_for(to=email, subject_contains=words.activation_subject.format(organization=ORGANIZATION))
-    ActivationPage(page, words).open(mail.link(message, words.activate_button)).create_password(PASSWORD)
-    DisplayNamePage(page, words).enter("Chloé Bernard")
-    HomePage(page, words).expect_shown()
+def test_the_accepted_number_gets_through_do_not_disturb(page, activated_employee, base_url, lang):  # type: ignore[no-untyped-def]
+    activated_employee("Chloé", "Bernard", PASSWORD, location="IT division")  # French: "06 ..." is understood
 
     calling = CallSettingsPage(page, lang).open_overview(base_url)
     page.get_by_role("link", name="Ne pas déranger", exact=True).click()

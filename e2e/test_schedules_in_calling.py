@@ -9,8 +9,6 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import ORGANIZATION
-from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.calling import CallSettingsPage
 from e2e.pages.schedules import WORDS_FR, SchedulesPage
 
@@ -18,12 +16,8 @@ PASSWORD = "Bureau-Pivoine-Quai-73!"
 
 
 @pytest.mark.parametrize("lang", ["fr"])
-def test_a_schedule_used_by_a_rule_is_not_deleted(page, words, mail, invite, base_url, lang):  # type: ignore[no-untyped-def]
-    person = invite("Inès", "Lambert")
-    message = mail.wait_for(to=person.email, subject_contains=words.activation_subject.format(organization=ORGANIZATION))
-    ActivationPage(page, words).open(mail.link(message, words.activate_button)).create_password(PASSWORD)
-    DisplayNamePage(page, words).enter(person.full_name)
-    HomePage(page, words).expect_shown()
+def test_a_schedule_used_by_a_rule_is_not_deleted(page, activated_employee, base_url, lang):  # type: ignore[no-untyped-def]
+    activated_employee("Inès", "Lambert", PASSWORD)
 
     schedules = SchedulesPage(page).open(base_url)
     schedules.start_creating()

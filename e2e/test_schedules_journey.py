@@ -9,24 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from e2e.axe import assert_accessible
-from e2e.conftest import ORGANIZATION
-from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.schedules import WORDS_FR, SchedulesPage
 
 PASSWORD = "Soir-Lanterne-Quai-48!"
 
 
-def _activation_link(mail, words, person) -> str:  # type: ignore[no-untyped-def]
-    subject = words.activation_subject.format(organization=ORGANIZATION)
-    return mail.link(mail.wait_for(to=person.email, subject_contains=subject), words.activate_button)
-
-
 @pytest.mark.parametrize("lang", ["fr"])
-def test_soirees_schedule_in_the_week_view(page, words, mail, invite, base_url, lang):  # type: ignore[no-untyped-def]
-    person = invite("Léa", "Moreau")
-    ActivationPage(page, words).open(_activation_link(mail, words, person)).create_password(PASSWORD)
-    DisplayNamePage(page, words).enter(person.full_name)
-    HomePage(page, words).expect_shown()
+def test_soirees_schedule_in_the_week_view(page, activated_employee, base_url, lang):  # type: ignore[no-untyped-def]
+    activated_employee("Léa", "Moreau", PASSWORD)
 
     schedules = SchedulesPage(page).open(base_url)
     schedules.expect_shown()

@@ -7,18 +7,14 @@ from __future__ import annotations
 import pytest
 
 from e2e.axe import assert_accessible
-from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.contacts import ContactsPage
 from e2e.pages.voicemail import VoicemailPage
-from e2e.test_activation import STRONG_PASSWORD, _activation_link
+from e2e.test_activation import STRONG_PASSWORD
 
 
 @pytest.mark.parametrize("lang", ["fr"])
-def test_voicemail_pin_speed_dial_and_contact(page, words, mail, invite, base_url, lang):  # type: ignore[no-untyped-def]
-    person = invite("Inès", "Garnier")
-    ActivationPage(page, words).open(_activation_link(mail, words, person)).create_password(STRONG_PASSWORD)
-    DisplayNamePage(page, words).enter(person.full_name)
-    HomePage(page, words).expect_shown()
+def test_voicemail_pin_speed_dial_and_contact(page, activated_employee, base_url, lang):  # type: ignore[no-untyped-def]
+    activated_employee("Inès", "Garnier", STRONG_PASSWORD)
 
     voicemail = VoicemailPage(page, lang).open(base_url)
     assert_accessible(page)
