@@ -293,6 +293,22 @@ def user(make_user):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def jane(make_user, organization):  # type: ignore[no-untyped-def]
+    """An employee of the Paris office with +33 1 84 88 32 00 and extension 3200."""
+    location = organization.locations[0]
+    return make_user("jane.doe@example.com", location=location, phone_number=location.phone_numbers[0],
+                     extension="3200")
+
+
+@pytest.fixture
+def john(make_user, organization):  # type: ignore[no-untyped-def]
+    """A colleague with +33 1 84 88 32 01 and extension 3201."""
+    location = organization.locations[0]
+    return make_user("john.smith@example.com", first_name="John", last_name="Smith", location=location,
+                     phone_number=location.phone_numbers[1], extension="3201")
+
+
+@pytest.fixture
 def user_client(client, user):  # type: ignore[no-untyped-def]
     response = sign_in(client, user.email)
     assert response.status_code == 302, "the test user could not sign in"

@@ -35,11 +35,9 @@ def stored(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def me(make_user, organization):  # type: ignore[no-untyped-def]
-    """An employee of the Paris office with +33 1 84 88 32 00 and extension 3200."""
-    location = organization.locations[0]
-    return make_user("jane.doe@example.com", location=location, phone_number=location.phone_numbers[0],
-                     extension="3200")
+def me(jane):  # type: ignore[no-untyped-def]
+    """The person whose settings these tests change: Jane Doe, 3200 (tests/conftest.py)."""
+    return jane
 
 
 @pytest.fixture
@@ -51,10 +49,8 @@ def me_client(client, me):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def colleague(make_user, organization):  # type: ignore[no-untyped-def]
-    location = organization.locations[0]
-    return make_user("john.smith@example.com", first_name="John", last_name="Smith", location=location,
-                     phone_number=location.phone_numbers[1], extension="3201")
+def colleague(john):  # type: ignore[no-untyped-def]
+    return john
 
 
 @pytest.fixture
