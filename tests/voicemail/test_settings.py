@@ -83,12 +83,12 @@ def test_a_save_from_an_out_of_date_page_is_refused_with_the_current_values(empl
 
 
 def test_fax_messaging_only_where_the_organization_allows_it(employee_client, employee):
-    from userhub.voicemail.services import allow_fax_messaging
+    from userhub.voicemail.services import set_fax_messaging
 
     assert "Fax number" not in employee_client.get("/settings/calling/voicemail").text
     employee_client.post("/settings/calling/voicemail", data=settings_data(fax_enabled="y", fax_number="01 84 88 32 09"))
     assert _stored(employee.id).fax_enabled is False  # ignored: not allowed
-    allow_fax_messaging(employee.organization_id, True)
+    set_fax_messaging(employee.organization, True)
     assert "Fax number" in employee_client.get("/settings/calling/voicemail").text
     saved = employee_client.post("/settings/calling/voicemail",
                                  data=settings_data(2, fax_enabled="y", fax_number="01 84 88 32 09"))

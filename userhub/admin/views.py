@@ -19,7 +19,7 @@ from . import bp
 bp.record_once(lambda state: register_nav(state.app, "admin.users", _l("Users"), visible=is_admin, order=20))
 
 
-@bp.errorhandler(OrganizationNotChosen)
+@bp.app_errorhandler(OrganizationNotChosen)  # app-wide: admin pages of other areas need a site too
 def _choose_first(_error: OrganizationNotChosen):  # type: ignore[no-untyped-def]
     flash(_("Select the site first."), "info")
     return redirect(url_for("admin.choose_organization"))
@@ -100,7 +100,7 @@ def user_page(user_id: int):  # type: ignore[no-untyped-def]
             else:
                 flash(_("The changes are saved."), "success")
                 return redirect(url_for("admin.user_page", user_id=user.id))
-    from ..routing.page import routing_context  # routing reads the calling area: imported once both exist
+    from ..routing.page import routing_context  # a cycle: routing reads the calling area, which imports routing
 
     return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm(),
                            **routing_context(user, request.args, reader_is_owner=False))

@@ -11,13 +11,13 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.models import User
+from ..admin.context import CHANGE_USERS
 from ..extensions import db
 from ..security.access import admin_required, can_change_users
 from . import access, bp, services
 from .history import render_changes
 
 INHERIT, ALLOW, DENY = "inherit", "allow", "deny"
-CHANGE_ROLES = ("full", "user")  # feature access is part of managing users; read-only administrators only look
 
 
 def _user_of_my_organization(user_id: int) -> User:
@@ -29,7 +29,7 @@ def _user_of_my_organization(user_id: int) -> User:
 
 
 @bp.route("/admin/calling/access", methods=["GET", "POST"])
-@admin_required(change=CHANGE_ROLES)
+@admin_required(change=CHANGE_USERS)  # feature access is part of managing users
 def organization_access():  # type: ignore[no-untyped-def]
     organization = current_user.organization
     if request.method == "POST":
@@ -42,7 +42,7 @@ def organization_access():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/admin/users/<int:user_id>/calling/access", methods=["GET", "POST"])
-@admin_required(change=CHANGE_ROLES)
+@admin_required(change=CHANGE_USERS)
 def user_access(user_id: int):  # type: ignore[no-untyped-def]
     person = _user_of_my_organization(user_id)
     if request.method == "POST":

@@ -36,7 +36,7 @@ def overview():  # type: ignore[no-untyped-def]
          "summary": s.feature.summary(s.values, s.criteria, region)}
         for s in snapshot.states.values()
     ]
-    from ..routing.page import routing_context  # routing reads the calling area: imported once both exist
+    from ..routing.page import routing_context  # a cycle: routing reads the calling area, which imports routing
 
     return render_template("calling/overview.html", rows=rows, **routing_context(owner, request.args, snapshot=snapshot))
 

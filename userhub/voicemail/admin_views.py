@@ -9,23 +9,15 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..admin.context import OrganizationNotChosen, current_organization
+from ..admin.context import FULL_ONLY, current_organization
 from ..security.access import admin_required
 from . import bp, services
 from .forms import FaxMessagingForm
 
-CHANGE_ROLES = ("full",)  # organization-wide telephony setting, not user management
-
-
-@bp.errorhandler(OrganizationNotChosen)
-def _choose_first(_error: OrganizationNotChosen):  # type: ignore[no-untyped-def]
-    # A partner administrator works in the customer organization chosen on the admin area's "Site" page.
-    flash(_("Select the site first."), "info")
-    return redirect(url_for("admin.choose_organization"))
 
 
 @bp.route("/admin/voicemail", methods=["GET", "POST"])
-@admin_required(change=CHANGE_ROLES)
+@admin_required(change=FULL_ONLY)  # an organization setting, like /admin/settings
 def admin():  # type: ignore[no-untyped-def]
     organization = current_organization()
     allowed = services.organization_allows_fax(organization.id)
@@ -36,6 +28,6 @@ def admin():  # type: ignore[no-untyped-def]
         services.set_fax_messaging(organization, bool(form.fax_messaging_allowed.data))
         flash(_("The voicemail settings of the organization are saved."), "success")
         return redirect(url_for(".admin"))
-    can_change = current_user.admin_role in CHANGE_ROLES
+    can_change = current_user.admin_role in FULL_ONLY
     return render_template("voicemail/admin.html", form=form if can_change else None, allowed=allowed,
                            organization=organization), 400 if form.errors else 200

@@ -83,15 +83,6 @@ def organization_allows_fax(organization_id: int) -> bool:
     return bool(row and row.fax_messaging_allowed)
 
 
-def allow_fax_messaging(organization_id: int, allowed: bool) -> None:
-    row = db.session.get(VoicemailOrganizationSettings, organization_id)
-    if row is None:
-        row = VoicemailOrganizationSettings(organization_id=organization_id)
-        db.session.add(row)
-    row.fax_messaging_allowed = allowed
-    db.session.commit()
-
-
 def set_fax_messaging(organization: Organization, allowed: bool) -> bool:
     """An administrator's switch, stored with its audit entry in one transaction; False when nothing changed
     (no row means "not allowed", so switching it off there adds neither a row nor an audit entry)."""
