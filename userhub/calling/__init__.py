@@ -6,7 +6,7 @@
                 never the user's own number or extension; shown in the reader's format.
 - criteria.py   criteria of reference section 1 (table calling_criteria; schedule_id references a personal
                 or location schedule, which the schedules area then refuses to delete).
-- services.py   load (4 queries whatever the number of features and rules), save (version check, history),
+- services.py   load (3 queries whatever the number of features and rules), save (version check, history),
                 criteria_using_schedule(schedule_id).
 - access.py     feature access: organization default, user override, open when no row.
 """

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import and_, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
@@ -48,16 +48,23 @@ class Snapshot:
 
 
 def load(owner: User, only: Feature | None = None) -> Snapshot:
-    """Four queries whatever the number of features and criteria: settings, criteria, access, assistants."""
-    settings_q = select(CallingSetting).where(CallingSetting.user_id == owner.id)
-    criteria_q = select(CallingCriterion).where(CallingCriterion.user_id == owner.id)
+    """Three queries whatever the number of features and criteria: settings with their criteria,
+    access, assistants."""
+    # Criteria are only ever written with their feature's settings row (``save``), so one outer join
+    # reads both in a single round trip.
+    query = (select(CallingSetting, CallingCriterion)
+             .outerjoin(CallingCriterion, and_(CallingCriterion.user_id == CallingSetting.user_id,
+                                               CallingCriterion.feature == CallingSetting.feature))
+             .where(CallingSetting.user_id == owner.id)
+             .order_by(CallingCriterion.position, CallingCriterion.id))
     if only is not None:
-        settings_q = settings_q.where(CallingSetting.feature == only.key)
-        criteria_q = criteria_q.where(CallingCriterion.feature == only.key)
-    rows = {row.feature: row for row in db.session.scalars(settings_q)}
+        query = query.where(CallingSetting.feature == only.key)
+    rows: dict[str, CallingSetting] = {}
     by_feature: dict[str, list[Criterion]] = {}
-    for row in db.session.scalars(criteria_q.order_by(CallingCriterion.position, CallingCriterion.id)):
-        by_feature.setdefault(row.feature, []).append(Criterion.from_row(row))
+    for setting, criterion in db.session.execute(query):
+        rows[setting.feature] = setting
+        if criterion is not None:
+            by_feature.setdefault(setting.feature, []).append(Criterion.from_row(criterion))
     rights = access.rights(owner)
     relations = list(db.session.scalars(
         select(ExecutiveAssistant)

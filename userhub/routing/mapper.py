@@ -15,13 +15,13 @@ from functools import lru_cache
 from typing import Any
 
 from flask import current_app, has_app_context
-from flask_babel import gettext as _
 from sqlalchemy import literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..calling import registry
 from ..calling.criteria import Criterion as SavedCriterion
 from ..extensions import db
+from ..i18n import gettext as _
 from ..schedules import engine
 from .loops import Directory
 from .model import (
@@ -254,7 +254,7 @@ def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
 
 def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
     """Everything that decides where the user's calls go, read from the database. ``snapshot``: what
-    ``calling.services.load(user)`` returned, when the page has it already (saves four queries)."""
+    ``calling.services.load(user)`` returned, when the page has it already (saves three queries)."""
     from ..calling import services
     from ..voicemail.for_routing import voicemail_for_routing
 
@@ -287,8 +287,8 @@ class Owners:
 
 
 def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners | None = None) -> Owners:
-    """Owners of E.164 numbers and extensions within one organization: one query, issued even when
-    there is nothing to look up, so that a page's statement count does not depend on the settings."""
+    """Owners of E.164 numbers and extensions within one organization: at most one query, none when
+    there is nothing to look up."""
     from ..accounts.models import User
     from ..organizations.models import Location, PhoneNumber
 
@@ -297,13 +297,18 @@ def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners |
     numbers = sorted(t for t in targets if t.startswith("+"))
     extensions = sorted(t for t in targets if is_extension(t))
     person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
-    by_number = (select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
-                 .join(Location, Location.id == PhoneNumber.location_id)
-                 .outerjoin(User, User.id == PhoneNumber.user_id)
-                 .where(Location.organization_id == organization_id, PhoneNumber.e164.in_(numbers)))
-    by_extension = (select(User.extension.label("target"), literal(False).label("org_number"), *person)
-                    .where(User.organization_id == organization_id, User.extension.in_(extensions)))
-    for row in db.session.execute(union_all(by_number, by_extension)):
+    parts = []
+    if numbers:
+        parts.append(select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
+                     .join(Location, Location.id == PhoneNumber.location_id)
+                     .outerjoin(User, User.id == PhoneNumber.user_id)
+                     .where(Location.organization_id == organization_id, PhoneNumber.e164.in_(numbers)))
+    if extensions:
+        parts.append(select(User.extension.label("target"), literal(False).label("org_number"), *person)
+                     .where(User.organization_id == organization_id, User.extension.in_(extensions)))
+    if not parts:
+        return found
+    for row in db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)):
         if row.org_number:
             found.org_numbers.add(row.target)
         if row.user_id is not None:

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext as _
-
 from ..calling.numbers import region_of
+from ..i18n import gettext as _
 from ..timeutil import utcnow
 from .forms import TryCallForm
 from .loops import destinations, overview_warnings
@@ -24,7 +23,7 @@ def routing_context(user: Any, args: Any, *, reader_is_owner: bool = True, snaps
     """``reader_is_owner=False`` (an administrator reads someone else's routing): the heading and the
     form speak about the user by name instead of "my". ``snapshot``: the page's ``calling.services.load``.
     Queries: the mapper's (voicemail, schedules when rules have some) and one for the owners of the
-    destinations."""
+    destinations (when there are some)."""
     region = region_of(user)
     settings = routing_settings_for(user, snapshot)
     now = utcnow()
