@@ -57,7 +57,8 @@ def _free_port() -> int:
 
 
 def _prepare(env: dict[str, str], people: int) -> list[str]:
-    """Schema and data: an organization, `people` employees with a number, a few settings and rules each."""
+    """Schema and data: an organization, `people` employees with a number, a few settings and rules each;
+    simultaneous ring sends calls to a mobile and a colleague, so the overview looks up who they are."""
     os.environ.update(env)
     from userhub import create_app
     from userhub.accounts.models import UserStatus
@@ -91,6 +92,10 @@ def _prepare(env: dict[str, str], people: int) -> list[str]:
                 feature = registry.get(key)
                 values = feature.defaults()
                 values.enabled = True
+                if key == "simultaneous-ring":  # a mobile, and the colleague before (no loop)
+                    values.numbers = [{"phone_number": "+33634333211", "answer_confirmation": False}]
+                    if i:
+                        values.numbers.append({"phone_number": f"40{i - 1:02d}", "answer_confirmation": False})
                 services.save(user, feature, values, [rule, rule], 0, user)
             emails.append(email)
         db.engine.dispose()
