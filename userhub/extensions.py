@@ -1,6 +1,5 @@
 """Flask extensions, created once and unbound; ``create_app`` binds them."""
 
-from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -9,6 +8,8 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .i18n import RequestBabel
 
 
 class Base(DeclarativeBase):
@@ -28,5 +29,5 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = RequestBabel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request, url_for
-from flask_babel import format_datetime, lazy_gettext as _l
+from flask_babel import format_datetime
 from flask_login import current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .i18n import lazy_gettext as _l
 from .phones import format_number
 from .security.input import FieldTooLong, InvalidEncoding, TruncatedBody, UnexpectedContentType
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import gettext as _
+
+from ..i18n import gettext as _
 
 
 class InvalidEmail(ValueError):

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, InputRequired, Length, ValidationError
 
 from .. import i18n
+from ..i18n import lazy_gettext as _l
 from .emails import InvalidEmail, normalise_email
 
 

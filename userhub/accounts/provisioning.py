@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import Location, Organization, Package, PhoneNumber
 from .emails import InvalidEmail, normalise_email
 from .models import AdminRole, User

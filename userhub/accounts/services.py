@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..mail.outbox import queue_email
 from ..security import hashing, sessions
 from ..security.password_policy import PersonalDetails, Rule, check_password, rule_messages

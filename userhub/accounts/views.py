@@ -5,12 +5,11 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import or_, select
 
 from ..extensions import db, limiter
+from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
 from ..security.tokens import TokenState

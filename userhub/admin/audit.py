@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..organizations.models import Organization
 from .models import AuditEvent
 

@@ -9,11 +9,11 @@ caller falls back to creating the rows one by one.
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import insert, select, update
 
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import Location, Organization, PhoneNumber
 from ..timeutil import utcnow
 from .models import PackageAssignment

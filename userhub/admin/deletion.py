@@ -9,10 +9,9 @@ extension was a column of the user, so it is free again. The package history is 
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
-
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
 from ..security.sessions import end_all_sessions
 from . import audit
 

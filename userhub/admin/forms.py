@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from zoneinfo import available_timezones
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
+
+from ..i18n import lazy_gettext as _l
 
 
 def _strip(value: str | None) -> str | None:

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from flask import Flask
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -21,6 +20,7 @@ from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
 from ..accounts.services import send_invitation
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
 from ..phones import InvalidPhoneNumber, parse_number
 from . import audit, bulk, jobs, users

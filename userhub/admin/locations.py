@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations import services as org_services
 from ..organizations.models import Location, Organization, PhoneNumber
 from ..phones import InvalidPhoneNumber, number_range

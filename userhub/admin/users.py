@@ -8,13 +8,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import provisioning
 from ..accounts.models import User, UserStatus
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import Location, Organization, Package, PhoneNumber
 from . import audit
 

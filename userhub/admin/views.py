@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
 from flask_login import current_user
 
 from ..accounts.provisioning import ProvisioningError
 from ..extensions import db
+from ..i18n import gettext as _, lazy_gettext as _l, ngettext
 from ..security.access import admin_required, can_change_users, is_admin
 from ..web import register_nav
 from . import deletion, invitations, jobs, locations

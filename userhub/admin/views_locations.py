@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _, ngettext
 
 from ..extensions import db
+from ..i18n import gettext as _, ngettext
 from ..organizations.services import OrganizationError
 from ..security.access import admin_required
 from . import bp, locations

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..security.access import admin_required
 from ..timeutil import utcnow
 from . import audit, billing, bp, imports, jobs

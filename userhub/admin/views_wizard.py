@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
-from flask_babel import ngettext
 
+from ..i18n import ngettext
 from ..security.access import admin_required
 from . import bp, locations, users, wizard
 from .context import CHANGE_USERS, current_organization

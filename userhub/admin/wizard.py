@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
@@ -21,6 +20,7 @@ from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
 from ..accounts.services import send_invitation
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
 from . import audit
 

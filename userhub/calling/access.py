@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from .models import CallingFeatureAccess
 
 if TYPE_CHECKING:

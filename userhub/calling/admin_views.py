@@ -6,13 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..admin.context import CHANGE_USERS
 from ..extensions import db
+from ..i18n import gettext as _
 from ..security.access import admin_required, can_change_users
 from . import access, bp, services
 from .history import render_changes

@@ -8,10 +8,10 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
-from flask_babel import gettext as _, lazy_gettext as _l
 from wtforms import BooleanField, Form, SelectField, StringField
 from wtforms.validators import Length
 
+from ..i18n import gettext as _, lazy_gettext as _l
 from .forms import options
 from .models import CallingCriterion
 from .numbers import CallingNumberField, CallingNumberList, display_number

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..extensions import db
 
 from . import registry
+from ..i18n import lazy_gettext as _l
 from .models import CallingHistory
 from .numbers import display_number, region_of
 

@@ -6,11 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import Field, FieldList, FormField, StringField, TextAreaField
 
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..phones import InvalidPhoneNumber, format_number, parse_number
 
 if TYPE_CHECKING:

@@ -6,11 +6,11 @@ from __future__ import annotations
 import dataclasses
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SubmitField
 
 from . import criteria as crit
+from ..i18n import lazy_gettext as _l
 from .criteria import CriteriaKind, Criterion
 from .numbers import CallingNumberField, check_numbers, display_number, region_of
 

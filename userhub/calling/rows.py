@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
-
+from ..i18n import lazy_gettext as _l
 from .numbers import CallingNumberField, display_number
 from .registry import Feature, FeatureForm, require
 

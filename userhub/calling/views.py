@@ -6,10 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import own_data
 from ..web import register_nav, register_tab
 from . import bp, registry, services

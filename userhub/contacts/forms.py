@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
+from ..i18n import lazy_gettext as _l
 from .models import DESCRIPTION_LENGTH, MAX_NUMBERS_PER_CONTACT, NAME_LENGTH
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, or_, select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, parse_number
 from . import vcard
 from .models import MAX_NUMBERS_PER_CONTACT, NAME_LENGTH, Contact, ContactNumber, NumberType

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, parse_number
 from .models import DESCRIPTION_LENGTH, SpeedDial
 

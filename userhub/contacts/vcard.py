@@ -11,7 +11,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
+
 
 MAX_CARDS = 1000
 VERSIONS = {"2.1", "3.0", "4.0"}

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..i18n import gettext as _, lazy_gettext as _l
 from ..phones import format_number
 from ..security.access import own_data
 from ..web import register_tab

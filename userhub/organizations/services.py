@@ -5,10 +5,10 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 import phonenumbers
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, parse_number
 from .models import Location, Organization, Package, PhoneNumber
 

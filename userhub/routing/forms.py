@@ -8,12 +8,12 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
+from ..i18n import lazy_gettext as _l
 from ..phones import InvalidPhoneNumber, parse_number
 from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
 

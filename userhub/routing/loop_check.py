@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import FieldList, FormField
 
@@ -23,6 +22,7 @@ from ..calling.criteria import Criterion as SavedCriterion
 from ..calling.numbers import CallingNumberField, display_number, region_of
 from ..extensions import db
 from . import graph_sql
+from ..i18n import gettext as _
 from .loops import Destination, ForwardingLoop, Hop, destinations, find_loop
 from .mapper import Owners, Saved, display_name, resolve_targets, settings_of
 from .messages import loop_text

@@ -9,8 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from flask_babel import gettext as _, lazy_gettext as _l, ngettext
-
+from ..i18n import gettext as _, lazy_gettext as _l, ngettext
 from ..phones import format_number
 from .loops import DeadEnd, Hop, IdleSchedule
 from .route import Feature, Match, Outcome, Reason, Step, Target, TargetKind, Why

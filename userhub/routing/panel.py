@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from babel.dates import format_date, format_time
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale
 
+from ..i18n import gettext as _
 from .evaluate import evaluate
 from .forms import TryCallForm, incoming_call
 from ..phones import format_number

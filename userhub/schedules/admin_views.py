@@ -5,11 +5,11 @@ administrators see them without forms; another organization's location is a 404.
 from __future__ import annotations
 
 from flask import abort, render_template
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import Location
 from ..security.access import admin_required
 from . import bp, pages, services

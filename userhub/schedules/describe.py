@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.dates import get_day_names
-from flask_babel import format_date, format_time, get_locale, gettext as _
+from flask_babel import format_date, format_time, get_locale
 
+from ..i18n import gettext as _
 from .forms import WEEK_CHOICES
 from .models import WEEKDAYS, ScheduleEvent
 

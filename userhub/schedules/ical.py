@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from flask_babel import gettext as _
 from icalendar import Calendar, Event
 
 from . import engine
+from ..i18n import gettext as _
 from .models import WEEKDAYS, Schedule
 from .validation import EventInput, check_event
 

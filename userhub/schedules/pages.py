@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, gettext as _
+from flask_babel import format_date
 
 from ..accounts.models import User
+from ..i18n import gettext as _
 from ..organizations.models import Location
 from . import services
 from .describe import describe_repeat, describe_when

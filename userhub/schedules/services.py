@@ -10,12 +10,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime
 
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import Location
 from . import engine
 from .models import Schedule, ScheduleEvent, ScheduleException, ScheduleType, person_time_zone

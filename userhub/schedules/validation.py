@@ -6,9 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
-from flask_babel import gettext as _
-
 from . import engine
+from ..i18n import gettext as _
 from .models import LOCATION_RECURRENCES, NAME_MAX, PERSONAL_RECURRENCES, WEEKDAYS, ScheduleType
 
 MAX_INTERVAL = 99

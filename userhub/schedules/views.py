@@ -3,10 +3,10 @@ Scope to the shared handlers in pages.py."""
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .. import i18n
+from ..i18n import lazy_gettext as _l
 from ..security.access import own_data
 from ..web import register_tab
 from . import bp, pages, services
@@ -71,6 +71,5 @@ def my_event(schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
 @own_data
 def my_event_delete(schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
     return pages.event_delete(_scope(), schedule_id, event_id)
-
 
 from . import admin_views  # noqa: E402,F401  (the administrators' routes attach to the same blueprint)

@@ -17,8 +17,9 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from flask import Flask, current_app, request
-from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+
+from ..i18n import lazy_gettext as _l
 
 _FLAG = "userhub.invalid_encoding"
 _TRUNCATED = "userhub.truncated_body"

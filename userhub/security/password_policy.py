@@ -34,8 +34,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from flask_babel import LazyString, lazy_gettext as _l
+from flask_babel import LazyString
 from zxcvbn import matching, scoring, time_estimates
+
+from ..i18n import lazy_gettext as _l
 
 log = logging.getLogger(__name__)
 

@@ -6,10 +6,10 @@ Every administrator sees the setting; only full administrators change it (organi
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..admin.context import FULL_ONLY, current_organization
+from ..i18n import gettext as _
 from ..security.access import admin_required
 from . import bp, services
 from .forms import FaxMessagingForm

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange
 
+from ..i18n import lazy_gettext as _l
 from .models import MAX_RINGS, MIN_RINGS
 from .pin_policy import MAX_LENGTH
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import lazy_gettext as _l
 from ..phones import format_number
 from ..security.hashing import hash_password, verify_password
 from ..timeutil import utcnow

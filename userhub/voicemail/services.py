@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -12,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
 from ..organizations.models import Organization
 from ..phones import InvalidPhoneNumber, parse_number
 from ..timeutil import utcnow

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField
 
+from ...i18n import lazy_gettext as _l
 from ..registry import Feature, FeatureForm, register
 
 

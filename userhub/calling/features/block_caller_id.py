@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
+from ...i18n import lazy_gettext as _l
 from ..forms import options
 from ..registry import Feature, FeatureForm, register
 

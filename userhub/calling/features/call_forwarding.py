@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField, display_number
 from ..registry import Feature, FeatureForm, register, require
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, FieldList, FormField
 from wtforms.validators import Length, ValidationError
 
 from ...accounts.emails import InvalidEmail, normalise_email
+from ...i18n import lazy_gettext as _l
 from ..criteria import CriteriaKind, CriterionForm
 from ..registry import Feature, FeatureForm, register, require
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from ...extensions import db
+from ...i18n import lazy_gettext as _l
 from ..criteria import CriteriaKind, CriterionForm
 from ..forms import options
 from ..models import ExecutiveAssistant

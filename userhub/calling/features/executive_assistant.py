@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...extensions import db
+from ...i18n import lazy_gettext as _l
 from ..forms import options
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField

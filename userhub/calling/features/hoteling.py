@@ -6,12 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from ...extensions import db
+from ...i18n import lazy_gettext as _l
 from ..forms import options
 from ..registry import Feature, FeatureForm, register, require
 

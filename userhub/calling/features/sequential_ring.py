@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, Form as RowForm, FormField, IntegerField
 from wtforms.validators import InputRequired, NumberRange
 
+from ...i18n import lazy_gettext as _l
 from ..criteria import CriteriaKind, CriterionForm
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FieldList, Form as RowForm, FormField, StringField
 from wtforms.validators import Length
 
+from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register, require
 from ..rows import NumberRows
