@@ -227,8 +227,9 @@ def main() -> None:
             print(f"  {name:22s} {rate:8.1f} requests/s  ({errors} errors)")
         ratio = results["Calling overview"][0] / results["bare route"][0]
         print(f"  overview / bare route  {ratio:8.2f}  (goal: at least 0.50)")
-        print(f"  SQL statements of the overview: {statements} (constant: settings, criteria, access, assistants,"
-              " plus the session and user lookups)")
+        print(f"  SQL statements of the overview: {statements} (the same with any number of features and rules:"
+              " session and user, settings with their rules, feature access, assistants, location, voicemail,"
+              " who the destinations are)")
     finally:
         if server is not None:
             server.terminate()
