@@ -31,6 +31,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     register_cli(app)
 
+    if app.config["USERHUB_WARM_UP"] and not app.config.get("TESTING"):
+        from .ops import warm_up
+
+        warm_up(app)
     if app.config["USERHUB_MAIL_WORKER_THREAD"] and not app.config.get("TESTING"):
         from .mail.worker import start_thread
 

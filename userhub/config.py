@@ -57,6 +57,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         # 1: a thread in each web process drains the outbox (small sites, the demo, end-to-end tests).
         # 0: run `flask mail-worker` as its own process (production).
         "USERHUB_MAIL_WORKER_THREAD": _env_bool("MAIL_WORKER_THREAD", False),
+        # Compile every template and read every catalogue when the process starts (ops.warm_up).
+        "USERHUB_WARM_UP": _env_bool("WARM_UP", production),
         # The demo mailbox page lists every queued email; never in production.
         "USERHUB_DEMO_MAILBOX": _env_bool("DEMO_MAILBOX", False) and not production,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URL", "memory://"),

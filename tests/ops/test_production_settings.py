@@ -57,3 +57,14 @@ def test_demo_mailbox_never_in_production(monkeypatch):
     app = create_app()
     assert app.config["USERHUB_DEMO_MAILBOX"] is False
     assert "dev" not in app.blueprints
+
+
+def test_a_production_worker_prepares_its_pages_before_the_first_request(monkeypatch):
+    for name, safe in SAFE_ENV.items():
+        monkeypatch.setenv(name, safe)
+    app = create_app()
+    templates = app.jinja_env.list_templates(extensions=("html", "txt"))
+    compiled = {template.name for template in app.jinja_env.cache.values()}  # type: ignore[union-attr]
+    assert len(templates) > 50 and set(templates) <= compiled
+    monkeypatch.setenv("USERHUB_WARM_UP", "0")
+    assert not create_app().jinja_env.cache

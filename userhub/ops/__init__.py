@@ -57,6 +57,34 @@ def readyz():  # type: ignore[no-untyped-def]
     return jsonify(status="ok", database="ok", outbox_pending=pending, outbox_stale=stale)
 
 
+def warm_up(app: Flask) -> None:
+    """Do before the first request what the first requests would otherwise do: import every module,
+    set up the database mappings, compile every template, read each language's catalogue and its CLDR
+    data. The first people a worker serves then do not wait for it, and a worker starts with the memory
+    it serves with (bench/bench_load.py measures both)."""
+    import importlib
+    import pkgutil
+
+    from babel import Locale
+    from flask_babel import force_locale
+    from sqlalchemy.orm import configure_mappers
+
+    import userhub
+
+    from ..i18n import LANGUAGES, gettext
+
+    for module in pkgutil.walk_packages(userhub.__path__, "userhub."):
+        importlib.import_module(module.name)
+    configure_mappers()
+    for name in app.jinja_env.list_templates(extensions=("html", "txt")):
+        app.jinja_env.get_template(name)
+    with app.test_request_context():
+        for language in LANGUAGES:
+            with force_locale(language):
+                gettext("Save")
+            Locale.parse(language).territories  # loads the language's whole CLDR data  # noqa: B018
+
+
 def redact(message: str) -> str:
     for pattern in _SECRET_PATTERNS:
         message = pattern.sub(lambda m: m.group(1) + ("=" if m.group(0).count("=") else "") + "[redacted]", message)
