@@ -1,13 +1,15 @@
-"""The loop check when a calling feature that sends calls elsewhere is saved.
+"""The loop check when a calling feature that sends calls elsewhere is saved, and the edges it follows.
 
 ``calling.services.save`` calls ``check_no_loop(owner, feature, values, criteria)`` before writing
 anything; it raises ``SaveWouldLoop`` (a ``loops.ForwardingLoop``) with the path in names and numbers,
-which the page shows next to the destination field (``show_on_form``).
+which the page shows next to the destination field (``show_on_form``). Once the setting is written, the
+same service calls ``save_edges``, which replaces the user's edges of that feature in the
+``calling_edges`` table (same transaction): the graph the next checks read.
 
-The graph is read from the database a breadth-first round at a time (one query per round: the
-edges of the people just reached, their destinations' owners found by index), so that the check
-reads only what the new destinations lead to; past ``MAX_ROUNDS`` a recursive query finishes the
-search inside the database (``graph_sql``). Settings never come into Python as whole JSON documents.
+The graph is read from that table a breadth-first round at a time (one indexed query per round: the
+edges of the people just reached, with their destinations' owners), so that the check reads only what
+the new destinations lead to and stops as soon as the saver is reached; past ``MAX_ROUNDS`` one
+recursive query over the same table finishes the search inside the database (``graph_sql``).
 """
 
 from __future__ import annotations
@@ -26,17 +28,17 @@ from . import graph_sql
 from .loops import Destination, ForwardingLoop, Hop, destinations, find_loop
 from .mapper import Owners, Saved, display_name, resolve_targets, settings_of
 from .messages import loop_text
+from .models import EDGE_KINDS
 from .route import Feature
 
 # Features whose settings are edges of the graph (executive: its rollover forward; its assistants are
 # not followed, see MAPPING.md "Limits").
-EDGE_FEATURES = ("call-forwarding", "selective-forward", "simultaneous-ring", "sequential-ring",
-                 "single-number-reach", "executive")
+EDGE_FEATURES = tuple(EDGE_KINDS)
 CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
-# Breadth-first rounds of one query each (1 to 3 ms on PostgreSQL) before the recursive query takes over.
-# The recursive query scans every setting of the organization: about 5 s on PostgreSQL with 10,000 users
-# (bench_loop_check.py with MAX_ROUNDS lowered), so it is kept for chains longer than any real one.
-MAX_ROUNDS = 200
+# Breadth-first rounds of one indexed query each before the recursive query takes over. A round costs a
+# round trip to the database; the recursive query costs what it reaches, but cannot stop when the saver
+# is reached.
+MAX_ROUNDS = 30
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
                     Feature.FORWARD_NO_ANSWER: "no_answer_destination",
@@ -57,6 +59,16 @@ def proposed_destinations(feature: Any, values: Any, criteria: Sequence[SavedCri
     return destinations(settings_of("", Saved({feature.key: values}, {feature.key: list(criteria)})))
 
 
+def save_edges(owner: Any, feature: Any, values: Any, criteria: Sequence[SavedCriterion]) -> None:
+    """Replace the owner's edges of ``feature`` with those of the values being saved (a destination's
+    voicemail is none: the call stops in the mailbox). In the caller's transaction, with the setting."""
+    kinds = EDGE_KINDS.get(feature.key)
+    if kinds is None:
+        return
+    edges = dict.fromkeys(edge for edge in proposed_destinations(feature, values, criteria) if not edge.to_voicemail)
+    graph_sql.replace_edges(owner.organization_id, owner.id, kinds, edges)
+
+
 def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[Hop, ...], Owners] | None:
     """The loop the proposed edges would close, with who has which number, or None.
 
@@ -66,33 +78,37 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
     org = owner.organization_id
     targets = sorted({edge.target for edge in proposed if not edge.to_voicemail})
     found = resolve_targets(org, targets)
+    seeds = {found.owners[t] for t in targets if t in found.owners}
     graph: dict[int, list[Destination]] = {}
-    frontier = {found.owners[t] for t in targets if t in found.owners}
-    expanded = {owner.id}
+    frontier, expanded = set(seeds), {owner.id}
     for _round in range(MAX_ROUNDS):
         if owner.id in frontier:
             break  # the loop closes with what is read
         frontier -= expanded
         if not frontier:
-            break  # nobody new: no loop
+            return None  # nobody new and the saver never reached: no loop
         expanded |= frontier
-        reached: set[int] = set()
-        for user_id, feature, target, to_user in graph_sql.edges_of(org, sorted(frontier)):
-            graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
-            if to_user is not None:
-                found.owners[target] = to_user
-                reached.add(to_user)
-        frontier = reached
-    else:  # a long way still to go: let the database search the rest
-        if not graph_sql.reaches(org, owner.id, targets):
+        frontier = _add_edges(graph, found, graph_sql.edges_of(org, sorted(frontier)))
+    else:  # a long way still to go: let the database search the rest, from the start
+        graph = {}
+        if owner.id not in _add_edges(graph, found, graph_sql.reached_edges(org, owner.id, seeds)) | seeds:
             return None
-        graph, owners = graph_sql.reached_graph(org, owner.id, targets)
-        found.owners.update(owners)
     path = find_loop(graph, found.directory(), owner.id, proposed)
     if path is None:
         return None
     found.names.update(_names({hop.to_user_id for hop in path}))
     return path, found
+
+
+def _add_edges(graph: dict[int, list[Destination]], found: Owners, rows: Iterable[graph_sql.Row]) -> set[int]:
+    """Put the rows' edges into ``graph`` and their destinations' owners into ``found``; returns who they reach."""
+    reached: set[int] = set()
+    for user_id, feature, target, to_user in rows:
+        graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
+        if to_user is not None:
+            found.owners[target] = to_user
+            reached.add(to_user)
+    return reached
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
