@@ -65,7 +65,7 @@ def replace_edges(organization_id: int, user_id: int, kinds: Sequence[Feature],
 def edges_of(organization_id: int, user_ids: Sequence[int]) -> list[Row]:
     """Every edge of ``user_ids`` with the owner of its destination: one query, index lookups only, so
     that a breadth-first round costs what it reads."""
-    return [tuple(row) for row in db.session.execute(EDGES_OF, {"org": organization_id, "users": list(user_ids)})]
+    return list(db.session.execute(EDGES_OF, {"org": organization_id, "users": list(user_ids)}).all())
 
 
 def reached_edges(organization_id: int, saver_id: int, seeds: Iterable[int]) -> list[Row]:
@@ -74,5 +74,4 @@ def reached_edges(organization_id: int, saver_id: int, seeds: Iterable[int]) -> 
     seeds = sorted(set(seeds))
     if not seeds:
         return []
-    return [tuple(row) for row in db.session.execute(REACHED_EDGES, {"org": organization_id, "saver": saver_id,
-                                                                     "seeds": seeds})]
+    return list(db.session.execute(REACHED_EDGES, {"org": organization_id, "saver": saver_id, "seeds": seeds}).all())

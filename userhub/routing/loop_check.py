@@ -74,41 +74,38 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
 
     Breadth-first rounds from the new destinations, one query each (the edges of the people just
     reached, with the owners of their destinations), stopping when the saver is reached or nobody new
-    is; after ``MAX_ROUNDS`` the database finishes the search in one recursive query."""
+    is; after ``MAX_ROUNDS`` the database finishes the search in one recursive query. The rows become a
+    graph only when the saver was reached (most saves close no loop)."""
     org = owner.organization_id
     targets = sorted({edge.target for edge in proposed if not edge.to_voicemail})
     found = resolve_targets(org, targets)
     seeds = {found.owners[t] for t in targets if t in found.owners}
-    graph: dict[int, list[Destination]] = {}
+    rows: list[graph_sql.Row] = []
     frontier, expanded = set(seeds), {owner.id}
     for _round in range(MAX_ROUNDS):
         if owner.id in frontier:
             break  # the loop closes with what is read
         frontier -= expanded
         if not frontier:
-            return None  # nobody new and the saver never reached: no loop
+            return None  # nobody new, and the saver was never reached: no loop
         expanded |= frontier
-        frontier = _add_edges(graph, found, graph_sql.edges_of(org, sorted(frontier)))
+        read = graph_sql.edges_of(org, sorted(frontier))
+        rows.extend(read)
+        frontier = {to_user for *_edge, to_user in read if to_user is not None}
     else:  # a long way still to go: let the database search the rest, from the start
-        graph = {}
-        if owner.id not in _add_edges(graph, found, graph_sql.reached_edges(org, owner.id, seeds)) | seeds:
+        rows = graph_sql.reached_edges(org, owner.id, seeds)
+        if owner.id not in seeds and all(to_user != owner.id for *_edge, to_user in rows):
             return None
+    graph: dict[int, list[Destination]] = {}
+    for user_id, feature, target, to_user in rows:
+        graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
+        if to_user is not None:
+            found.owners[target] = to_user
     path = find_loop(graph, found.directory(), owner.id, proposed)
     if path is None:
         return None
     found.names.update(_names({hop.to_user_id for hop in path}))
     return path, found
-
-
-def _add_edges(graph: dict[int, list[Destination]], found: Owners, rows: Iterable[graph_sql.Row]) -> set[int]:
-    """Put the rows' edges into ``graph`` and their destinations' owners into ``found``; returns who they reach."""
-    reached: set[int] = set()
-    for user_id, feature, target, to_user in rows:
-        graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
-        if to_user is not None:
-            found.owners[target] = to_user
-            reached.add(to_user)
-    return reached
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
