@@ -5,7 +5,9 @@ Run from the repository root:  python bench/bench_loop_check.py  [--users 10000]
 
 Every user has a number and an extension, forwards when busy to one colleague and rings two more
 simultaneously (by number or extension), always to a colleague further down the list, so that nothing
-loops and a save near the top of the list reaches most of the organization. Three saves are timed,
+loops and a save near the top of the list reaches most of the organization. The settings are inserted in
+bulk; their edges (``calling_edges``) are written by the save service's own ``save_edges``, one save at a
+time, and the time that takes is printed too (it is what a save now costs more). Three saves are timed,
 each ``--saves`` times (``check_no_loop`` as the calling save service calls it, with a cold session):
 
 1. short reach: the destination leads to a handful of people;
@@ -31,6 +33,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # a checkout, installed or not
@@ -51,12 +54,15 @@ def extension_of(i: int) -> str:
 
 
 def fill(users: int, seed: int = 7) -> dict[int, list[int]]:
-    """Bulk inserts (Core executemany): a few seconds for 10,000 users. Returns who rings whom (by index)."""
+    """Bulk inserts (Core executemany) of users, numbers and settings; each setting's edges are then
+    written by the function the calling save service calls (``save_edges``), whose time is printed.
+    Returns who rings whom (by index)."""
     from userhub.accounts.models import User
     from userhub.calling import registry
     from userhub.calling.models import CallingSetting
     from userhub.extensions import db
     from userhub.organizations.models import Location, Organization, PhoneNumber
+    from userhub.routing.loop_check import save_edges
 
     rnd = random.Random(seed)
     org = Organization(name="Bench", site_url="https://bench.example.com")
@@ -71,18 +77,28 @@ def fill(users: int, seed: int = 7) -> dict[int, list[int]]:
         {"location_id": location.id, "e164": number_of(i), "user_id": i + 1} for i in range(users)])
     forwarding, simultaneous = registry.get("call-forwarding"), registry.get("simultaneous-ring")
     rows = []
+    saved = []  # (owner, feature, values): what each save hands to save_edges
     edges: dict[int, list[int]] = {}
     for i in range(users - 1):
         later = [rnd.randrange(i + 1, users) for _ in range(FANOUT)]  # further down: no loop anywhere
         edges[i] = later
         target = [number_of(j) if rnd.random() < 0.5 else extension_of(j) for j in later]
-        rows.append({"user_id": i + 1, "feature": forwarding.key, "version": 1, "values": forwarding.dump(
-            forwarding.Values(busy_enabled=True, busy_destination=target[0]))})
-        rows.append({"user_id": i + 1, "feature": simultaneous.key, "version": 1, "values": simultaneous.dump(
-            simultaneous.Values(enabled=True, numbers=[{"phone_number": t, "answer_confirmation": False}
-                                                       for t in target[1:]]))})
+        owner = SimpleNamespace(id=i + 1, organization_id=org.id)  # what save_edges reads of the User
+        for feature, values in (
+                (forwarding, forwarding.Values(busy_enabled=True, busy_destination=target[0])),
+                (simultaneous, simultaneous.Values(enabled=True, numbers=[
+                    {"phone_number": t, "answer_confirmation": False} for t in target[1:]]))):
+            rows.append({"user_id": i + 1, "feature": feature.key, "version": 1, "values": feature.dump(values)})
+            saved.append((owner, feature, values))
     db.session.execute(sa.insert(CallingSetting), rows)
+    spent = []
+    for owner, feature, values in saved:
+        start = time.perf_counter()
+        save_edges(owner, feature, values, [])
+        spent.append((time.perf_counter() - start) * 1000)
     db.session.commit()
+    print(f"save_edges (the edges of one save, in its transaction): median {statistics.median(spent):.2f} "
+          f"worst {max(spent):.2f} ms over {len(spent)} saves")
     with db.engine.begin() as connection:  # statistics, as a running database has them
         connection.execute(sa.text("ANALYZE"))
     return edges

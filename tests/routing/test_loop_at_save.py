@@ -6,13 +6,14 @@ from __future__ import annotations
 import html
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from userhub.calling import registry, services
 from userhub.calling.criteria import Criterion as Rule
 from userhub.extensions import db
 from userhub.routing import loop_check
 from userhub.routing.loop_check import SaveWouldLoop, check_no_loop
+from userhub.routing.models import CallingEdge
 
 from .builders import MOTHER
 from .conftest import post_feature
@@ -84,9 +85,9 @@ def test_the_message_is_in_the_reader_language(jane, john, set_feature, client_o
     assert "Les appels tourneraient en boucle : John Smith (01 84 88 32 01)" in text_of(response)
 
 
-def test_a_long_chain_is_followed_in_a_constant_number_of_queries(make_user, organization, set_feature, app):
-    """Twelve people forward to the next one: the last closing the circle is refused; the search runs in
-    the database, so the check reads it the same few times whatever the length of the chain."""
+def test_a_long_chain_is_followed_one_query_per_round(make_user, organization, set_feature, app):
+    """Twelve people forward to the next one: the last closing the circle is refused; each breadth-first
+    round is one query of the edge table, whatever the number of people it reaches."""
     location = organization.locations[0]
     people = [make_user(f"p{i}@example.com", first_name="P", last_name=str(i), location=location,
                         extension=f"41{i:02d}") for i in range(12)]
@@ -129,6 +130,9 @@ def test_past_the_rounds_the_database_finishes_the_search(make_user, organizatio
     assert [hop.to_user_id for hop in refused.value.path] == [p.id for p in people]
     assert refused.value.message.startswith("Calls would go round in a circle: P 7 (4107) → sequential ring → P 0")
     check_no_loop(people[-1], feature, feature.Values(enabled=True, numbers=[{"phone_number": MOTHER, "rings": 3}]))
+    # no loop past the rounds: 3 → 4 → 5 → 6 → 7, who forwards nowhere
+    forwarding = registry.get("call-forwarding")
+    check_no_loop(people[3], forwarding, forwarding.Values(always_enabled=True, always_destination="4104"))
 
 
 def test_no_loop_costs_few_queries(jane, john, set_feature):
@@ -158,3 +162,103 @@ def test_the_service_refuses_too_and_stores_nothing(jane, john, set_feature):
         services.save(john, feature, values, [], 0, actor=john)
     assert version(john, "simultaneous-ring") == 0
     assert services.history(john) == []
+
+
+# --- the edge table the check follows (calling_edges), kept by the save service ----------------------
+
+
+def edges(user) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    rows = db.session.execute(select(CallingEdge.feature, CallingEdge.target, CallingEdge.organization_id)
+                              .where(CallingEdge.user_id == user.id))
+    return {(feature, target) for feature, target, organization_id in rows if organization_id == user.organization_id}
+
+
+def test_each_forwarding_feature_saves_its_edges_and_voicemail_or_switched_off_make_none(jane, john, set_feature):
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="3201",
+                busy_enabled=True, busy_destination="3201", busy_to_voicemail=True,
+                no_answer_enabled=True, no_answer_destination="+33184883201",
+                business_continuity_enabled=False, business_continuity_destination=MOTHER)
+    set_feature(jane, "selective-forward", [Rule("Tous", forward_to="3201"), Rule("Sans numéro"),
+                                            Rule("Jamais", enabled=False, forward_to=MOTHER)],
+                enabled=True, default_destination="+33184883201")
+    set_feature(jane, "simultaneous-ring", enabled=True, numbers=[{"phone_number": "3201"}])
+    set_feature(jane, "sequential-ring", enabled=False, numbers=[{"phone_number": MOTHER, "rings": 3}])
+    set_feature(jane, "single-number-reach", enabled=True,
+                numbers=[{"phone_number": MOTHER, "enabled": True}, {"phone_number": "+33634333212", "enabled": False}])
+    set_feature(jane, "executive", enabled=True, filtering_enabled=True, rollover_enabled=True,
+                rollover_action="forward", rollover_forward_to="3201", assistants=[john.id])
+    set_feature(jane, "do-not-disturb", enabled=True)
+    assert edges(jane) == {("forward_always", "3201"), ("forward_no_answer", "+33184883201"),
+                           ("selective_forward", "+33184883201"), ("selective_forward", "3201"),
+                           ("simultaneous_ring", "3201"), ("single_number_reach", MOTHER),
+                           ("executive_filtering", "3201")}  # the assistant is no edge (MAPPING.md "Limits")
+    # the default number to voicemail: the rule's number stays an edge
+    set_feature(jane, "selective-forward", [Rule("Tous", forward_to="3201")], to_voicemail=True)
+    assert ("selective_forward", "+33184883201") not in edges(jane) and ("selective_forward", "3201") in edges(jane)
+    set_feature(jane, "selective-forward", [Rule("Tous", forward_to="3201")], enabled=False)
+    assert not {edge for edge in edges(jane) if edge[0] == "selective_forward"}
+
+
+def test_saving_a_feature_replaces_its_edges_only(jane, john, set_feature):
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="3201")
+    set_feature(jane, "simultaneous-ring", enabled=True, numbers=[{"phone_number": MOTHER}])
+    set_feature(jane, "call-forwarding", always_enabled=False, busy_enabled=True, busy_destination=MOTHER)
+    assert edges(jane) == {("forward_busy", MOTHER), ("simultaneous_ring", MOTHER)}
+    set_feature(jane, "simultaneous-ring", enabled=False)
+    assert edges(jane) == {("forward_busy", MOTHER)}
+    assert edges(john) == set()
+
+
+def test_a_refused_or_stale_save_leaves_the_edges_as_they_were(jane, john, set_feature):
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="3201")
+    set_feature(john, "call-forwarding", always_enabled=True, always_destination=MOTHER)
+    feature = registry.get("call-forwarding")
+    with pytest.raises(SaveWouldLoop):
+        services.save(john, feature, feature.Values(always_enabled=True, always_destination="3200"), [], 1, actor=john)
+    with pytest.raises(services.StaleVersion):
+        services.save(john, feature, feature.Values(busy_enabled=True, busy_destination="3209"), [], 0, actor=john)
+    assert edges(john) == {("forward_always", MOTHER)}
+
+
+def test_a_deleted_persons_edges_go_with_them(jane, john, admin, set_feature):
+    from userhub.admin.deletion import delete_user
+
+    set_feature(john, "sequential-ring", enabled=True, numbers=[{"phone_number": "3200", "rings": 3}])
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination=MOTHER)
+    john_id = john.id
+    delete_user(john, admin)
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(CallingEdge)
+                             .where(CallingEdge.user_id == john_id)) == 0  # the database's cascade
+    assert edges(jane) == {("forward_always", MOTHER)}
+
+
+def test_the_owner_of_a_destination_is_who_has_it_now(jane, john, make_user, organization, set_feature):
+    """Edges keep the number as saved: when it goes to someone else, the check follows the new owner."""
+    from userhub.accounts.provisioning import assign_number, release_number
+
+    location = organization.locations[0]
+    ann = make_user("ann.lee@example.com", first_name="Ann", last_name="Lee", location=location,
+                    phone_number=location.phone_numbers[2], extension="3202")
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="+33184883202")  # Ann's number
+    feature = registry.get("call-forwarding")
+    back_to_jane = feature.Values(always_enabled=True, always_destination="3200")
+    check_no_loop(john, feature, back_to_jane)  # Jane's calls go to Ann, not to John
+    release_number(ann)
+    release_number(john)  # one number each
+    assign_number(john, location.phone_numbers[2])
+    db.session.commit()
+    db.session.expire_all()
+    with pytest.raises(SaveWouldLoop) as refused:
+        check_no_loop(john, feature, back_to_jane)
+    assert [(hop.target, hop.to_user_id) for hop in refused.value.path] == [("3200", jane.id),
+                                                                           ("+33184883202", john.id)]
+    # an extension that changes hands is followed the same way
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="3202")
+    check_no_loop(john, feature, back_to_jane)  # 3202 is Ann's
+    ann.extension = None
+    db.session.flush()
+    john.extension = "3202"
+    db.session.commit()
+    with pytest.raises(SaveWouldLoop):
+        check_no_loop(john, feature, back_to_jane)

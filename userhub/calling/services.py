@@ -95,7 +95,7 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
     before = load(owner, feature).states[feature.key]
     if before.version != expected_version:
         raise StaleVersion(feature.key)
-    from ..routing.loop_check import check_no_loop  # raises SaveWouldLoop: nothing is written
+    from ..routing.loop_check import check_no_loop, save_edges  # raises SaveWouldLoop: nothing is written
 
     check_no_loop(owner, feature, values, criteria)
     new_values = feature.dump(values)
@@ -120,6 +120,7 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
     if feature.criteria is not None:
         _replace_criteria(owner, feature, criteria)
     feature.persist(owner, values)
+    save_edges(owner, feature, values, criteria)  # the forwarding graph the next loop checks follow
     changes = diff(asdict(before.values), asdict(values), before.criteria, criteria)
     db.session.add(CallingHistory(user_id=owner.id, feature=feature.key, changed_by=actor.id,
                                   changed_by_name=actor.name_for_display, changed_at=now, changes=changes))
