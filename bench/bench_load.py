@@ -30,6 +30,7 @@ import sys
 import time
 from collections import defaultdict
 from html.parser import HTMLParser
+from http.cookies import SimpleCookie
 from pathlib import Path
 
 import httpx
@@ -131,7 +132,9 @@ async def employee(n: int, base: str, stats: Stats, stop_at: float, args: argpar
     async def think() -> None:  # a person reads the page before the next click
         await asyncio.sleep(random.expovariate(1 / args.think))
 
-    async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False) as client:
+    cookies = ProxiedCookies()
+    async with httpx.AsyncClient(base_url=base, timeout=30, follow_redirects=False,
+                                 event_hooks={"request": [cookies.send], "response": [cookies.keep]}) as client:
         rounds = 0
         while time.monotonic() < stop_at:
             if rounds == 0 or (args.relogin_every and rounds % args.relogin_every == 0):
@@ -164,6 +167,28 @@ async def employee(n: int, base: str, stats: Stats, stop_at: float, args: argpar
                     await timed(stats, "POST forwarding (save)", client.post(form["action"] or FORWARDING, data=data),
                                 expect=(302,))
             await think()
+
+
+class ProxiedCookies:
+    """A browser's cookies for the site, sent back over plain http: in production TLS ends at the reverse
+    proxy and gunicorn behind it still gets the Secure cookies (httpx would keep those for https)."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, str] = {}
+
+    async def send(self, request: httpx.Request) -> None:
+        if self.values:
+            request.headers["Cookie"] = "; ".join(f"{name}={value}" for name, value in self.values.items())
+
+    async def keep(self, response: httpx.Response) -> None:
+        for header in response.headers.get_list("set-cookie"):
+            cookie: SimpleCookie = SimpleCookie()
+            cookie.load(header)
+            for name, morsel in cookie.items():
+                if morsel["max-age"] == "0":  # deleted (sign-out)
+                    self.values.pop(name, None)
+                else:
+                    self.values[name] = morsel.value
 
 
 def free_port() -> int:
@@ -241,9 +266,11 @@ def main() -> int:
 
     name, url = prepare_database(args.postgres, args.users)
     port = free_port()
-    env = {**os.environ, "USERHUB_DATABASE_URL": url, "USERHUB_SECRET_KEY": secrets.token_urlsafe(48),
-           "USERHUB_RATELIMIT_STORAGE_URL": args.redis, "USERHUB_MAIL_TRANSPORT": "console",
-           "USERHUB_BASE_URL": f"http://127.0.0.1:{port}"}
+    # Production settings (secure cookies, warm-up, no demo mailbox); TLS would end at the reverse proxy,
+    # so the bench talks plain http to gunicorn and sends the Secure cookies there (ProxiedCookies).
+    env = {**os.environ, "USERHUB_ENV": "production", "USERHUB_DATABASE_URL": url,
+           "USERHUB_SECRET_KEY": secrets.token_urlsafe(48), "USERHUB_RATELIMIT_STORAGE_URL": args.redis,
+           "USERHUB_MAIL_TRANSPORT": "console", "USERHUB_BASE_URL": "https://hub.example.com"}
     server = subprocess.Popen(  # noqa: S603 - fixed arguments
         [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads), "--keep-alive", "30", "-b",
          f"127.0.0.1:{port}", "--log-level", "warning", "userhub:create_app()"], cwd=ROOT, env=env,
