@@ -4,15 +4,17 @@ numbers next to the destination, and nothing is stored; any other destination is
 from __future__ import annotations
 
 import html
+import threading
 
 import pytest
 from sqlalchemy import event, func, select
 
 from userhub.calling import registry, services
 from userhub.calling.criteria import Criterion as Rule
+from userhub.accounts.models import User
 from userhub.extensions import db
 from userhub.routing import loop_check
-from userhub.routing.loop_check import SaveWouldLoop, check_no_loop
+from userhub.routing.loop_check import SaveWouldLoop, check_no_loop, save_edges
 from userhub.routing.models import CallingEdge
 
 from .builders import MOTHER
@@ -97,9 +99,9 @@ def test_a_long_chain_is_followed_one_query_per_round(make_user, organization, s
     values = feature.Values(always_enabled=True, always_destination="4100")
     count = 0
 
-    def count_it(*_args: object, **_kwargs: object) -> None:
+    def count_it(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         nonlocal count
-        count += 1
+        count += "pg_advisory_xact_lock" not in statement  # taking turns (PostgreSQL) reads nothing
 
     db.session.expire_all()
     last = people[-1]
@@ -140,9 +142,9 @@ def test_no_loop_costs_few_queries(jane, john, set_feature):
     feature = registry.get("call-forwarding")
     count = 0
 
-    def count_it(*_args: object, **_kwargs: object) -> None:
+    def count_it(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
         nonlocal count
-        count += 1
+        count += "pg_advisory_xact_lock" not in statement  # taking turns (PostgreSQL) reads nothing
 
     assert john.organization_id  # loaded again after the commit, before counting
     event.listen(db.engine, "before_cursor_execute", count_it)
@@ -162,6 +164,48 @@ def test_the_service_refuses_too_and_stores_nothing(jane, john, set_feature):
         services.save(john, feature, values, [], 0, actor=john)
     assert version(john, "simultaneous-ring") == 0
     assert services.history(john) == []
+
+
+def test_two_people_forwarding_to_each_other_at_the_same_moment_cannot_both_pass(app, backend, jane, john):
+    """Jane's save has passed its check and written its edges, not yet committed; John's save of the
+    way back waits for it, then sees her edge and is refused."""
+    if backend != "postgresql":
+        pytest.skip("SQLite, which production refuses, has no lock for this")
+    feature = registry.get("call-forwarding")
+    checked, commit, outcome = threading.Event(), threading.Event(), {}
+
+    def jane_saves() -> None:
+        with app.app_context():
+            me = db.session.get(User, jane.id)
+            values = feature.Values(always_enabled=True, always_destination="3201")
+            check_no_loop(me, feature, values)
+            save_edges(me, feature, values, [])
+            checked.set()
+            commit.wait(10)
+            db.session.commit()
+
+    def john_saves() -> None:
+        with app.app_context():
+            me = db.session.get(User, john.id)
+            try:
+                services.save(me, feature, feature.Values(always_enabled=True, always_destination="3200"), [], 0, me)
+                outcome["john"] = "saved"
+            except SaveWouldLoop:
+                outcome["john"] = "refused"
+
+    first = threading.Thread(target=jane_saves)
+    first.start()
+    assert checked.wait(10)
+    second = threading.Thread(target=john_saves)
+    second.start()
+    second.join(0.5)
+    waited = second.is_alive()
+    commit.set()
+    first.join(10)
+    second.join(10)
+    assert waited, "John's check did not wait for Jane's save to commit"
+    assert outcome == {"john": "refused"}
+    assert edges(john) == set()
 
 
 # --- the edge table the check follows (calling_edges), kept by the save service ----------------------

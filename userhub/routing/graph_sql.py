@@ -49,6 +49,18 @@ WHERE r.user_id <> :saver""").bindparams(bindparam("seeds", expanding=True))  # 
 
 Row = tuple[int, str, str, int | None]  # user_id, feature (a routing Feature value), target, its owner
 
+# PostgreSQL advisory locks of userhub's forwarding graph: (this space, organization id).
+GRAPH_LOCK_SPACE = 0x5548  # "UH"
+
+
+def take_turns(organization_id: int) -> None:
+    """Saves that could close a loop in one organization take turns until they commit: the second one's
+    check then reads the first one's edges, so two people forwarding to each other at the same moment
+    cannot both pass. A PostgreSQL transaction lock; SQLite, which production refuses, has none."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:space, :org)"),
+                           {"space": GRAPH_LOCK_SPACE, "org": organization_id})
+
 
 def replace_edges(organization_id: int, user_id: int, kinds: Sequence[Feature],
                   edges: Iterable[Destination]) -> None:

@@ -132,7 +132,8 @@ def check_no_loop(owner: Any, feature: Any, values: Any, criteria: Sequence[Save
         return
     proposed = proposed_destinations(feature, values, criteria)
     if not proposed:
-        return
+        return  # no destination, no loop
+    graph_sql.take_turns(owner.organization_id)
     found = find_saved_loop(owner, proposed)
     if found is not None:
         path, owners = found
