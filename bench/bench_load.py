@@ -244,6 +244,20 @@ def worker_rss(master: psutil.Process) -> dict[int, float]:
     return {child.pid: child.memory_info().rss / 2**20 for child in master.children()}
 
 
+def settled_rss(master: psutil.Process, workers: int, timeout: float = 60.0) -> dict[int, float]:
+    """Each worker's memory once every worker has booted (created the app, warmed up) and stays put for a
+    second: /healthz answering tells only that one worker is ready."""
+    deadline, last, steady_since = time.monotonic() + timeout, {}, time.monotonic()
+    while time.monotonic() < deadline:
+        now = worker_rss(master)
+        if len(now) < workers or now.keys() != last.keys() or any(abs(now[p] - last[p]) > 0.1 for p in now):
+            last, steady_since = now, time.monotonic()
+        elif time.monotonic() - steady_since >= 1.0:
+            return now
+        time.sleep(0.1)
+    return last
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
@@ -285,8 +299,8 @@ def main() -> int:
             except httpx.HTTPError:
                 time.sleep(0.2)
         master = psutil.Process(server.pid)
+        rss_launch = settled_rss(master, args.workers)
         calling = httpx.get(base + "/settings/calling").status_code != 404
-        rss_launch = worker_rss(master)
         rss_start: dict[int, float] = {}
         started = time.monotonic()
         # Arrivals end after the ramp; allow the sign-in queue 15 s more to drain before "steady" begins.
