@@ -3,9 +3,10 @@ default per feature, a user override wins over it, and without any row a feature
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import Select, bindparam, delete, or_, select
 
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
@@ -36,14 +37,18 @@ ACCESS_KEYS: dict[str, object] = {
 }
 
 
+@cache
+def _rights_query() -> Select[Any]:
+    """Built once, with bound parameters (see ``services._settings_query``)."""
+    return select(CallingFeatureAccess).where(
+        CallingFeatureAccess.organization_id == bindparam("organization_id"),
+        or_(CallingFeatureAccess.user_id.is_(None), CallingFeatureAccess.user_id == bindparam("user_id")),
+    )
+
+
 def rights(user: User) -> dict[str, bool]:
     """Every access key the organization or the user has a row for (one query)."""
-    rows = db.session.scalars(
-        select(CallingFeatureAccess).where(
-            CallingFeatureAccess.organization_id == user.organization_id,
-            or_(CallingFeatureAccess.user_id.is_(None), CallingFeatureAccess.user_id == user.id),
-        )
-    ).all()
+    rows = db.session.scalars(_rights_query(), {"organization_id": user.organization_id, "user_id": user.id}).all()
     result = {row.feature: row.allowed for row in rows if row.user_id is None}
     result.update({row.feature: row.allowed for row in rows if row.user_id is not None})
     return result

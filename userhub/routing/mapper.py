@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import literal, or_, select, union_all
+from sqlalchemy import bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
 from ..calling import registry
@@ -286,29 +286,41 @@ class Owners:
         return Directory(self.owners, frozenset(self.org_numbers), self.names)
 
 
-def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners | None = None) -> Owners:
-    """Owners of E.164 numbers and extensions within one organization: at most one query, none when
-    there is nothing to look up."""
+@cache
+def _owners_query(numbers: bool, extensions: bool) -> Any:
+    """Who has some numbers and/or extensions of an organization; built once, with bound parameters
+    (building it cost about as much as running it)."""
     from ..accounts.models import User
     from ..organizations.models import Location, PhoneNumber
 
-    found = into if into is not None else Owners()
-    targets = set(targets)
-    numbers = sorted(t for t in targets if t.startswith("+"))
-    extensions = sorted(t for t in targets if is_extension(t))
     person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
     parts = []
     if numbers:
         parts.append(select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
                      .join(Location, Location.id == PhoneNumber.location_id)
                      .outerjoin(User, User.id == PhoneNumber.user_id)
-                     .where(Location.organization_id == organization_id, PhoneNumber.e164.in_(numbers)))
+                     .where(Location.organization_id == bindparam("organization_id"),
+                            PhoneNumber.e164.in_(bindparam("numbers", expanding=True))))
     if extensions:
         parts.append(select(User.extension.label("target"), literal(False).label("org_number"), *person)
-                     .where(User.organization_id == organization_id, User.extension.in_(extensions)))
-    if not parts:
+                     .where(User.organization_id == bindparam("organization_id"),
+                            User.extension.in_(bindparam("extensions", expanding=True))))
+    return parts[0] if len(parts) == 1 else union_all(*parts)
+
+
+def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners | None = None) -> Owners:
+    """Owners of E.164 numbers and extensions within one organization: at most one query, none when
+    there is nothing to look up."""
+    found = into if into is not None else Owners()
+    targets = set(targets)
+    numbers = sorted(t for t in targets if t.startswith("+"))
+    extensions = sorted(t for t in targets if is_extension(t))
+    if not numbers and not extensions:
         return found
-    for row in db.session.execute(parts[0] if len(parts) == 1 else union_all(*parts)):
+    parameters: dict[str, Any] = {"organization_id": organization_id}
+    parameters.update({"numbers": numbers} if numbers else {})
+    parameters.update({"extensions": extensions} if extensions else {})
+    for row in db.session.execute(_owners_query(bool(numbers), bool(extensions)), parameters):
         if row.org_number:
             found.org_numbers.add(row.target)
         if row.user_id is not None:
