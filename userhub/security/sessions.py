@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from functools import cache
+from typing import Any
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 
 from ..accounts.models import User, UserSession
 from ..extensions import db, login_manager
@@ -59,16 +61,19 @@ def end_all_sessions(user: User) -> None:
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
 
 
+@cache
+def _session_query() -> Select[Any]:
+    """Every signed-in request runs it: built once, with bound parameters."""
+    return (select(UserSession, User).join(User, User.id == UserSession.user_id)
+            .where(UserSession.key_hash == bindparam("key_hash"), User.id == bindparam("user_id")))
+
+
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
     key = session.get(_SESSION_KEY)
     if not key or not user_id.isdigit():
         return None
-    row = db.session.execute(
-        select(UserSession, User)
-        .join(User, User.id == UserSession.user_id)
-        .where(UserSession.key_hash == _hash(key), User.id == int(user_id))
-    ).first()
+    row = db.session.execute(_session_query(), {"key_hash": _hash(key), "user_id": int(user_id)}).first()
     if row is None:
         return None
     user_session, user = row
