@@ -1,4 +1,4 @@
-"""Small form helpers shared by the feature forms."""
+"""Form helpers shared by every area."""
 
 from __future__ import annotations
 

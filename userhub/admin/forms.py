@@ -9,6 +9,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
+from ..forms import options
 from ..i18n import lazy_gettext as _l
 
 
@@ -24,7 +25,7 @@ class LocationForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = [(z, z) for z in sorted(available_timezones())]
+        self.time_zone.choices = options((z, z) for z in sorted(available_timezones()))
 
 
 class NumbersForm(FlaskForm):
@@ -43,8 +44,8 @@ class UserCallingForm(FlaskForm):
 class SettingsForm(FlaskForm):
     activation_emails = RadioField(
         _l("Activation emails"),
-        choices=[("automatic", _l("Automatic: sent when a user is created")),
-                 ("manual", _l("Manual: I send them with “Send invitations”"))],
+        choices=options([("automatic", _l("Automatic: sent when a user is created")),
+                         ("manual", _l("Manual: I send them with “Send invitations”"))]),
     )
 
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields import SelectChoice
 
 from ..accounts.provisioning import ProvisioningError
 from ..extensions import db
+from ..forms import options
 from ..i18n import gettext as _, lazy_gettext as _l, ngettext
 from ..security.access import admin_required, can_change_users, is_admin
 from ..web import register_nav
@@ -63,18 +65,18 @@ def _calling_form(user, form: UserCallingForm | None = None) -> UserCallingForm:
     form = form or UserCallingForm(
         package=str(user.package_id or ""), location=str(user.location_id or ""),
         number=user.phone_number.e164 if user.phone_number else "", extension=user.extension or "")
-    form.package.choices = [("", _("None"))] + [(str(p.id), p.name) for p in user_service.packages()]
-    form.location.choices = [("", _("Select a location"))] + [(str(loc.id), loc.name)
-                                                                for loc in user_service.locations(organization)]
+    form.package.choices = options([("", _("None")), *((str(p.id), p.name) for p in user_service.packages())])
+    form.location.choices = options([("", _("Select a location")),
+                                     *((str(loc.id), loc.name) for loc in user_service.locations(organization))])
     free = locations.free_numbers_by_location(organization)
     own = user.phone_number.e164 if user.phone_number else None
-    groups: dict[str, list[tuple[str, str]]] = {}
+    groups: dict[str, list[SelectChoice]] = {}
     for loc in user_service.locations(organization):
         numbers = list(free.get(loc.id, []))
         if own and user.phone_number.location_id == loc.id:
             numbers = sorted(numbers + [own])
-        groups[loc.name] = [(n, n) for n in numbers]
-    form.number.choices = {_("None"): [("", _("None"))], **groups}
+        groups[loc.name] = options((n, n) for n in numbers)
+    form.number.choices = {_("None"): options([("", _("None"))]), **groups}
     return form
 
 

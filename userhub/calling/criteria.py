@@ -11,8 +11,8 @@ from flask import has_request_context, request
 from wtforms import BooleanField, Form, SelectField, StringField
 from wtforms.validators import Length
 
+from ..forms import options
 from ..i18n import gettext as _, lazy_gettext as _l
-from .forms import options
 from .models import CallingCriterion
 from .numbers import CallingNumberField, CallingNumberList, display_number
 

@@ -7,21 +7,13 @@ from flask_wtf.file import FileField
 from wtforms import FieldList, Form, FormField, SelectField, StringField, SubmitField
 from wtforms.validators import Length
 
+from ..forms import options
 from ..i18n import lazy_gettext as _l
 from .models import DESCRIPTION_LENGTH, MAX_NUMBERS_PER_CONTACT, NAME_LENGTH
 
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
-
-
-def _choices(pairs: list[tuple[str, object]]) -> list:  # type: ignore[type-arg]
-    """WTForms 3.3 deprecates (value, label) tuples for SelectChoice, which older 3.x lack."""
-    try:
-        from wtforms.fields.choices import SelectChoice
-    except ImportError:
-        return pairs
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
 
 
 NUMBER_TYPES = [("work", _l("Work")), ("mobile", _l("Mobile")), ("home", _l("Home phone")), ("fax", _l("Fax")),
@@ -41,7 +33,7 @@ class SpeedDialForm(FlaskForm):
 
 
 class NumberEntryForm(Form):
-    kind = SelectField(_l("Type"), choices=_choices(NUMBER_TYPES), default="work", validate_choice=False)
+    kind = SelectField(_l("Type"), choices=options(NUMBER_TYPES), default="work", validate_choice=False)
     number = StringField(_l("Phone number"), filters=[_strip], validators=[Length(max=40)],
                          render_kw={"inputmode": "tel", "autocomplete": "off"})
 

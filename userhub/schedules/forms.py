@@ -8,6 +8,7 @@ from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectFie
 from wtforms.validators import NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..forms import options
 from ..i18n import lazy_gettext as _l
 from .models import NAME_MAX, WEEKDAYS
 from .validation import EventInput
@@ -45,7 +46,7 @@ def _int_or_none(value: object) -> int | None:
 
 class ScheduleForm(FlaskForm):
     name = StringField(_l("Schedule name"), filters=[_strip], render_kw={"maxlength": NAME_MAX, "autocomplete": "off"})
-    type = RadioField(_l("Schedule type"), choices=TYPE_CHOICES, default="business_hours", validate_choice=False)
+    type = RadioField(_l("Schedule type"), choices=options(TYPE_CHOICES), default="business_hours", validate_choice=False)
 
 
 class EventFields(FlaskForm):
@@ -55,18 +56,19 @@ class EventFields(FlaskForm):
     end_date = DateField(_l("End date"), validators=[Optional()])
     end_time = TimeField(_l("End time"), validators=[Optional()])
     all_day = BooleanField(_l("All day event"))
-    recurrence = SelectField(_l("Repeats"), choices=PERSONAL_REPEATS, default="none", validate_choice=False)
+    recurrence = SelectField(_l("Repeats"), choices=options(PERSONAL_REPEATS), default="none", validate_choice=False)
     interval = IntegerField(_l("Every (days or weeks)"), default=1,
                             validators=[Optional(), NumberRange(min=1, max=99, message=_l("Enter a number from 1 to 99."))])
-    weekdays = CheckboxList(_l("On these days"), choices=list(DAY_LABELS.items()))
-    week_of_month = SelectField(_l("Week of the month"), choices=WEEK_CHOICES, default="", validate_choice=False)
+    weekdays = CheckboxList(_l("On these days"), choices=options(DAY_LABELS.items()))
+    week_of_month = SelectField(_l("Week of the month"), choices=options(WEEK_CHOICES), default="", validate_choice=False)
     ends = RadioField(_l("Ends"), default="never", validate_choice=False,
-                      choices=[("never", _l("Never")), ("until", _l("On a date")), ("count", _l("After a number of occurrences"))])
+                      choices=options([("never", _l("Never")), ("until", _l("On a date")),
+                                       ("count", _l("After a number of occurrences"))]))
     until = DateField(_l("Last date"), validators=[Optional()])
     count = IntegerField(_l("Number of occurrences"), validators=[Optional()])
 
     def for_location(self) -> None:
-        self.recurrence.choices = LOCATION_REPEATS
+        self.recurrence.choices = options(LOCATION_REPEATS)
         self.ends.choices = self.ends.choices[:2]
 
     def to_input(self, exdates: tuple = ()) -> EventInput:  # type: ignore[type-arg]
@@ -96,7 +98,7 @@ class NewScheduleForm(ScheduleForm, EventFields):
 
 class ImportForm(FlaskForm):
     name = StringField(_l("Schedule name"), filters=[_strip], render_kw={"maxlength": NAME_MAX, "autocomplete": "off"})
-    type = RadioField(_l("Schedule type"), choices=TYPE_CHOICES, default="business_hours", validate_choice=False)
+    type = RadioField(_l("Schedule type"), choices=options(TYPE_CHOICES), default="business_hours", validate_choice=False)
     file = FileField(_l("iCalendar file (.ics)"), render_kw={"accept": ".ics,text/calendar"})
 
 

@@ -7,6 +7,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, HiddenField, IntegerField, PasswordField, RadioField, StringField, SubmitField
 from wtforms.validators import EqualTo, InputRequired, Length, NumberRange
 
+from ..forms import options
 from ..i18n import lazy_gettext as _l
 from .models import MAX_RINGS, MIN_RINGS
 from .pin_policy import MAX_LENGTH
@@ -16,16 +17,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def _choices(pairs: list[tuple[str, object]]) -> list:  # type: ignore[type-arg]
-    """WTForms 3.3 deprecates (value, label) tuples for SelectChoice, which older 3.x lack."""
-    try:
-        from wtforms.fields.choices import SelectChoice
-    except ImportError:
-        return pairs
-    return [SelectChoice(value, label) for value, label in pairs]  # type: ignore[arg-type]
-
-
-GREETING_CHOICES = _choices([("default", _l("Default greeting")), ("custom", _l("Custom greeting"))])
+GREETING_CHOICES = options([("default", _l("Default greeting")), ("custom", _l("Custom greeting"))])
 
 
 class VoicemailSettingsForm(FlaskForm):
@@ -51,7 +43,7 @@ class VoicemailSettingsForm(FlaskForm):
     transfer_enabled = BooleanField(_l("Transfer to another number when the caller presses 0"))
     transfer_number = StringField(_l("Number to transfer to"), filters=[_strip], validators=[Length(max=40)],
                                   render_kw={"autocomplete": "tel", "inputmode": "tel"})
-    storage = RadioField(_l("Message storage"), default="internal", choices=_choices([
+    storage = RadioField(_l("Message storage"), default="internal", choices=options([
         ("internal", _l("Keep messages in my mailbox (phone and User Hub)")),
         ("external", _l("Send every message to an email address")),
     ]))

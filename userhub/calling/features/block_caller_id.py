@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 from wtforms import SelectField
 
+from ...forms import options
 from ...i18n import lazy_gettext as _l
-from ..forms import options
 from ..registry import Feature, FeatureForm, register
 
 LEVELS = {

@@ -12,9 +12,9 @@ from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectFiel
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from ...extensions import db
+from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ..criteria import CriteriaKind, CriterionForm
-from ..forms import options
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
 from ..registry import Feature, FeatureForm, register, require

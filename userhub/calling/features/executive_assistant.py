@@ -11,8 +11,8 @@ from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...extensions import db
+from ...forms import options
 from ...i18n import lazy_gettext as _l
-from ..forms import options
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
 from ..registry import Feature, FeatureForm, register, require

@@ -11,8 +11,8 @@ from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
 from ...extensions import db
+from ...forms import options
 from ...i18n import lazy_gettext as _l
-from ..forms import options
 from ..registry import Feature, FeatureForm, register, require
 
 HOURS_MESSAGE = _l("Enter a number of hours between 1 and 999.")
