@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_login import current_user
 from flask_talisman import Talisman
@@ -176,19 +177,19 @@ _ERROR_MESSAGES = {
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
-    def csrf_error(error: CSRFError):  # type: ignore[no-untyped-def]
+    def csrf_error(error: CSRFError) -> ResponseReturnValue:
         message = _l("This form has expired or was sent from elsewhere. Please reload the page and try again.")
         return render_template("errors/error.html", code=400, message=message), 400
 
     @app.errorhandler(HTTPException)
-    def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    def http_error(error: HTTPException) -> ResponseReturnValue:
         code = error.code or 500
         own = isinstance(error, (InvalidEncoding, UnexpectedContentType, TruncatedBody, FieldTooLong))
         message = error.description if own else _ERROR_MESSAGES.get(code, error.description)
         return render_template("errors/error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)
-    def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
+    def unexpected_error(error: Exception) -> ResponseReturnValue:
         if isinstance(error, HTTPException):
             return http_error(error)
         if isinstance(error, DBAPIError) and error.connection_invalidated:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -72,7 +73,7 @@ def _policy_context() -> dict[str, object]:
 
 
 @bp.get("/")
-def home():  # type: ignore[no-untyped-def]
+def home() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()[:100]
     people: list[User] = []
     if query:
@@ -112,7 +113,7 @@ def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-unty
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
-def activate(token: str):  # type: ignore[no-untyped-def]
+def activate(token: str) -> ResponseReturnValue:
     checked = services.check_activation(token)
     if checked.state != TokenState.VALID or checked.token is None:
         return _token_problem(checked.state, "activation")
@@ -131,7 +132,7 @@ def activate(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/welcome/name", methods=["GET", "POST"])
-def display_name():  # type: ignore[no-untyped-def]
+def display_name() -> ResponseReturnValue:
     form = DisplayNameForm()
     if request.method == "GET" and not form.display_name.data:
         form.display_name.data = services.default_display_name(current_user)
@@ -149,7 +150,7 @@ def display_name():  # type: ignore[no-untyped-def]
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @public
-def sign_in():  # type: ignore[no-untyped-def]
+def sign_in() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("accounts.home"))
     form = SignInEmailForm()
@@ -165,7 +166,7 @@ def sign_in():  # type: ignore[no-untyped-def]
 @public
 @limiter.limit("10 per 15 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit("100 per 15 minutes", methods=["POST"], deduct_when=_failed)
-def sign_in_password():  # type: ignore[no-untyped-def]
+def sign_in_password() -> ResponseReturnValue:
     email = session.get(_SIGN_IN_EMAIL)
     if not email:
         return redirect(url_for("accounts.sign_in"))
@@ -182,7 +183,7 @@ def sign_in_password():  # type: ignore[no-untyped-def]
 
 @bp.post("/sign-out")
 @public
-def sign_out():  # type: ignore[no-untyped-def]
+def sign_out() -> ResponseReturnValue:
     from .forms import SignOutForm
 
     form = SignOutForm()
@@ -201,7 +202,7 @@ def sign_out():  # type: ignore[no-untyped-def]
 @public
 @limiter.limit("5 per hour", key_func=lambda: "forgot:" + request.form.get("email", "").strip().lower()[:254], methods=["POST"])
 @limiter.limit("30 per hour", methods=["POST"])
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if request.method == "GET" and session.get(_SIGN_IN_EMAIL):
         form.email.data = session[_SIGN_IN_EMAIL]
@@ -215,7 +216,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
-def reset_password(token: str):  # type: ignore[no-untyped-def]
+def reset_password(token: str) -> ResponseReturnValue:
     checked = services.check_reset(token)
     if checked.state != TokenState.VALID or checked.token is None:
         return _token_problem(checked.state, "reset")
@@ -233,7 +234,7 @@ def reset_password(token: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @limiter.limit("10 per 15 minutes", methods=["POST"], deduct_when=_failed)
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
         outcome = services.change_password(current_user, form.current_password.data, form.password.data)
@@ -252,7 +253,7 @@ def change_password():  # type: ignore[no-untyped-def]
 
 @bp.post("/language")
 @public
-def set_language():  # type: ignore[no-untyped-def]
+def set_language() -> ResponseReturnValue:
     form = LanguageForm()
     if not form.validate_on_submit():
         abort(400)

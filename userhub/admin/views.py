@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms.fields import SelectChoice
 
@@ -22,7 +23,7 @@ bp.record_once(lambda state: register_nav(state.app, "admin.users", _l("Users"),
 
 
 @bp.app_errorhandler(OrganizationNotChosen)  # app-wide: admin pages of other areas need a site too
-def _choose_first(_error: OrganizationNotChosen):  # type: ignore[no-untyped-def]
+def _choose_first(_error: OrganizationNotChosen) -> ResponseReturnValue:
     flash(_("Select the site first."), "info")
     return redirect(url_for("admin.choose_organization"))
 
@@ -52,7 +53,7 @@ def user_query_from_args() -> user_service.UserQuery:
 
 @bp.route("/users", endpoint="users")
 @admin_required()
-def users_list():  # type: ignore[no-untyped-def]
+def users_list() -> ResponseReturnValue:
     organization = current_organization()
     page = user_service.list_users(organization, user_query_from_args())
     count_label = ngettext("%(num)d user", "%(num)d users", page.total)
@@ -82,7 +83,7 @@ def _calling_form(user, form: UserCallingForm | None = None) -> UserCallingForm:
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_required(change=CHANGE_USERS)
-def user_page(user_id: int):  # type: ignore[no-untyped-def]
+def user_page(user_id: int) -> ResponseReturnValue:
     user = own_user(user_id)
     form = None
     if can_change_users(current_user):
@@ -110,7 +111,7 @@ def user_page(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>/invitation", methods=["POST"])
 @admin_required(*CHANGE_USERS)
-def resend_invitation(user_id: int):  # type: ignore[no-untyped-def]
+def resend_invitation(user_id: int) -> ResponseReturnValue:
     user = own_user(user_id)
     if ConfirmForm().validate_on_submit() and invitations.resend(user):
         db.session.commit()
@@ -123,7 +124,7 @@ def resend_invitation(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/users/<int:user_id>/delete", methods=["GET", "POST"])
 @admin_required(*CHANGE_USERS)
-def delete_user(user_id: int):  # type: ignore[no-untyped-def]
+def delete_user(user_id: int) -> ResponseReturnValue:
     user = own_user(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -141,7 +142,7 @@ def delete_user(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/invitations", methods=["GET", "POST"])
 @admin_required(*CHANGE_USERS)
-def send_invitations():  # type: ignore[no-untyped-def]
+def send_invitations() -> ResponseReturnValue:
     organization = current_organization()
     form = ConfirmForm()
     if form.validate_on_submit():
@@ -157,7 +158,7 @@ def send_invitations():  # type: ignore[no-untyped-def]
 
 @bp.route("/settings", methods=["GET", "POST"])
 @admin_required(change=FULL_ONLY)
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     organization = current_organization()
     form = SettingsForm(activation_emails=organization.activation_emails)
     if form.validate_on_submit():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 
 from ..extensions import db
 from ..i18n import gettext as _, ngettext
@@ -15,13 +16,13 @@ from .forms import LocationForm, NumbersForm
 
 @bp.route("/locations")
 @admin_required()
-def locations_list():  # type: ignore[no-untyped-def]
+def locations_list() -> ResponseReturnValue:
     return render_template("admin/locations.html", summaries=locations.summaries(current_organization()))
 
 
 @bp.route("/locations/new", methods=["GET", "POST"])
 @admin_required(*FULL_ONLY)
-def new_location():  # type: ignore[no-untyped-def]
+def new_location() -> ResponseReturnValue:
     form = LocationForm()
     if form.validate_on_submit():
         try:
@@ -39,7 +40,7 @@ def new_location():  # type: ignore[no-untyped-def]
 
 @bp.route("/locations/<int:location_id>")
 @admin_required()
-def location_page(location_id: int):  # type: ignore[no-untyped-def]
+def location_page(location_id: int) -> ResponseReturnValue:
     location = own_location(location_id)
     rows = locations.numbers_with_holders(location)
     free = sum(1 for number, _holder in rows if number.user_id is None)
@@ -48,7 +49,7 @@ def location_page(location_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/locations/<int:location_id>/numbers", methods=["POST"])
 @admin_required(*CHANGE_USERS)
-def add_numbers(location_id: int):  # type: ignore[no-untyped-def]
+def add_numbers(location_id: int) -> ResponseReturnValue:
     location = own_location(location_id)
     form = NumbersForm()
     if form.validate_on_submit():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..extensions import db
@@ -25,7 +26,7 @@ def _period() -> tuple[PeriodForm, object, object]:
 
 @bp.route("/billing")
 @admin_required(*READ_AUDIT)
-def billing_report():  # type: ignore[no-untyped-def]
+def billing_report() -> ResponseReturnValue:
     form, first, last = _period()
     lines = billing.report(current_organization(), first, last)  # type: ignore[arg-type]
     return render_template("admin/billing.html", form=form, lines=lines, first=first, last=last)
@@ -33,7 +34,7 @@ def billing_report():  # type: ignore[no-untyped-def]
 
 @bp.route("/billing.csv")
 @admin_required(*READ_AUDIT)
-def billing_csv():  # type: ignore[no-untyped-def]
+def billing_csv() -> ResponseReturnValue:
     _form, first, last = _period()
     body = billing.report_csv(billing.report(current_organization(), first, last))  # type: ignore[arg-type]
     return Response(body, mimetype="text/csv",
@@ -42,14 +43,14 @@ def billing_csv():  # type: ignore[no-untyped-def]
 
 @bp.route("/audit")
 @admin_required(*READ_AUDIT)
-def audit_log():  # type: ignore[no-untyped-def]
+def audit_log() -> ResponseReturnValue:
     page = audit.events(current_organization(), request.args.get("page", 1, type=int))
     return render_template("admin/audit.html", page=page, actions=audit.ACTIONS)
 
 
 @bp.route("/users/export.csv")
 @admin_required()
-def export_users():  # type: ignore[no-untyped-def]
+def export_users() -> ResponseReturnValue:
     rows = imports.export_rows(current_app._get_current_object(), current_organization().id,  # type: ignore[attr-defined]
                                user_query_from_args())
     return Response(rows, mimetype="text/csv",
@@ -58,7 +59,7 @@ def export_users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/import", methods=["GET", "POST"])
 @admin_required(*CHANGE_USERS)
-def import_users():  # type: ignore[no-untyped-def]
+def import_users() -> ResponseReturnValue:
     form = ImportForm()
     problems: list[tuple[int, str]] = []
     if form.validate_on_submit():
@@ -77,14 +78,14 @@ def import_users():  # type: ignore[no-untyped-def]
 
 @bp.route("/jobs/<int:job_id>")
 @admin_required()
-def job_page(job_id: int):  # type: ignore[no-untyped-def]
+def job_page(job_id: int) -> ResponseReturnValue:
     job = own_job(job_id)
     return render_template("admin/job.html", job=job, failures=jobs.failures(job))
 
 
 @bp.route("/organization", methods=["GET", "POST"], endpoint="choose_organization")
 @admin_required()
-def choose_organization_page():  # type: ignore[no-untyped-def]
+def choose_organization_page() -> ResponseReturnValue:
     own = current_user.organization
     others = [org for org in managed_organizations(current_user) if org.id != own.id]
     error = None

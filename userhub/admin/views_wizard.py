@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 
 from ..i18n import ngettext
 from ..security.access import admin_required
@@ -23,7 +24,7 @@ def _render(step: int, rows: list[wizard.Row], mode: str, status: int = 200):  #
 
 @bp.route("/users/add", methods=["GET", "POST"])
 @admin_required(*CHANGE_USERS)
-def add_users():  # type: ignore[no-untyped-def]
+def add_users() -> ResponseReturnValue:
     organization = current_organization()
     if request.method != "POST":  # GET and HEAD only show the first step
         return _render(1, [wizard.Row()], "names")
@@ -52,7 +53,7 @@ def add_users():  # type: ignore[no-untyped-def]
 
 @bp.route("/users/added")
 @admin_required(*CHANGE_USERS)
-def users_added():  # type: ignore[no-untyped-def]
+def users_added() -> ResponseReturnValue:
     count = request.args.get("count", 0, type=int)
     message = ngettext("%(num)d user added", "%(num)d users added", count)
     return render_template("admin/wizard_step3.html", message=message, step=3)

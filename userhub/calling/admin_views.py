@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,7 +31,7 @@ def _user_of_my_organization(user_id: int) -> User:
 
 @bp.route("/admin/calling/access", methods=["GET", "POST"])
 @admin_required(change=CHANGE_USERS)  # feature access is part of managing users
-def organization_access():  # type: ignore[no-untyped-def]
+def organization_access() -> ResponseReturnValue:
     organization = current_user.organization
     if request.method == "POST":
         access.set_organization_defaults(organization, {key: request.form.get(key) == ALLOW for key in access.ACCESS_KEYS})
@@ -43,7 +44,7 @@ def organization_access():  # type: ignore[no-untyped-def]
 
 @bp.route("/admin/users/<int:user_id>/calling/access", methods=["GET", "POST"])
 @admin_required(change=CHANGE_USERS)
-def user_access(user_id: int):  # type: ignore[no-untyped-def]
+def user_access(user_id: int) -> ResponseReturnValue:
     person = _user_of_my_organization(user_id)
     if request.method == "POST":
         choices: dict[str, bool | None] = {}
@@ -63,7 +64,7 @@ def user_access(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/admin/users/<int:user_id>/calling/history")
 @admin_required()
-def user_history(user_id: int):  # type: ignore[no-untyped-def]
+def user_history(user_id: int) -> ResponseReturnValue:
     person = _user_of_my_organization(user_id)
     return render_template("calling/history.html", entries=render_changes(services.history(person), current_user),
                            person=person, back=url_for(".user_access", user_id=person.id))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..i18n import gettext as _, lazy_gettext as _l
@@ -26,7 +27,7 @@ def _me() -> Any:
 
 
 @bp.get("/settings/calling")
-def overview():  # type: ignore[no-untyped-def]
+def overview() -> ResponseReturnValue:
     owner = _me()
     snapshot = services.load(owner)
     region = region_of(owner)
@@ -42,7 +43,7 @@ def overview():  # type: ignore[no-untyped-def]
 
 @bp.route("/settings/calling/<key>", methods=["GET", "POST"])
 @own_data
-def feature_page(key: str):  # type: ignore[no-untyped-def]
+def feature_page(key: str) -> ResponseReturnValue:
     feature = registry.get(key) or abort(404)
     owner = _me()
     state = services.load(owner, feature).states[key]
@@ -76,7 +77,7 @@ def feature_page(key: str):  # type: ignore[no-untyped-def]
 
 
 @bp.get("/settings/calling/history")
-def history():  # type: ignore[no-untyped-def]
+def history() -> ResponseReturnValue:
     owner = _me()
     return render_template("calling/history.html", entries=render_changes(services.history(owner), owner),
                            person=owner, back=url_for(".overview"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..i18n import gettext as _, lazy_gettext as _l
@@ -30,12 +31,12 @@ def _page(speed_dial_form: SpeedDialForm | None = None, import_form: ImportForm 
 
 
 @bp.get(URL)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return _page()
 
 
 @bp.post(f"{URL}/speed-dials")
-def add_speed_dial():  # type: ignore[no-untyped-def]
+def add_speed_dial() -> ResponseReturnValue:
     form = SpeedDialForm()
     if form.validate():
         try:
@@ -52,7 +53,7 @@ def add_speed_dial():  # type: ignore[no-untyped-def]
 
 @bp.post(f"{URL}/speed-dials/<int:speed_dial_id>/delete")
 @own_data
-def delete_speed_dial(speed_dial_id: int):  # type: ignore[no-untyped-def]
+def delete_speed_dial(speed_dial_id: int) -> ResponseReturnValue:
     if not speed_dials.delete_speed_dial(current_user, speed_dial_id):
         abort(404)
     flash(_("The speed dial has been deleted."), "success")
@@ -94,19 +95,19 @@ def _edit(contact_id: int | None):  # type: ignore[no-untyped-def]
 
 
 @bp.route(f"{URL}/new", methods=["GET", "POST"])
-def new_contact():  # type: ignore[no-untyped-def]
+def new_contact() -> ResponseReturnValue:
     return _edit(None)
 
 
 @bp.route(f"{URL}/<int:contact_id>", methods=["GET", "POST"])
 @own_data
-def edit_contact(contact_id: int):  # type: ignore[no-untyped-def]
+def edit_contact(contact_id: int) -> ResponseReturnValue:
     return _edit(contact_id)
 
 
 @bp.post(f"{URL}/<int:contact_id>/delete")
 @own_data
-def delete_contact(contact_id: int):  # type: ignore[no-untyped-def]
+def delete_contact(contact_id: int) -> ResponseReturnValue:
     if not services.delete_contact(current_user, contact_id):
         abort(404)
     flash(_("The contact has been deleted."), "success")
@@ -114,7 +115,7 @@ def delete_contact(contact_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.post(f"{URL}/import")
-def import_vcards():  # type: ignore[no-untyped-def]
+def import_vcards() -> ResponseReturnValue:
     form = ImportForm()
     form.validate()
     upload = form.vcard_file.data
@@ -133,7 +134,7 @@ def import_vcards():  # type: ignore[no-untyped-def]
 
 
 @bp.get(f"{URL}/contacts.vcf")
-def export_vcards():  # type: ignore[no-untyped-def]
+def export_vcards() -> ResponseReturnValue:
     response = Response(services.export_vcards(current_user), mimetype="text/vcard")
     response.headers["Content-Disposition"] = 'attachment; filename="contacts.vcf"'
     return response

@@ -10,6 +10,7 @@ import time
 from datetime import timedelta
 
 from flask import Blueprint, Flask, Response, g, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import func, select, text
 
 from ..extensions import csrf, db, limiter
@@ -28,7 +29,7 @@ _SECRET_PATTERNS = [
 @bp.get("/healthz")
 @public
 @limiter.exempt
-def healthz():  # type: ignore[no-untyped-def]
+def healthz() -> ResponseReturnValue:
     """Liveness: the process answers."""
     return jsonify(status="ok")
 
@@ -36,7 +37,7 @@ def healthz():  # type: ignore[no-untyped-def]
 @bp.get("/readyz")
 @public
 @limiter.exempt
-def readyz():  # type: ignore[no-untyped-def]
+def readyz() -> ResponseReturnValue:
     """Readiness: the database answers; the outbox backlog is reported (and old backlog flagged)."""
     from ..mail.models import OutboxMessage
 

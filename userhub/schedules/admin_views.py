@@ -5,6 +5,7 @@ administrators see them without forms; another organization's location is a 404.
 from __future__ import annotations
 
 from flask import abort, render_template
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -30,7 +31,7 @@ def _scope(location_id: int) -> pages.Scope:
 
 @bp.get("/admin/schedules")
 @admin_required()
-def admin_locations():  # type: ignore[no-untyped-def]
+def admin_locations() -> ResponseReturnValue:
     locations = db.session.scalars(
         select(Location).where(Location.organization_id == current_user.organization_id).order_by(Location.name)
     ).all()
@@ -41,53 +42,53 @@ def admin_locations():  # type: ignore[no-untyped-def]
 
 @bp.get(PREFIX)
 @admin_required()
-def location_index(location_id: int):  # type: ignore[no-untyped-def]
+def location_index(location_id: int) -> ResponseReturnValue:
     return pages.index(_scope(location_id))
 
 
 @bp.route(f"{PREFIX}/new", methods=["GET", "POST"])
 @admin_required(*CHANGE_ROLES)
-def location_new(location_id: int):  # type: ignore[no-untyped-def]
+def location_new(location_id: int) -> ResponseReturnValue:
     return pages.new(_scope(location_id))
 
 
 @bp.route(f"{PREFIX}/import", methods=["GET", "POST"])
 @admin_required(*CHANGE_ROLES)
-def location_import(location_id: int):  # type: ignore[no-untyped-def]
+def location_import(location_id: int) -> ResponseReturnValue:
     return pages.import_(_scope(location_id))
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>", methods=["GET", "POST"])
 @admin_required(change=CHANGE_ROLES)
-def location_detail(location_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
+def location_detail(location_id: int, schedule_id: int) -> ResponseReturnValue:
     return pages.detail(_scope(location_id), schedule_id)
 
 
 @bp.post(f"{PREFIX}/<int:schedule_id>/delete")
 @admin_required(*CHANGE_ROLES)
-def location_delete(location_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
+def location_delete(location_id: int, schedule_id: int) -> ResponseReturnValue:
     return pages.delete(_scope(location_id), schedule_id)
 
 
 @bp.get(f"{PREFIX}/<int:schedule_id>/export.ics")
 @admin_required()
-def location_export(location_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
+def location_export(location_id: int, schedule_id: int) -> ResponseReturnValue:
     return pages.export(_scope(location_id), schedule_id)
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>/events/new", methods=["GET", "POST"])
 @admin_required(*CHANGE_ROLES)
-def location_event_new(location_id: int, schedule_id: int):  # type: ignore[no-untyped-def]
+def location_event_new(location_id: int, schedule_id: int) -> ResponseReturnValue:
     return pages.event(_scope(location_id), schedule_id)
 
 
 @bp.route(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>", methods=["GET", "POST"])
 @admin_required(*CHANGE_ROLES)
-def location_event(location_id: int, schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
+def location_event(location_id: int, schedule_id: int, event_id: int) -> ResponseReturnValue:
     return pages.event(_scope(location_id), schedule_id, event_id)
 
 
 @bp.post(f"{PREFIX}/<int:schedule_id>/events/<int:event_id>/delete")
 @admin_required(*CHANGE_ROLES)
-def location_event_delete(location_id: int, schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
+def location_event_delete(location_id: int, schedule_id: int, event_id: int) -> ResponseReturnValue:
     return pages.event_delete(_scope(location_id), schedule_id, event_id)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 
 from ..accounts.models import User
@@ -82,7 +83,7 @@ def _chosen_week(scope: Scope) -> date:
     return week_start(chosen)
 
 
-def index(scope: Scope):  # type: ignore[no-untyped-def]
+def index(scope: Scope) -> ResponseReturnValue:
     monday = _chosen_week(scope)
     views = {s.id: week_view(s, monday, scope.reader_time_zone) for s in scope.visible}
     return _page(scope, "schedules/index.html", _("Schedules"), monday=monday, views=views)
@@ -95,7 +96,7 @@ def _event_form(scope: Scope, form_class: type, **kwargs: object):  # type: igno
     return form
 
 
-def new(scope: Scope):  # type: ignore[no-untyped-def]
+def new(scope: Scope) -> ResponseReturnValue:
     if not scope.editable:
         abort(403)
     form = _event_form(scope, NewScheduleForm)
@@ -111,7 +112,7 @@ def new(scope: Scope):  # type: ignore[no-untyped-def]
     return _page(scope, "schedules/new.html", _("Create a schedule"), status, form=form)
 
 
-def detail(scope: Scope, schedule_id: int):  # type: ignore[no-untyped-def]
+def detail(scope: Scope, schedule_id: int) -> ResponseReturnValue:
     schedule = scope.find(schedule_id)
     form = ScheduleForm(obj=schedule) if scope.can_change(schedule) else None
     if form is not None and request.method == "POST":
@@ -131,7 +132,7 @@ def detail(scope: Scope, schedule_id: int):  # type: ignore[no-untyped-def]
                  confirm=ConfirmForm(), monday=monday, view=week_view(schedule, monday, scope.reader_time_zone))
 
 
-def delete(scope: Scope, schedule_id: int):  # type: ignore[no-untyped-def]
+def delete(scope: Scope, schedule_id: int) -> ResponseReturnValue:
     schedule = scope.find(schedule_id, change=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -145,7 +146,7 @@ def delete(scope: Scope, schedule_id: int):  # type: ignore[no-untyped-def]
     return redirect(scope.url("index"))
 
 
-def event(scope: Scope, schedule_id: int, event_id: int | None = None):  # type: ignore[no-untyped-def]
+def event(scope: Scope, schedule_id: int, event_id: int | None = None) -> ResponseReturnValue:
     schedule = scope.find(schedule_id, change=True)
     existing = scope.find_event(schedule, event_id) if event_id is not None else None
     form = _event_form(scope, EventForm)
@@ -169,7 +170,7 @@ def event(scope: Scope, schedule_id: int, event_id: int | None = None):  # type:
                  confirm=ConfirmForm())
 
 
-def event_delete(scope: Scope, schedule_id: int, event_id: int):  # type: ignore[no-untyped-def]
+def event_delete(scope: Scope, schedule_id: int, event_id: int) -> ResponseReturnValue:
     schedule = scope.find(schedule_id, change=True)
     existing = scope.find_event(schedule, event_id)
     if not ConfirmForm().validate_on_submit():
@@ -186,7 +187,7 @@ def export(scope: Scope, schedule_id: int) -> Response:
     return response
 
 
-def import_(scope: Scope):  # type: ignore[no-untyped-def]
+def import_(scope: Scope) -> ResponseReturnValue:
     if not scope.editable:
         abort(403)
     form = ImportForm()

@@ -6,6 +6,7 @@ Every administrator sees the setting; only full administrators change it (organi
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..admin.context import FULL_ONLY, current_organization
@@ -18,7 +19,7 @@ from .forms import FaxMessagingForm
 
 @bp.route("/admin/voicemail", methods=["GET", "POST"])
 @admin_required(change=FULL_ONLY)  # an organization setting, like /admin/settings
-def admin():  # type: ignore[no-untyped-def]
+def admin() -> ResponseReturnValue:
     organization = current_organization()
     allowed = services.organization_allows_fax(organization.id)
     # On POST only what was sent counts: an unchecked box is absent, and a form with nothing else in it

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..i18n import gettext as _, lazy_gettext as _l
@@ -40,7 +41,7 @@ def _page(form: VoicemailSettingsForm, status: int = 200, upload_forms: dict | N
 
 
 @bp.route("/settings/calling/voicemail", methods=["GET", "POST"])
-def settings():  # type: ignore[no-untyped-def]
+def settings() -> ResponseReturnValue:
     form = VoicemailSettingsForm()
     if request.method != "POST":  # GET and HEAD only show the page
         _fill(form, services.get_settings(current_user))
@@ -72,7 +73,7 @@ def settings():  # type: ignore[no-untyped-def]
 
 @bp.post(f"/settings/calling/voicemail/greetings/{_KINDS}")
 @own_data
-def upload_greeting(kind: str):  # type: ignore[no-untyped-def]
+def upload_greeting(kind: str) -> ResponseReturnValue:
     upload = GreetingUploadForm(prefix=kind)
     upload.validate()
     storage = upload.greeting_file.data
@@ -90,7 +91,7 @@ def upload_greeting(kind: str):  # type: ignore[no-untyped-def]
 
 @bp.get(f"/settings/calling/voicemail/greetings/{_KINDS}/audio")
 @own_data
-def greeting_audio(kind: str):  # type: ignore[no-untyped-def]
+def greeting_audio(kind: str) -> ResponseReturnValue:
     greeting = services.greeting_audio(current_user, GreetingKind(kind))
     if greeting is None:
         abort(404)
@@ -102,14 +103,14 @@ def greeting_audio(kind: str):  # type: ignore[no-untyped-def]
 
 @bp.post(f"/settings/calling/voicemail/greetings/{_KINDS}/delete")
 @own_data
-def delete_greeting(kind: str):  # type: ignore[no-untyped-def]
+def delete_greeting(kind: str) -> ResponseReturnValue:
     services.delete_greeting(current_user, GreetingKind(kind))
     flash(_("The custom greeting has been removed; callers hear the default greeting."), "success")
     return redirect(url_for("voicemail.settings"))
 
 
 @bp.route("/settings/calling/voicemail/access-code", methods=["GET", "POST"])
-def access_code():  # type: ignore[no-untyped-def]
+def access_code() -> ResponseReturnValue:
     form = PinForm()
     problems: list[str] = []
     if form.validate_on_submit():
