@@ -7,6 +7,7 @@ import logging
 import random
 import string
 import time
+import unicodedata
 
 import pytest
 from flask import Flask
@@ -105,7 +106,9 @@ def test_length_boundaries(length: int, expected: list[Rule]):
 
 
 @settings(max_examples=200)
-@given(st.text(st.characters(exclude_categories=()), min_size=8, max_size=8))
+# 8 code points as the policy counts them, after NFC: some characters decompose (U+1D15E becomes two)
+@given(st.text(st.characters(exclude_categories=()), min_size=8, max_size=8)
+       .filter(lambda text: len(unicodedata.normalize("NFC", text)) <= 8))
 def test_no_password_of_8_code_points_is_strong_enough(password: str):
     assert strength_score(password, []) < policy.MIN_SCORE
 
