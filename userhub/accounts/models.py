@@ -25,6 +25,12 @@ class AdminRole(enum.StrEnum):
     READ_ONLY = "read_only"  # sees everything, changes nothing
 
 
+def name_for_display(display_name: str | None, first_name: str | None, last_name: str | None, email: str) -> str:
+    """What other people see: the chosen display name, else the names, else the address. From columns too,
+    for pages that read several people without loading them."""
+    return display_name or " ".join(part for part in (first_name, last_name) if part) or email
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -71,8 +77,7 @@ class User(UserMixin, db.Model):
 
     @property
     def name_for_display(self) -> str:
-        """What other people see: the chosen display name, else the names, else the address."""
-        return self.display_name or self.full_name or self.email
+        return name_for_display(self.display_name, self.first_name, self.last_name, self.email)
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.email}>"

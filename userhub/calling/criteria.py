@@ -83,15 +83,17 @@ LEVEL_LABELS = {"personal": _l("Personal schedule"), "location": _l("Location sc
 TYPE_LABELS = {"business_hours": _l("Business hours"), "holidays": _l("Holidays")}
 
 
+def _level(schedule: Schedule) -> str:
+    return "personal" if schedule.is_personal else "location"
+
+
 def schedule_value(schedule: Schedule) -> str:
-    level = "personal" if schedule.is_personal else "location"
-    return f"{level}:{schedule.type}:{schedule.id}"
+    return f"{_level(schedule)}:{schedule.type}:{schedule.id}"
 
 
 def schedule_label(schedule: Schedule) -> str:
     """E.g. "Personal schedule – Business hours – Office hours": level and type tell same-named ones apart."""
-    level = "personal" if schedule.is_personal else "location"
-    return f"{LEVEL_LABELS[level]} – {TYPE_LABELS.get(schedule.type, schedule.type)} – {schedule.name}"
+    return f"{LEVEL_LABELS[_level(schedule)]} – {TYPE_LABELS.get(schedule.type, schedule.type)} – {schedule.name}"
 
 
 def schedule_choices(owner: User) -> list[tuple[str, object]]:
@@ -168,25 +170,20 @@ def check(entry: CriterionForm) -> bool:
     return False
 
 
-def describe(criterion: Criterion, kind: CriteriaKind, region: str | None,
-             schedule_names: dict[int, str] | None = None) -> str:
-    """One line for a rule, e.g. "Office: Ring (Office hours; Any phone number)". ``schedule_names``
-    (id -> name) saves a query per rule when the caller has them."""
+def describe(criterion: Criterion, kind: CriteriaKind, region: str | None) -> str:
+    """One line for a rule, e.g. "Office: Ring (Office hours; Any phone number)"."""
     who = str(CALLS_FROM_LABELS.get(criterion.calls_from, criterion.calls_from))
     if criterion.calls_from == "select":
         who = ", ".join([display_number(n, region) for n in criterion.phone_numbers]
                         + ([str(_l("private"))] if criterion.anonymous_callers else [])
                         + ([str(_l("unavailable"))] if criterion.unavailable_callers else []))
-    when = str(_l("Every day, all day")) if criterion.schedule_id is None else _schedule_name(criterion.schedule_id,
-                                                                                               schedule_names)
+    when = str(_l("Every day, all day")) if criterion.schedule_id is None else _schedule_name(criterion.schedule_id)
     rule = kind.positive if criterion.enabled else kind.negative
     target = f" → {display_number(criterion.forward_to, region)}" if criterion.forward_to else ""
     return f"{criterion.name}: {rule}{target} ({when}; {who})"
 
 
-def _schedule_name(schedule_id: int, names: dict[int, str] | None) -> str:
-    if names is not None and schedule_id in names:
-        return names[schedule_id]
+def _schedule_name(schedule_id: int) -> str:
     from ..extensions import db
     from ..schedules.models import Schedule
 

@@ -101,9 +101,9 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
     """Write the feature's values if nobody saved it since ``expected_version``; returns the new version.
     The version check is one conditional UPDATE (or an INSERT guarded by the unique key), so that
     two servers racing cannot both win."""
-    if not access.allowed(owner, feature.access_key):
-        raise AccessDenied(feature.key)
     before = load(owner, feature).states[feature.key]
+    if not before.allowed:
+        raise AccessDenied(feature.key)
     if before.version != expected_version:
         raise StaleVersion(feature.key)
     from ..routing.loop_check import check_no_loop, save_edges  # raises SaveWouldLoop: nothing is written

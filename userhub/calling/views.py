@@ -10,13 +10,13 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..i18n import gettext as _, lazy_gettext as _l
+from ..routing.loop_check import SaveWouldLoop, show_on_form
 from ..security.access import own_data
 from ..web import register_nav, register_tab
 from . import bp, registry, services
 from .history import render_changes
 from .numbers import region_of
 from .registry import Feature, FeatureForm
-from ..routing.loop_check import SaveWouldLoop, show_on_form
 
 bp.record_once(lambda state: register_nav(state.app, "calling.overview", _l("Calling"), order=30))
 bp.record_once(lambda state: register_tab(state.app, "calling", "calling.overview", _l("Call settings"), order=10))

@@ -23,10 +23,10 @@ from wtforms import FieldList, FormField
 from ..calling.criteria import Criterion as SavedCriterion
 from ..calling.numbers import CallingNumberField, display_number, region_of
 from ..extensions import db
-from . import graph_sql
 from ..i18n import gettext as _
+from . import graph_sql
 from .loops import Destination, ForwardingLoop, Hop, destinations, find_loop
-from .mapper import Owners, Saved, display_name, resolve_targets, settings_of
+from .mapper import Owners, Saved, resolve_targets, settings_of
 from .messages import loop_text
 from .models import EDGE_KINDS
 from .route import Feature
@@ -110,11 +110,11 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
-    from ..accounts.models import User
+    from ..accounts.models import User, name_for_display
 
     rows = db.session.execute(select(User.id, User.display_name, User.first_name, User.last_name, User.email)
                               .where(User.id.in_(sorted(user_ids))))
-    return {row.id: display_name(row.display_name, row.first_name, row.last_name, row.email) for row in rows}
+    return {row.id: name_for_display(row.display_name, row.first_name, row.last_name, row.email) for row in rows}
 
 
 def loop_message(path: tuple[Hop, ...], owners: Owners, owner: Any) -> str:

@@ -225,14 +225,9 @@ def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | 
 # --- from the database -----------------------------------------------------------------------------
 
 
-def display_name(display: str | None, first: str | None, last: str | None, email: str) -> str:
-    """``User.name_for_display`` from columns (the loop check reads many users without loading them)."""
-    return display or " ".join(part for part in (first, last) if part) or email
-
-
 def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     """Assigned assistants in table order: their direct number, else their extension (one query)."""
-    from ..accounts.models import User
+    from ..accounts.models import User, name_for_display
     from ..organizations.models import PhoneNumber
 
     rows = snapshot.assistants
@@ -247,8 +242,8 @@ def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
         person = people.get(row.assistant_id)
         number = person and (person.e164 or person.extension)
         if number:
-            found.append(RingNumber(number, display_name(person.display_name, person.first_name, person.last_name,
-                                                         person.email), enabled=row.opted_in))
+            name = name_for_display(person.display_name, person.first_name, person.last_name, person.email)
+            found.append(RingNumber(number, name, enabled=row.opted_in))
     return tuple(found)
 
 
@@ -311,6 +306,8 @@ def _owners_query(numbers: bool, extensions: bool) -> Any:
 def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners | None = None) -> Owners:
     """Owners of E.164 numbers and extensions within one organization: at most one query, none when
     there is nothing to look up."""
+    from ..accounts.models import name_for_display
+
     found = into if into is not None else Owners()
     targets = set(targets)
     numbers = sorted(t for t in targets if t.startswith("+"))
@@ -325,5 +322,5 @@ def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners |
             found.org_numbers.add(row.target)
         if row.user_id is not None:
             found.owners[row.target] = row.user_id
-            found.names[row.user_id] = display_name(row.display_name, row.first_name, row.last_name, row.email)
+            found.names[row.user_id] = name_for_display(row.display_name, row.first_name, row.last_name, row.email)
     return found

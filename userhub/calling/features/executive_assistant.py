@@ -33,14 +33,14 @@ class Form(FeatureForm):
 
 
 def _my_executives(owner: Any) -> list[tuple[str, str]]:
-    from ...accounts.models import User
+    from ...accounts.models import User, name_for_display
 
     rows = db.session.execute(
         select(User.id, User.display_name, User.first_name, User.last_name, User.email)
         .join(ExecutiveAssistant, ExecutiveAssistant.executive_id == User.id)
         .where(ExecutiveAssistant.assistant_id == owner.id).order_by(User.last_name, User.first_name)
     )
-    return [(str(r.id), r.display_name or f"{r.first_name} {r.last_name}".strip() or r.email) for r in rows]
+    return [(str(r.id), name_for_display(r.display_name, r.first_name, r.last_name, r.email)) for r in rows]
 
 
 class ExecutiveAssistantFeature(Feature):
