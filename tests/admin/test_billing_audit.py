@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -33,10 +33,10 @@ def test_report_counts_user_days_and_users_at_the_end(organization, packages):
         db.session.add(PackageAssignment(organization_id=organization.id, user_id=user_id, user_email=f"{user_id}@x.example.com",
                                          package_id=package.id, started_at=start, ended_at=end))
 
-    held(1, suite, datetime(2026, 10, 1), None)  # the whole period and beyond: 61 days
-    held(2, suite, datetime(2026, 11, 21), datetime(2026, 12, 1))  # 10 days, gone before the end
-    held(3, calling, datetime(2026, 12, 31, 12), None)  # half a day, present at the end
-    held(4, calling, datetime(2027, 1, 5), None)  # after the period
+    held(1, suite, datetime(2026, 10, 1, tzinfo=UTC), None)  # the whole period and beyond: 61 days
+    held(2, suite, datetime(2026, 11, 21, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC))  # 10 days, gone before the end
+    held(3, calling, datetime(2026, 12, 31, 12, tzinfo=UTC), None)  # half a day, present at the end
+    held(4, calling, datetime(2027, 1, 5, tzinfo=UTC), None)  # after the period
     db.session.commit()
     lines = {line.package: line for line in billing.report(organization, date(2026, 11, 1), date(2026, 12, 31))}
     assert (lines["Webex Suite"].user_days, lines["Webex Suite"].users_at_end) == (71.0, 1)

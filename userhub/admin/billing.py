@@ -11,7 +11,7 @@ import csv
 import io
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import event, insert, or_, select, update
 from sqlalchemy.orm import Session, attributes
@@ -71,7 +71,7 @@ class PackageLine:
 
 
 def _start(day: date) -> datetime:
-    return datetime.combine(day, time.min)
+    return datetime.combine(day, time.min, tzinfo=UTC)
 
 
 def report(organization: Organization, first_day: date, last_day: date) -> list[PackageLine]:

@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..i18n import lazy_gettext as _l
 from ..phones import InvalidPhoneNumber, parse_number
+from ..timeutil import require_aware
 from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
 
 NUMBER, HIDDEN, NONE = "number", ANONYMOUS, UNAVAILABLE
@@ -54,6 +55,7 @@ def incoming_call(form: TryCallForm, time_zone: str, now: datetime) -> IncomingC
     """The call the form describes (empty date/time: ``now``), or None with errors set on the form.
 
     Called on a form that was not submitted, it describes "a call from outside, right now"."""
+    require_aware(now, "now")  # a naive one would be read in the server's own zone by astimezone()
     submitted = bool(form.day.raw_data or form.time.raw_data or form.caller.raw_data or form.caller_kind.raw_data)
     if submitted and not form.validate():
         return None

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..timeutil import require_aware
 from .model import Rollover, RoutingSettings, Schedule
 from .route import Feature
 
@@ -127,6 +128,7 @@ def never_in_effect(schedule: Schedule, start: datetime, *, days: int = 366,
                     step: timedelta = timedelta(minutes=15)) -> bool:
     """True when the schedule is in effect at no moment of the coming year. Uses what the schedules
     area knows (``ever_in_effect``, or an interval set); otherwise samples every ``step``."""
+    require_aware(start, "start")
     if schedule.ever_in_effect is not None:
         return not schedule.ever_in_effect
     in_effect_after: Callable[[datetime], bool] | None = getattr(schedule.active_at, "in_effect_after", None)
@@ -166,6 +168,7 @@ class IdleSchedule:
 
 def overview_warnings(settings: RoutingSettings, directory: Directory, now: datetime) -> list[DeadEnd | IdleSchedule]:
     """What the Calling overview flags (warnings, not refusals: the user may be fixing things in order)."""
+    require_aware(now, "now")
     edges = destinations(settings)
     found: list[DeadEnd | IdleSchedule] = [DeadEnd(e.feature, e.target) for e in dead_ends(directory, edges)]
     found.extend(IdleSchedule(name) for name, schedule in sorted(schedules_of(settings).items())

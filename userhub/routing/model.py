@@ -14,6 +14,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from ..timeutil import require_aware
+
 ANONYMOUS = "anonymous"  # the caller withheld their number
 UNAVAILABLE = "unavailable"  # the network did not deliver a number
 SOME_NUMBER = "some-number"  # a caller with a number that no rule lists ("a call from outside, now")
@@ -219,5 +221,4 @@ class IncomingCall:
     forwarded: bool = False  # reached the user through someone else's forwarding
 
     def __post_init__(self) -> None:
-        if self.at.tzinfo is None or self.at.utcoffset() is None:
-            raise ValueError("IncomingCall.at must be an aware datetime")
+        require_aware(self.at, "IncomingCall.at")

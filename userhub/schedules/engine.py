@@ -18,6 +18,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil import rrule
 
+from ..timeutil import require_aware
+
 _WEEKDAY = {"MO": rrule.MO, "TU": rrule.TU, "WE": rrule.WE, "TH": rrule.TH, "FR": rrule.FR, "SA": rrule.SA,
             "SU": rrule.SU}
 
@@ -152,6 +154,8 @@ class Occurrence:
 
 def occurrences(event: EventLike, time_zone: str, start: datetime, end: datetime) -> list[Occurrence]:
     """Occurrences of one event that overlap the window [start, end) (aware datetimes)."""
+    require_aware(start, "start")
+    require_aware(end, "end")
     tz = zone(time_zone)
     length = duration(event)
     # Wall-clock bounds wide enough for any offset change (a day each side) and for the event's length.
@@ -167,6 +171,8 @@ def occurrences(event: EventLike, time_zone: str, start: datetime, end: datetime
 
 def schedule_occurrences(schedule: ScheduleLike, start: datetime, end: datetime) -> list[Occurrence]:
     """Every occurrence of every event of the schedule overlapping [start, end), in time order."""
+    require_aware(start, "start")  # here too: a schedule without events would let a naive one through
+    require_aware(end, "end")
     return sorted(o for event in schedule.events for o in occurrences(event, schedule.time_zone, start, end))
 
 
@@ -176,8 +182,7 @@ def event_in_effect(event: EventLike, time_zone: str, at: datetime) -> bool:
 
 def in_effect(schedule: ScheduleLike, at: datetime) -> bool:
     """Whether an instant falls inside one of the schedule's occurrences (start included, end excluded)."""
-    if at.tzinfo is None:
-        raise ValueError("in_effect needs an aware datetime")
+    require_aware(at, "at")
     return any(event_in_effect(event, schedule.time_zone, at) for event in schedule.events)
 
 

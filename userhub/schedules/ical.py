@@ -16,6 +16,7 @@ from icalendar import Calendar, Event
 
 from . import engine
 from ..i18n import gettext as _
+from ..timeutil import utcnow
 from .models import WEEKDAYS, Schedule
 from .validation import EventInput, check_event
 
@@ -63,7 +64,7 @@ def export_schedule(schedule: Schedule) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", schedule.name)
     calendar.add("x-wr-timezone", schedule.time_zone)
-    stamp = datetime.now(UTC).replace(microsecond=0)
+    stamp = utcnow().replace(microsecond=0)
     for event in schedule.events:
         starts = engine.recurrence_rule(event)
         first = next(iter(starts), None)  # DTSTART must be an occurrence of the rule (RFC 5545 3.8.5.3)

@@ -17,6 +17,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Location
+from ..timeutil import utcnow
 from . import engine
 from .models import Schedule, ScheduleEvent, ScheduleException, ScheduleType, person_time_zone
 from .validation import EventInput, ScheduleInvalid, check_event, check_schedule
@@ -240,5 +241,5 @@ def owner_time_zone(owner: User | Location) -> str:
 
 
 def today_in(time_zone: str) -> date:
-    return datetime.now(engine.zone(time_zone)).date()
+    return utcnow().astimezone(engine.zone(time_zone)).date()
 
