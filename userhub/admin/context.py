@@ -3,6 +3,11 @@
 An ordinary administrator works in their own organization. A partner (wholesale) administrator
 manages several customer organizations and picks one first; the choice lives in the session and is
 checked against the partner table on every request.
+
+``current_organization()`` is the one way admin code learns which organization it works in; the admin
+modules never read ``current_user.organization`` (or ``_id``) themselves, which for a partner is the wrong
+one (tests/security/test_organization_scope.py checks it). ``home_organization()`` names the
+administrator's own organization for the one page that needs it, the choice of site.
 """
 
 from __future__ import annotations
@@ -74,6 +79,11 @@ def current_organization() -> Organization:
             return organization
     if is_partner(current_user):
         raise OrganizationNotChosen()
+    return current_user.organization
+
+
+def home_organization() -> Organization:
+    """The signed-in administrator's own organization (not necessarily the one being administered)."""
     return current_user.organization
 
 

@@ -11,7 +11,8 @@ from ..i18n import gettext as _
 from ..security.access import admin_required
 from ..timeutil import utcnow
 from . import audit, billing, bp, imports, jobs
-from .context import CHANGE_USERS, READ_AUDIT, choose_organization, current_organization, managed_organizations, own_job
+from .context import (CHANGE_USERS, READ_AUDIT, choose_organization, current_organization, home_organization,
+                      managed_organizations, own_job)
 from .forms import ImportForm, PeriodForm
 from .views import user_query_from_args
 
@@ -86,7 +87,7 @@ def job_page(job_id: int) -> ResponseReturnValue:
 @bp.route("/organization", methods=["GET", "POST"], endpoint="choose_organization")
 @admin_required()
 def choose_organization_page() -> ResponseReturnValue:
-    own = current_user.organization
+    own = home_organization()
     others = [org for org in managed_organizations(current_user) if org.id != own.id]
     error = None
     if request.method == "POST":

@@ -4,11 +4,12 @@ administrators see them without forms; another organization's location is a 404.
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import select
 
+from ..admin.context import current_organization, own_location
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Location
@@ -20,9 +21,7 @@ PREFIX = "/admin/locations/<int:location_id>/schedules"
 
 
 def _scope(location_id: int) -> pages.Scope:
-    location = db.session.get(Location, location_id)
-    if location is None or location.organization_id != current_user.organization_id:
-        abort(404)
+    location = own_location(location_id)  # of the organization being administered, else 404
     return pages.Scope(owner=location, visible=services.location_schedules(location),
                        editable=current_user.admin_role in CHANGE_ROLES, endpoint_prefix="schedules.location_",
                        url_args={"location_id": location.id}, reader_time_zone=location.time_zone,
@@ -33,7 +32,7 @@ def _scope(location_id: int) -> pages.Scope:
 @admin_required()
 def admin_locations() -> ResponseReturnValue:
     locations = db.session.scalars(
-        select(Location).where(Location.organization_id == current_user.organization_id).order_by(Location.name)
+        select(Location).where(Location.organization_id == current_organization().id).order_by(Location.name)
     ).all()
     counts = {location.id: len(services.location_schedules(location)) for location in locations}
     return render_template("schedules/admin_locations.html", locations=locations, counts=counts,
