@@ -123,3 +123,36 @@ def test_the_overview_and_the_admin_page_show_a_user_whose_rule_names_a_schedule
     assert overview.status_code == 200
     assert client.get("/settings/calling?day=2026-12-10&time=10:00").status_code == 200
     assert admin_client.get(f"/admin/users/{jane.id}").status_code == 200
+
+
+def test_every_datetime_column_stores_aware_utc():
+    from sqlalchemy import DateTime
+
+    import userhub.models  # noqa: F401  (the whole schema)
+    from userhub.extensions import db
+    from userhub.timeutil import UTCDateTime
+
+    columns = [f"{t.name}.{c.name}" for t in db.metadata.sorted_tables for c in t.columns
+               if isinstance(c.type, DateTime | UTCDateTime)]
+    assert "users.created_at" in columns
+    plain = [f"{t.name}.{c.name}" for t in db.metadata.sorted_tables for c in t.columns
+             if isinstance(c.type, DateTime)]
+    assert not plain, f"declare these as Mapped[datetime] (UTCDateTime), not DateTime: {plain}"
+
+
+def test_the_clock_is_read_in_one_place():
+    """datetime.now(), utcnow(), today() outside userhub/timeutil.py would each be a clock of their own."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "userhub"
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if path.name == "timeutil.py" and path.parent == root:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in ("now", "utcnow", "today", "fromtimestamp", "utcfromtimestamp")
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id in ("datetime", "date")):
+                found.append(f"{path.relative_to(root.parent)}:{node.lineno}")
+    assert not found, f"read the time with userhub.timeutil.utcnow(): {found}"
