@@ -127,9 +127,10 @@ def deliver_due(limit: int = 100, now: datetime | None = None) -> int:
         row = db.session.get(OutboxMessage, row_id)
         if row is None:
             continue
-        attempts = row.attempts + 1
+        attempts, to_address, message = row.attempts + 1, row.to_address, build_message(row)
+        db.session.rollback()  # no transaction stays open (nor a lock, on SQLite) while SMTP answers
         try:
-            _transport(build_message(row))
+            _transport(message)
         except (OSError, smtplib.SMTPException) as exc:
             outcome: dict[str, object] = {"attempts": attempts, "claimed_until": None,
                                           "last_error": f"{type(exc).__name__}: {exc}"[:2000]}
@@ -137,7 +138,7 @@ def deliver_due(limit: int = 100, now: datetime | None = None) -> int:
                 outcome["failed_at"] = now
             else:
                 outcome["next_attempt_at"] = now + _backoff(attempts)
-            log.warning("Email %s to %s not delivered (attempt %d): %s", row_id, row.to_address, attempts, exc)
+            log.warning("Email %s to %s not delivered (attempt %d): %s", row_id, to_address, attempts, exc)
         else:
             outcome = {"attempts": attempts, "sent_at": utcnow(), "last_error": ""}
             sent += 1
