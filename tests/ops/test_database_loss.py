@@ -126,3 +126,24 @@ def test_the_mail_worker_losing_its_connection_after_smtp_accepted_sends_each_me
         assert [row.sent_at is not None and row.attempts == 1 for row in rows] == [True] * 6
         db.session.remove()
     assert sorted(str(message["To"]) for message in mailbox.messages) == sorted(people)
+
+
+def test_a_connection_lost_after_the_page_was_made_keeps_the_page(pg_app, caplog):  # type: ignore[no-untyped-def]
+    """The connection dies between the view and the end of the request (the ROLLBACK at teardown): the
+    page made stands instead of an exception escaping to gunicorn (its bare "Internal Server Error")."""
+    import logging
+
+    name = pg_app.config["FAULT_APPLICATION_NAME"]
+
+    @pg_app.after_request
+    def connection_lost(response):  # type: ignore[no-untyped-def]
+        assert _terminate_connections_of(name) >= 1
+        return response
+
+    client = pg_app.test_client()
+    with caplog.at_level(logging.WARNING, logger="userhub.ops"):
+        response = client.get("/activate/" + "x" * 43)  # reads the database: no such link
+    assert response.status_code == 404
+    assert "Database connection lost while ending the request" in caplog.text
+    pg_app.after_request_funcs[None].remove(connection_lost)
+    assert client.get("/readyz").get_json()["database"] == "ok"
