@@ -45,7 +45,6 @@ from decimal import Decimal
 from importlib import resources
 from typing import Any
 
-import wordfreq
 from flask_babel import LazyString
 from zxcvbn import matching, scoring, time_estimates
 
@@ -328,6 +327,8 @@ def _words() -> tuple[dict[str, int], list[str], dict[str, tuple[str, ...]], fro
 
 def _french_lists() -> dict[str, dict[str, int]]:
     """Ranked as zxcvbn ranks its own lists (matching.build_ranked_dict: 1 = most common)."""
+    import wordfreq  # about 0.1 s of imports (regex, ftfy, langcodes): only when first needed
+
     data = resources.files(__package__).joinpath("data/french_passwords.txt.gz").read_bytes()
     passwords = gzip.decompress(data).decode().split()
     words = []  # wordfreq's French list holds names too ("michel", "dupont", "nathalie")
