@@ -86,3 +86,64 @@ def test_a_request_whose_connection_dies_mid_write_changes_nothing(pg_app, user,
                                                       "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
     assert response.status_code == 302
     assert phone.get("/").status_code == 302
+
+
+def test_the_mail_worker_losing_its_connection_after_smtp_accepted_sends_each_message_once(
+        pg_app, user, mailbox, monkeypatch):  # type: ignore[no-untyped-def]
+    """The worker's database connection (not the process) dies right after the SMTP server accepted each
+    message: the delivery is recorded anyway (reconnect, retry while the claim holds), so nothing is sent
+    again when the claim expires."""
+    from datetime import timedelta
+
+    from userhub.mail import outbox
+    from userhub.mail.models import OutboxMessage
+    from userhub.timeutil import utcnow
+
+    name = pg_app.config["FAULT_APPLICATION_NAME"]
+    people = [f"person{n}@example.com" for n in range(6)]
+    killed: list[int] = []
+    user_id = user.id  # read here: inside pg_app, this session would use (and lose) pg_app's connection
+    db.session.commit()
+    with pg_app.app_context():
+        for email in people:
+            outbox.queue_email(email, "password_reset", "en", user=db.session.get(User, user_id),
+                               reset_url="https://hub.example.com/password/reset/x", valid_minutes=30)
+        db.session.commit()
+        original = outbox._transport
+
+        def accepted_then_connection_lost(message):  # type: ignore[no-untyped-def]
+            original(message)  # the SMTP server has said 250
+            killed.append(_terminate_connections_of(name))
+
+        monkeypatch.setattr(outbox, "_transport", accepted_then_connection_lost)
+        assert outbox.deliver_due() == 6
+        monkeypatch.undo()
+        assert all(killed), killed  # each time, the worker's connection was terminated
+        db.session.remove()
+        # Once every claim has expired, a worker finds nothing left to send.
+        assert outbox.deliver_due(now=utcnow() + outbox.CLAIM_FOR + timedelta(minutes=1)) == 0
+        rows = db.session.scalars(sa.select(OutboxMessage)).all()
+        assert [row.sent_at is not None and row.attempts == 1 for row in rows] == [True] * 6
+        db.session.remove()
+    assert sorted(str(message["To"]) for message in mailbox.messages) == sorted(people)
+
+
+def test_a_connection_lost_after_the_page_was_made_keeps_the_page(pg_app, caplog):  # type: ignore[no-untyped-def]
+    """The connection dies between the view and the end of the request (the ROLLBACK at teardown): the
+    page made stands instead of an exception escaping to gunicorn (its bare "Internal Server Error")."""
+    import logging
+
+    name = pg_app.config["FAULT_APPLICATION_NAME"]
+
+    @pg_app.after_request
+    def connection_lost(response):  # type: ignore[no-untyped-def]
+        assert _terminate_connections_of(name) >= 1
+        return response
+
+    client = pg_app.test_client()
+    with caplog.at_level(logging.WARNING, logger="userhub.ops"):
+        response = client.get("/activate/" + "x" * 43)  # reads the database: no such link
+    assert response.status_code == 404
+    assert "Database connection lost while ending the request" in caplog.text
+    pg_app.after_request_funcs[None].remove(connection_lost)
+    assert client.get("/readyz").get_json()["database"] == "ok"

@@ -368,3 +368,53 @@ def test_rule_messages_are_lazy_english_sentences_for_every_rule():
 def test_rule_codes_are_stable():
     assert [rule.value for rule in Rule] == [
         "length", "digit", "upper", "lower", "special", "personal", "strength"]
+
+
+# --- the repetition scan ------------------------------------------------------------------------
+
+
+def _runs_by_brute_force(text: str) -> set[tuple[int, int, int]]:
+    """Every maximal repeat (start, start + p, end), p its smallest period: the definition."""
+    runs = set()
+    for start in range(len(text)):
+        for end in range(start + 2, len(text) + 1):
+            piece = text[start:end]
+            p = next(p for p in range(1, len(piece) + 1)
+                     if all(piece[k] == piece[k + p] for k in range(len(piece) - p)))
+            if 2 * p > len(piece):
+                continue
+            left = start > 0 and text[start - 1] == text[start - 1 + p]
+            right = end < len(text) and text[end] == text[end - p]
+            if not left and not right:
+                runs.add((start, start + p, end))
+    return runs
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("aab0!"), max_size=24))
+@example("000100000100")
+@example("abcabcXabcabcabc")
+def test_the_repetition_scan_finds_every_maximal_repeat(text: str):
+    assert set(policy._tandems(text)) == _runs_by_brute_force(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(st.sampled_from("abc1"), max_size=40))
+def test_mirrors_are_the_longest_palindromes(text: str):
+    for middle, end in policy._mirrors(text):
+        half = end - middle
+        assert half >= policy._MIN_DROP
+        start = middle - half if text[middle - half:middle] == text[middle:end][::-1] else middle - half - 1
+        assert text[start:end] == text[start:end][::-1]  # a palindrome (odd or even)
+
+
+def _square_free(length: int) -> str:
+    """Thue's ternary word (differences of the Thue-Morse word): no two equal neighbours, no square."""
+    thue_morse = [bin(k).count("1") % 2 for k in range(length + 1)]
+    return "".join("abc"[thue_morse[k + 1] - thue_morse[k] + 1] for k in range(length))
+
+
+def test_square_free_text_has_no_repeat_and_is_quick():
+    text = _square_free(256)
+    assert list(policy._tandems(text)) == []
+    assert best_of_three("A1!" + text[3:]) < 0.1  # the benchmark holds the 5 ms goal

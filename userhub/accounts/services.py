@@ -64,6 +64,8 @@ def personal_details(user: User) -> PersonalDetails:
         last_name=user.last_name or "",
         display_name=user.display_name or "",
         email=user.email,
+        organization=user.organization.name if user.organization else "",
+        site=user.location.name if user.location else "",
     )
 
 

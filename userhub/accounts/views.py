@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import Response, abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from limits import parse_many
 from sqlalchemy import or_, select
 
 from ..extensions import db, limiter
@@ -32,7 +33,22 @@ _SIGN_IN_EMAIL = "sign_in_email"
 def _account_key() -> str:
     """Rate-limit key of the account being tried (whether or not it exists)."""
     email = session.get(_SIGN_IN_EMAIL) or request.form.get("email", "")
+    return _account_limit_key(email)
+
+
+def _account_limit_key(email: str) -> str:
     return "account:" + email.strip().lower()[:254]
+
+
+_ACCOUNT_SIGN_IN_LIMIT = "10 per 15 minutes"
+
+
+def _clear_sign_in_throttle(email: str) -> None:
+    """After a password reset the person proved they own the account: lift its sign-in lock at once,
+    instead of refusing the new password for up to 15 minutes. Flask-Limiter counts a route's limit
+    under (key, endpoint)."""
+    for item in parse_many(_ACCOUNT_SIGN_IN_LIMIT):
+        limiter.limiter.clear(item, _account_limit_key(email), "accounts.sign_in_password")
 
 
 def _token_key() -> str:
@@ -164,7 +180,7 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.route("/sign-in/password", methods=["GET", "POST"])
 @public
-@limiter.limit("10 per 15 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(_ACCOUNT_SIGN_IN_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit("100 per 15 minutes", methods=["POST"], deduct_when=_failed)
 def sign_in_password() -> ResponseReturnValue:
     email = session.get(_SIGN_IN_EMAIL)
@@ -222,8 +238,10 @@ def reset_password(token: str) -> ResponseReturnValue:
         return _token_problem(checked.state, "reset")
     form = NewPasswordForm()
     if form.validate_on_submit():
+        email = checked.token.user.email
         outcome = services.reset_password(token, form.password.data)
         if outcome.ok:
+            _clear_sign_in_throttle(email)
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("accounts.home"))
         if outcome.token_state != TokenState.VALID:

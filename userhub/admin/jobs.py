@@ -19,7 +19,9 @@ from ..extensions import db
 from ..timeutil import utcnow
 from .models import AdminJob, JobKind, JobStatus
 
-CHUNK = 200
+# One chunk is one write transaction: on SQLite (the demo) every other writer waits for it, so it stays
+# well under a second (200 invitations took seconds and made saves fail with "database is locked").
+CHUNK = 20
 log = logging.getLogger(__name__)
 _handlers: dict[str, Callable[[AdminJob, list, int], list[list]]] = {}  # type: ignore[type-arg]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import smtplib
 import ssl
+import time
 import uuid
 from datetime import datetime, timedelta
 from email.message import EmailMessage
@@ -18,6 +19,7 @@ from email.utils import make_msgid
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import or_, select, update
+from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
 from ..timeutil import utcnow
@@ -27,6 +29,7 @@ log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 12  # with the backoff below, about a day and a half of retries
 CLAIM_FOR = timedelta(minutes=5)
+_CLAIM_MARGIN = timedelta(seconds=30)  # stop retrying a little before another worker may take over
 
 
 def queue_email(to: str, template: str, locale: str | None, **context: object) -> OutboxMessage:
@@ -120,27 +123,56 @@ def deliver_due(limit: int = 100, now: datetime | None = None) -> int:
     for row_id in ids:
         if not _claim(row_id, now):
             continue  # another worker has it
+        claim_ends = time.monotonic() + (CLAIM_FOR - _CLAIM_MARGIN).total_seconds()
         row = db.session.get(OutboxMessage, row_id)
         if row is None:
             continue
+        attempts, to_address, message = row.attempts + 1, row.to_address, build_message(row)
+        db.session.rollback()  # no transaction stays open (nor a lock, on SQLite) while SMTP answers
         try:
-            _transport(build_message(row))
+            _transport(message)
         except (OSError, smtplib.SMTPException) as exc:
-            row.attempts += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            row.claimed_until = None
-            if row.attempts >= MAX_ATTEMPTS:
-                row.failed_at = now
+            outcome: dict[str, object] = {"attempts": attempts, "claimed_until": None,
+                                          "last_error": f"{type(exc).__name__}: {exc}"[:2000]}
+            if attempts >= MAX_ATTEMPTS:
+                outcome["failed_at"] = now
             else:
-                row.next_attempt_at = now + _backoff(row.attempts)
-            log.warning("Email %s to %s not delivered (attempt %d): %s", row.id, row.to_address, row.attempts, exc)
+                outcome["next_attempt_at"] = now + _backoff(attempts)
+            log.warning("Email %s to %s not delivered (attempt %d): %s", row_id, to_address, attempts, exc)
         else:
-            row.attempts += 1
-            row.sent_at = utcnow()
-            row.last_error = ""
+            outcome = {"attempts": attempts, "sent_at": utcnow(), "last_error": ""}
             sent += 1
-        db.session.commit()
+        _record(row_id, outcome, claim_ends)
     return sent
+
+
+def _record(row_id: int, outcome: dict[str, object], claim_ends: float) -> None:
+    """Store what happened to a claimed message. The SMTP server may have accepted it already: if the
+    database connection is lost now, reconnect and try again while our claim holds, or the message would
+    be sent again once the claim expires. Only the worker process dying can still cause that."""
+    delay = 0.1
+    while True:
+        try:
+            db.session.execute(
+                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**outcome)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.commit()
+            return
+        except DBAPIError as error:
+            _rollback_quietly()
+            if time.monotonic() + delay >= claim_ends:
+                raise
+            log.warning("Recording email %s failed (%s); trying again", row_id, type(error).__name__)
+            time.sleep(delay)
+            delay = min(delay * 2, 5.0)
+
+
+def _rollback_quietly() -> None:
+    try:
+        db.session.rollback()
+    except DBAPIError:  # the connection is gone: drop it, the next statement takes a fresh one
+        db.session.registry().invalidate()
 
 
 def deliver_all_now(app: Flask) -> int:

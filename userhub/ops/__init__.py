@@ -135,7 +135,34 @@ def _end_request(response: Response) -> Response:
     return response
 
 
+def _end_session_safely(app: Flask) -> None:
+    """Flask-SQLAlchemy ends each request's session at teardown, after the response is made and outside
+    Flask's error handling: a ROLLBACK on a connection the database has just terminated raised there, and
+    gunicorn replaced the finished page with its bare "Internal Server Error". Whatever the view did is
+    already decided at that point (committed, or lost with the connection), so its response stands:
+    the dead connection is dropped from the pool and the loss logged."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    original = next(func for func in app.teardown_appcontext_funcs
+                    if getattr(func, "__func__", None) is type(db)._teardown_session)
+
+    def end_session(exception: BaseException | None = None) -> None:
+        try:
+            original(exception)
+        except SQLAlchemyError as error:
+            logging.getLogger("userhub.ops").warning(
+                "Database connection lost while ending the request: %s", type(error).__name__)
+            try:
+                db.session.registry().invalidate()  # closes the dead connection without a ROLLBACK
+            except SQLAlchemyError:
+                pass
+            db.session.registry.clear()
+
+    app.teardown_appcontext_funcs[app.teardown_appcontext_funcs.index(original)] = end_session
+
+
 def init_app(app: Flask) -> None:
+    _end_session_safely(app)
     app.register_blueprint(bp)
     csrf.exempt(bp)
     app.before_request(_start_request)
