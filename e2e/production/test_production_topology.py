@@ -18,6 +18,7 @@ from playwright.sync_api import expect
 from e2e.pages import WORDING, ActivationPage, DisplayNamePage, HomePage, SignInPage
 from e2e.pages.admin import AddUsersWizard, DeleteUserPage, UsersAdminPage
 from e2e.pages.calling import CallSettingsPage
+from e2e.production.topology import first_organization_commands
 
 ORGANIZATION = "Acme Production"
 PASSWORD = "abcXq7#Lumen-Fjord9"
@@ -119,14 +120,10 @@ def test_fr_people_use_the_production_site_over_https(production_site, https_con
     site, mail = production_site
     base_url = site.base_url
 
-    # Set-up of the first organization with the flask CLI, in the production environment.
-    site.cli("create-organization", ORGANIZATION, "--site-url", base_url)
-    site.cli("create-package", "webex_calling", "Webex Calling")
-    site.cli("create-location", "--organization", ORGANIZATION, "--name", "Paris", "--country", "FR",
-             "--time-zone", "Europe/Paris", "--numbers", "+33 1 84 88 32 00..+33 1 84 88 32 19")
+    # Set-up of the first organization with the flask CLI, in the production environment (README).
     admin_email = f"alice.admin.{secrets.token_hex(4)}@example.com"
-    out = site.cli("create-admin", "--organization", ORGANIZATION, "--email", admin_email, "--first-name", "Alice",
-                   "--last-name", "Admin", "--locale", "fr").stdout
+    for command in first_organization_commands(ORGANIZATION, base_url, admin_email):
+        out = site.cli(*command).stdout
     admin_link = out.strip().splitlines()[-1]
     assert admin_link.startswith(base_url + "/activate/"), out
 

@@ -82,6 +82,22 @@ def production_environment(*, database_url: str, base_url: str, smtp_port: int, 
     }
 
 
+# Set by the README next to the USERHUB_ settings; read by deploy/gunicorn.conf.py.
+GUNICORN_SETTINGS = ("GUNICORN_BIND", "WEB_CONCURRENCY")
+
+
+def first_organization_commands(organization: str, site_url: str, admin_email: str) -> list[list[str]]:
+    """The README's one-time set-up (`flask --app userhub` + these): organization, package, location, admin."""
+    return [
+        ["create-organization", organization, "--site-url", site_url],
+        ["create-package", "webex_calling", "Webex Calling"],
+        ["create-location", "--organization", organization, "--name", "Paris", "--country", "FR",
+         "--time-zone", "Europe/Paris", "--numbers", "+33 1 84 88 32 00..+33 1 84 88 32 19"],
+        ["create-admin", "--organization", organization, "--email", admin_email, "--first-name", "Alice",
+         "--last-name", "Admin", "--locale", "fr"],
+    ]
+
+
 def free_port() -> int:
     import socket
 
@@ -223,8 +239,8 @@ class ProductionSite:
         env = {key: value for key, value in os.environ.items() if not key.startswith("USERHUB_")}
         env.update(production_environment(database_url=url, base_url=self.base_url, smtp_port=self.smtp_port,
                                           redis_url=REDIS_URL, secret_key=secrets.token_urlsafe(48)))
-        env.update({"GUNICORN_BIND": f"127.0.0.1:{self.app_port}", "WEB_CONCURRENCY": "2",
-                    "PYTHONUNBUFFERED": "1"})
+        env.update(dict(zip(GUNICORN_SETTINGS, (f"127.0.0.1:{self.app_port}", "2"), strict=True)))
+        env["PYTHONUNBUFFERED"] = "1"
         self.env = env
 
     def _spawn(self, name: str, command: list[str], env: dict[str, str]) -> None:
