@@ -76,8 +76,8 @@ def test_the_public_base_url_is_this_site_even_behind_another_host_name(app, cli
     assert _post_email(client, user.email, Origin="https://portal.example.org").status_code == 302
 
 
-def _invitation(make_user) -> str:  # type: ignore[no-untyped-def]
-    person = make_user("jane.doe@example.com", active=False, password=None)
+def _invitation(make_user, email: str = "invited.person@example.com") -> str:  # type: ignore[no-untyped-def]
+    person = make_user(email, active=False, password=None)
     issued = services.send_invitation(person)
     db.session.commit()
     return f"/activate/{issued.raw}"
@@ -118,3 +118,19 @@ def test_referrer_policy_per_page(client, make_user):
     assert client.get(_invitation(make_user), **HTTPS).headers["Referrer-Policy"] == "no-referrer"
     for path in ("/activate/" + "A" * 43, "/password/reset/" + "A" * 43):  # unknown links too
         assert client.get(path, **HTTPS).headers["Referrer-Policy"] == "no-referrer"
+
+
+
+def test_signing_out_from_a_no_referrer_page_accepts_null_origin(client, user, make_user):
+    # A signed-in person opens an activation link and presses "Sign out" in the page's header.
+    assert _post_email(client, user.email, Origin=SITE).status_code == 302
+    token = _token(client, "/sign-in/password")
+    response = client.post("/sign-in/password", data={"password": STRONG_PASSWORD, "csrf_token": token},
+                           headers={"Origin": SITE}, **HTTPS)
+    assert response.status_code == 302
+    token = _token(client, _invitation(make_user))
+    forged = client.post("/sign-out", data={"csrf_token": token}, headers={"Origin": "https://evil.example.net"},
+                         **HTTPS)
+    assert forged.status_code == 400
+    response = client.post("/sign-out", data={"csrf_token": token}, headers={"Origin": "null"}, **HTTPS)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/sign-in")

@@ -10,7 +10,7 @@ browser always sends with a post:
 - an ``Origin`` other than this site's (the request's own scheme and host, or USERHUB_BASE_URL) is refused,
   whatever the token;
 - ``Origin: null`` is what our own no-referrer pages cause: accepted only on the routes those pages post to
-  (the token routes themselves and the language switch), refused elsewhere;
+  (the token routes themselves, the language switch and sign-out), refused elsewhere;
 - no ``Origin`` (clients that are not browsers, old browsers): a ``Referer``, if any, must be this site's;
   the token alone decides otherwise, as no browser that an attacker's page can drive omits ``Origin`` on a
   cross-site post.
@@ -31,8 +31,9 @@ TOKEN_PAGE_POLICY = "no-referrer"
 DEFAULT_POLICY = "same-origin"
 # A URL variable with this name is a secret (``/activate/<token>``, ``/password/reset/<token>``).
 SECRET_URL_ARGUMENT = "token"
-# Where the forms of a no-referrer page post besides their own address (base.html's language switch).
-NULL_ORIGIN_ENDPOINTS = frozenset({"accounts.set_language"})
+# Where the forms of a no-referrer page post besides their own address: base.html's header (language switch, and
+# sign-out for a signed-in person who opens an activation or reset link).
+NULL_ORIGIN_ENDPOINTS = frozenset({"accounts.set_language", "accounts.sign_out"})
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
