@@ -45,6 +45,20 @@ def register_cli(app: Flask) -> None:
         db.session.commit()
         click.echo(f"Organization {organization.id}: {organization.name}")
 
+    @app.cli.command("create-package")
+    @click.argument("code")
+    @click.argument("name")
+    def create_package_command(code: str, name: str) -> None:
+        """Add a package to the catalogue administrators choose from in the wizard (once per package)."""
+        from .organizations.services import ensure_package
+
+        code, name = code.strip(), name.strip()
+        if not code or not name:
+            raise click.ClickException("A package needs a code and a name.")
+        package = ensure_package(code, name)
+        db.session.commit()
+        click.echo(f"Package {package.id}: {package.name}")
+
     @app.cli.command("create-location")
     @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
     @click.option("--name", required=True)

@@ -7,11 +7,11 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
-from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 
 from .i18n import RequestBabel
+from .security.origin import OriginCheckingCSRF
 from .timeutil import UTCDateTime
 
 
@@ -35,6 +35,6 @@ class Base(DeclarativeBase):
 db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
-csrf = CSRFProtect()
+csrf = OriginCheckingCSRF()  # the token, then where the request came from
 babel = RequestBabel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)

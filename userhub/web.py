@@ -52,13 +52,16 @@ def init_extensions(app: Flask) -> None:
     login_manager.login_message = _l("Please sign in to open this page.")
     login_manager.login_message_category = "info"
     production = app.config["USERHUB_ENV"] == "production"
+    from .security import origin
+
+    origin.init_app(app)  # before Talisman: its per-page Referrer-Policy must be the one sent
     Talisman(
         app,
         force_https=False,  # TLS ends at the reverse proxy; HSTS below tells browsers to stay on https
         strict_transport_security=production,
         strict_transport_security_max_age=31536000,
         content_security_policy=CSP,
-        referrer_policy="no-referrer",  # activation and reset links carry tokens in their path
+        referrer_policy=origin.DEFAULT_POLICY,  # token pages get no-referrer from origin.init_app
         session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
         session_cookie_http_only=True,
         session_cookie_samesite="Lax",

@@ -3,6 +3,8 @@ deleting a user."""
 
 from __future__ import annotations
 
+import re
+
 from playwright.sync_api import Locator, Page, expect
 
 
@@ -61,6 +63,9 @@ class AddUsersWizard:
     def assign(self, email: str, location: str) -> tuple[str, Locator]:
         """Choose the location, then the last free number of it; returns the number and the extension field."""
         expect(self.page.get_by_role("heading", name="Étape 2 : Configuration du service d'appel - Attribuer des numéros")).to_be_visible()
+        # The heading shows before admin-wizard.js has run (slower over TLS): a number chosen earlier gets no
+        # extension proposal. The script marks the page when its handlers are in place.
+        expect(self.page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
         self.page.get_by_label(f"Emplacement ({email})", exact=True).select_option(label=location)
         numbers = self.page.get_by_label(f"Numéro de téléphone ({email})", exact=True)
         values = numbers.locator("optgroup:not([disabled]) option").evaluate_all("els => els.map(e => e.value)")
