@@ -1,0 +1,38 @@
+"""Fixtures of the SIP tests: a SIP server credential and people with SIP accounts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.routing.conftest import client_of, set_feature  # noqa: F401  (settings saved as the Calling pages do)
+
+
+@pytest.fixture
+def sip_token(app) -> str:  # type: ignore[no-untyped-def]
+    from userhub.sip.services import add_server
+
+    return add_server("proxy-1")[1]
+
+
+@pytest.fixture
+def decide(client, sip_token):  # type: ignore[no-untyped-def]
+    """decide(to=..., **params) -> the JSON plan (asserts 200)."""
+
+    def ask(**params):  # type: ignore[no-untyped-def]
+        params = {("from" if k == "from_" else k): v for k, v in params.items()}
+        response = client.get("/sip/decision", query_string=params, headers={"Authorization": f"Bearer {sip_token}"})
+        assert response.status_code == 200, response.get_data(as_text=True)
+        return response.get_json()
+
+    return ask
+
+
+@pytest.fixture
+def with_phones(app):  # type: ignore[no-untyped-def]
+    """with_phones(user, password=...) -> the user's SIP user name, password set."""
+    from userhub.sip.services import set_password
+
+    def make(user, password: str = "correct-horse-battery") -> str:  # type: ignore[no-untyped-def]
+        return set_password(user, password).sip_user
+
+    return make
