@@ -36,3 +36,42 @@ def with_phones(app):  # type: ignore[no-untyped-def]
         return set_password(user, password).sip_user
 
     return make
+
+
+# --- real SIP: userhub under gunicorn, Kamailio, SIPp ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def userhub_server(database, tmp_path_factory):  # type: ignore[no-untyped-def]
+    from .harness import Userhub, tools_missing
+
+    if tools_missing():
+        pytest.skip(f"not installed: {', '.join(tools_missing())} (.ci/run installs them)")
+    server = Userhub(database.url, tmp_path_factory.mktemp("userhub"))
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def lab(app, userhub_server, tmp_path):  # type: ignore[no-untyped-def]
+    """Kamailio with the shipped configuration, a SIPp gateway and voicemail; userhub knows this proxy."""
+    import hashlib
+    import secrets
+
+    from userhub.extensions import db
+    from userhub.sip.models import SipServer
+
+    from .harness import Lab
+
+    token = secrets.token_urlsafe(32)
+    db.session.add(SipServer(name="kamailio-test", token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.commit()
+    built = Lab(tmp_path, userhub_server.url, token)
+    try:
+        built.start()
+        yield built
+    finally:
+        built.stop()

@@ -63,7 +63,7 @@ def test_plain_call_rings_own_phones_then_voicemail(decide, jane, with_phones):
     plan = decide(to="+33184883200", **{"from": "+33612345678"})
     # voicemail's defaults: unanswered calls (after 3 rings of 6 s) go to the mailbox; busy ones hear busy
     busy = {"action": "reject", "code": 486, "reason": "Busy Here"}
-    assert plan == {"action": "ring", "alert": "", "legs": [{"targets": [f"L:{sip}"], "seconds": 18}],
+    assert plan == {"action": "ring", "user": sip, "alert": "", "legs": [{"targets": [f"L:{sip}"], "seconds": 18}],
                     "then": {"action": "forward", "target": f"V:{sip}", "diversion": "no-answer"},
                     "busy": busy, "unreachable": busy}
     assert decide(to=sip) == plan  # by SIP user name too
@@ -126,3 +126,14 @@ def test_schedule_decides_by_the_time_given(decide, jane, with_phones, set_featu
     at_10 = datetime(2026, 12, 7, 10, 0, tzinfo=paris).isoformat()
     assert decide(to=sip, at=at_20) == {"action": "reject", "code": 603, "reason": "Decline"}
     assert decide(to=sip, at=at_10)["action"] == "ring"
+
+
+def test_credentials_give_the_ha1_to_sip_servers_only(client, sip_token, jane, with_phones):
+    sip = with_phones(jane, "correct-horse-battery")
+    url = f"/sip/credentials?user={sip}&realm=userhub.local"
+    assert client.get(url).status_code == 401
+    answer = client.get(url, headers={"Authorization": f"Bearer {sip_token}"})
+    expected = hashlib.md5(f"{sip}:userhub.local:correct-horse-battery".encode()).hexdigest()
+    assert answer.status_code == 200 and answer.get_json() == {"ha1": expected}
+    other_realm = client.get(f"/sip/credentials?user={sip}&realm=other", headers={"Authorization": f"Bearer {sip_token}"})
+    assert other_realm.status_code == 404

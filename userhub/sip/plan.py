@@ -8,7 +8,7 @@ A plan is a JSON object:
 
     {"action": "reject", "code": 486, "reason": "Busy Here"}
     {"action": "forward", "target": "U:bob", "diversion": "unconditional"}
-    {"action": "ring", "alert": "", "legs": [{"targets": ["L:alice", "G:+33612345678"], "seconds": 18}],
+    {"action": "ring", "user": "alice", "alert": "", "legs": [{"targets": ["L:alice", "G:+33612345678"], "seconds": 18}],
      "then": {...}, "busy": {...}, "unreachable": {...}}
     {"action": "end"}  (nothing more is configured: the proxy relays the last failure)
 
@@ -110,7 +110,7 @@ def plan_of(route: Route, busy: Route, unreachable: Route, targets: Targets, rin
     final = terminal(route.final, targets)
     if not legs:
         return final
-    plan: Plan = {"action": "ring", "alert": alert, "legs": legs, "then": final}
+    plan: Plan = {"action": "ring", "user": targets.own, "alert": alert, "legs": legs, "then": final}
     if any(f"L:{targets.own}" in leg["targets"] for leg in legs):
         plan["busy"] = terminal(busy.final, targets) if not _rings(busy) else {"action": "end"}
         plan["unreachable"] = terminal(unreachable.final, targets) if not _rings(unreachable) else final

@@ -132,6 +132,12 @@ def set_password(user: User, password: str) -> SipAccount:
     return account
 
 
+def ha1_of(sip_user: str, realm: str) -> str | None:
+    """The HA1 of a SIP user name in a realm, when a SIP password is set."""
+    ha1 = db.session.scalar(select(SipAccount.ha1).where(SipAccount.sip_user == sip_user, SipAccount.realm == realm))
+    return ha1 or None
+
+
 # --- the call decision ------------------------------------------------------------------------------
 
 

@@ -92,6 +92,21 @@ def decision() -> ResponseReturnValue:
     return current_app.response_class(_compact(plan), mimetype="application/json")
 
 
+@bp.get("/sip/credentials")
+@_sip_servers_only
+@limiter.limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"])
+def credentials() -> ResponseReturnValue:
+    """The digest HA1 a SIP proxy checks a registration against (RFC 2617); SIP servers only."""
+    server = services.server_for(request.headers.get("Authorization", ""))
+    if server is None:
+        log.warning("SIP credentials refused: no valid SIP server credential")
+        return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
+    found = services.ha1_of(request.args.get("user", "")[:64], request.args.get("realm", "")[:128])
+    if found is None:
+        return jsonify(error=_("No SIP password is set for this SIP user name.")), 404
+    return current_app.response_class(_compact({"ha1": found}), mimetype="application/json")
+
+
 def _compact(plan: dict) -> str:  # type: ignore[type-arg]
     import json
 
