@@ -97,9 +97,11 @@ def _legs(step: Step, ring_seconds: int, targets: Targets) -> list[Plan]:
     return [{"targets": uris, "seconds": seconds}] if uris else []
 
 
-def plan_of(route: Route, busy: Route, unreachable: Route, targets: Targets, ring_seconds: int) -> Plan:
+def plan_of(route: Route, targets: Targets, ring_seconds: int, busy: Route | None = None,
+            unreachable: Route | None = None) -> Plan:
     """``route``: the call as it is; ``busy`` and ``unreachable``: the same call if the person's phones
-    answer busy or turn out not to be registered (the evaluator's own answer for those states)."""
+    answer busy or turn out not to be registered (the evaluator's own answer for those states), given
+    as whole plans when the person's phones ring."""
     legs: list[Plan] = []
     alert = ""
     for step in route.steps:
@@ -112,13 +114,11 @@ def plan_of(route: Route, busy: Route, unreachable: Route, targets: Targets, rin
         return final
     plan: Plan = {"action": "ring", "user": targets.own, "alert": alert, "legs": legs, "then": final}
     if any(f"L:{targets.own}" in leg["targets"] for leg in legs):
-        plan["busy"] = terminal(busy.final, targets) if not _rings(busy) else {"action": "end"}
-        plan["unreachable"] = terminal(unreachable.final, targets) if not _rings(unreachable) else final
+        if busy is not None:
+            plan["busy"] = plan_of(busy, targets, ring_seconds)
+        if unreachable is not None:
+            plan["unreachable"] = plan_of(unreachable, targets, ring_seconds)
     return plan
-
-
-def _rings(route: Route) -> bool:
-    return any(step.outcome is Outcome.RINGS for step in route.steps)
 
 
 def caller_of(value: str) -> str:

@@ -238,4 +238,4 @@ def decide(question: CallQuestion) -> Plan:
     busy = evaluate(dataclasses.replace(settings, call_waiting=False), dataclasses.replace(call, on_call=True))
     unreachable = evaluate(settings, dataclasses.replace(call, reachable=False))
     targets = _targets(user, account.sip_user, (route, busy, unreachable))
-    return plan_of(route, busy, unreachable, targets, current_app.config["USERHUB_SIP_RING_SECONDS"])
+    return plan_of(route, targets, current_app.config["USERHUB_SIP_RING_SECONDS"], busy, unreachable)
