@@ -9,10 +9,12 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
 from ..extensions import db
@@ -156,21 +158,28 @@ class CallQuestion:
     at: datetime | None = None  # aware; None: now
 
 
+def _with_account() -> Any:
+    """A person with their SIP account and location (the time zone) in one query."""
+    return select(User, SipAccount).join(SipAccount, SipAccount.user_id == User.id).options(joinedload(User.location))
+
+
 def _account_user(sip_user: str) -> tuple[User, SipAccount] | None:
-    row = db.session.execute(select(User, SipAccount).join(SipAccount, SipAccount.user_id == User.id)
-                             .where(SipAccount.sip_user == sip_user)).first()
+    row = db.session.execute(_with_account().where(SipAccount.sip_user == sip_user)).first()
     return None if row is None else (row[0], row[1])
 
 
-def _called_user(question: CallQuestion, caller: User | None) -> User | None:
+def _called(question: CallQuestion, caller: User | None) -> tuple[User, SipAccount] | None:
+    """The person called and their SIP account (None: nobody, or nobody with a SIP account)."""
     if question.called.startswith("+"):
-        return db.session.scalar(select(User).join(PhoneNumber, PhoneNumber.user_id == User.id)
-                                 .where(PhoneNumber.e164 == question.called))
-    if is_extension(question.called) and caller is not None:
-        return db.session.scalar(select(User).where(User.organization_id == caller.organization_id,
-                                                    User.extension == question.called))
-    found = _account_user(question.called)
-    return None if found is None else found[0]
+        query = _with_account().join(PhoneNumber, PhoneNumber.user_id == User.id).where(
+            PhoneNumber.e164 == question.called)
+    elif is_extension(question.called) and caller is not None:
+        query = _with_account().where(User.organization_id == caller.organization_id,
+                                      User.extension == question.called)
+    else:
+        return _account_user(question.called)
+    row = db.session.execute(query).first()
+    return None if row is None else (row[0], row[1])
 
 
 def _targets(user: User, own: str, routes: Iterable[Route]) -> Targets:
@@ -216,12 +225,10 @@ def decide(question: CallQuestion) -> Plan:
             caller = number.e164 if number is not None else SOME_NUMBER
         else:
             caller = SOME_NUMBER
-    user = _called_user(question, caller_user)
-    if user is None:
+    called = _called(question, caller_user)
+    if called is None:
         return reject(404, "Not Found")
-    account = account_of(user)
-    if account is None:
-        return reject(404, "Not Found")
+    user, account = called
     if caller.lower() == "anonymous":
         caller = ANONYMOUS
     elif not caller:
