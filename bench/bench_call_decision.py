@@ -30,10 +30,10 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from tests.conftest import DEFAULT_PG_URL, drop_postgres_schema, make_postgres_schema  # noqa: E402
-from tests.sip.harness import Userhub  # noqa: E402
-from userhub import create_app  # noqa: E402
-from userhub.extensions import db  # noqa: E402
+from tests.conftest import DEFAULT_PG_URL, drop_postgres_schema, make_postgres_schema
+from tests.sip.harness import Userhub
+from userhub import create_app
+from userhub.extensions import db
 
 PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
 
@@ -46,7 +46,12 @@ def seed(users: int) -> tuple[str, list[str]]:
     from userhub.accounts.provisioning import create_user
     from userhub.calling import registry, services
     from userhub.calling.criteria import Criterion
-    from userhub.organizations.services import add_numbers, create_location, create_organization, ensure_package
+    from userhub.organizations.services import (
+        add_numbers,
+        create_location,
+        create_organization,
+        ensure_package,
+    )
     from userhub.phones import number_range
     from userhub.sip.models import SipServer
     from userhub.sip.services import set_password

@@ -149,6 +149,7 @@ class Lab:
     parts: list[Sipp] = field(default_factory=list)
     gateway: Sipp | None = None
     voicemail: Sipp | None = None
+    trace: bool = True  # SIPp parts keep every message (the tests read them; benchmarks turn it off)
 
     def start(self, max_diversions: int = 5) -> None:
         self.gateway = self.sipp("gateway", "phone.xml", answer_ms=1)
@@ -194,8 +195,8 @@ class Lab:
         port, media, control = udp_port(), udp_port(3), udp_port()
         trace, log = self.folder / f"{name}.messages", self.folder / f"{name}.log"
         command = ["sipp", "-sf", str(path), "-i", "127.0.0.1", "-p", str(port), "-mp", str(media), "-cp",
-                   str(control), "-ci", "127.0.0.1", "-nostdin", "-trace_msg", "-message_file", str(trace),
-                   *(extra or [])]
+                   str(control), "-ci", "127.0.0.1", "-nostdin",
+                   *(["-trace_msg", "-message_file", str(trace)] if self.trace else []), *(extra or [])]
         with log.open("wb") as out:
             process = subprocess.Popen(command, cwd=self.folder, stdout=out, stderr=subprocess.STDOUT)
         part = Sipp(name, port, process, trace, log)
