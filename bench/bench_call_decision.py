@@ -17,6 +17,7 @@ import hashlib
 import http.client
 import os
 import secrets
+import signal
 import statistics
 import sys
 import tempfile
@@ -174,6 +175,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=200)
     arguments = parser.parse_args()
+    # a stopped run still ends its servers and drops its schema (the finally blocks below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     schema, url = make_postgres_schema(PG_URL)
     server = None
     try:

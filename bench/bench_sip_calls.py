@@ -17,6 +17,7 @@ import argparse
 import json
 import os
 import re
+import signal
 import statistics
 import sys
 import tempfile
@@ -47,6 +48,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--users", type=int, default=50)
     arguments = parser.parse_args()
+    # a stopped run still ends its servers and drops its schema (the finally blocks below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     folder = Path(tempfile.mkdtemp(prefix="bench-sip-"))
     schema, url = make_postgres_schema(PG_URL)
     server = lab = None

@@ -151,7 +151,7 @@ class Lab:
     voicemail: Sipp | None = None
     trace: bool = True  # SIPp parts keep every message (the tests read them; benchmarks turn it off)
 
-    def start(self, max_diversions: int = 5) -> None:
+    def start(self, max_diversions: int = 5, decision_wait_ms: int = 1000) -> None:
         self.gateway = self.sipp("gateway", "phone.xml", answer_ms=1)
         self.voicemail = self.sipp("voicemail", "phone.xml", answer_ms=1)
         self.proxy_port = udp_port()
@@ -159,7 +159,7 @@ class Lab:
         run.mkdir(exist_ok=True)
         defines = [f"LISTEN=udp:127.0.0.1:{self.proxy_port}", f'USERHUB_URL="{self.userhub_url}"',
                    f'USERHUB_TOKEN="{self.token}"', f'REALM="{REALM}"', f'GATEWAY="127.0.0.1:{self.gateway.port}"',
-                   f'VOICEMAIL="127.0.0.1:{self.voicemail.port}"', f"MAX_DIVERSIONS={max_diversions}",
+                   f'VOICEMAIL="127.0.0.1:{self.voicemail.port}"', f"MAX_DIVERSIONS={max_diversions}", f"DECISION_WAIT_MS={decision_wait_ms}",
                    "FAIL_OPEN_MS=3000", f'CTL_SOCK="unix:{run}/kamailio_ctl"', "WITH_TEST_TIME"]
         command = ["kamailio", "-f", str(CONFIG), "-DD", "-E", "-m", "64", "-M", "8", "-Y", str(run),
                    "-P", str(run / "kamailio.pid")]

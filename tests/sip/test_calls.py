@@ -185,3 +185,32 @@ def test_fail_open_rings_the_phones_when_userhub_does_not_answer_well(lab, jane,
     sip = db.session.query(SipAccount).one().sip_user  # fail open finds phones by the SIP user called
     assert lab.call(sip).code == 200
     assert len(jane_phone.invites()) == 1
+
+
+def test_a_call_that_waited_too_long_for_a_decision_fails_open(app, userhub_server, tmp_path, jane, with_phones,
+                                                                set_feature):
+    """When the decision servers fall behind, a call queued longer than DECISION_WAIT_MS is not asked
+    about: it fails open (here the wait limit is below zero, so every call has waited too long)."""
+    import hashlib
+    import secrets
+
+    from userhub.extensions import db
+    from userhub.sip.models import SipServer
+
+    from .harness import Lab
+
+    token = secrets.token_urlsafe(32)
+    db.session.add(SipServer(name="kamailio-test", token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.commit()
+    sip = with_phones(jane, PASSWORD)
+    set_feature(jane, "do-not-disturb", enabled=True)  # asked, userhub would answer 486
+    lab = Lab(tmp_path, userhub_server.url, token)
+    try:
+        lab.start(decision_wait_ms=-1)
+        phone = lab.phone("jane", answer_ms=300)
+        lab.register((sip, PASSWORD, phone))
+        assert lab.call(sip).code == 200
+        assert len(phone.invites()) == 1
+    finally:
+        lab.stop()
+    assert "not asked: waited" in lab.kamailio_log.read_text()
