@@ -64,3 +64,22 @@ def test_cli_adds_rotates_lists_and_removes(app):
     assert runner.invoke(args=["sip-server", "remove", "edge-1"]).exit_code == 0
     assert "No SIP server." in runner.invoke(args=["sip-server", "list"]).output
     assert runner.invoke(args=["sip-server", "remove", "edge-1"]).exit_code != 0
+
+
+def test_an_administrator_sets_a_persons_sip_password(app, admin_client, jane, make_user):
+    from tests.conftest import sign_in
+    from userhub.accounts.models import AdminRole
+    from userhub.sip.models import SipAccount
+
+    page = admin_client.get(f"/admin/users/{jane.id}/phones")
+    assert page.status_code == 200 and "Phones of Jane Doe" in page.get_data(as_text=True)
+    assert admin_client.post(f"/admin/users/{jane.id}/phones", data={"password": "x" * 8}).status_code == 400
+    assert admin_client.post(f"/admin/users/{jane.id}/phones", data={"password": "long-enough-secret"}).status_code == 302
+    account = db.session.query(SipAccount).filter_by(user_id=jane.id).one()
+    assert account.ha1 == hashlib.md5(f"{account.sip_user}:userhub.local:long-enough-secret".encode()).hexdigest()
+    # a read-only administrator sees the identity but gets no form
+    make_user("reader@example.com", admin_role=AdminRole.READ_ONLY)
+    reader = app.test_client()
+    assert sign_in(reader, "reader@example.com").status_code == 302
+    html = reader.get(f"/admin/users/{jane.id}/phones").get_data(as_text=True)
+    assert account.sip_user in html and 'name="password"' not in html

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
 from flask import (
     current_app,
@@ -18,11 +19,12 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from ..admin.context import CHANGE_USERS, own_user
 from ..extensions import limiter
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from ..i18n import ngettext
-from ..security.access import Access, admin_required, own_data
+from ..security.access import Access, admin_required, can_change_users, own_data
 from ..web import register_tab
 from . import bp, services
 from .forms import SipPasswordForm
@@ -119,20 +121,33 @@ def _compact(plan: dict) -> str:  # type: ignore[type-arg]
 @bp.route("/settings/calling/phones", methods=["GET", "POST"])
 @own_data
 def phones() -> ResponseReturnValue:
-    account = services.account_of(current_user)
+    return _phones_page(current_user, "sip/phones.html", url_for(".phones"), can_change=True)
+
+
+@bp.route("/admin/users/<int:user_id>/phones", methods=["GET", "POST"])
+@admin_required(change=CHANGE_USERS)  # like the rest of a user's administration
+def user_phones(user_id: int) -> ResponseReturnValue:
+    """An administrator sees a person's SIP identity and sets their SIP password (a phone to set up)."""
+    person = own_user(user_id)
+    return _phones_page(person, "sip/admin_phones.html", url_for(".user_phones", user_id=person.id),
+                        can_change=can_change_users(current_user))
+
+
+def _phones_page(person: Any, template: str, here: str, can_change: bool) -> ResponseReturnValue:
+    account = services.account_of(person)
     form = SipPasswordForm()
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and can_change and form.validate_on_submit():
         try:
-            services.set_password(current_user, form.password.data or "")
+            services.set_password(person, form.password.data or "")
         except services.SipError as error:
             form.password.errors = [_password_message(str(error))]
         else:
-            flash(_("Your SIP password is saved. Enter it in your phone."), "success")
-            return redirect(url_for(".phones"))
+            flash(_("The SIP password is saved. Enter it in the phone."), "success")
+            return redirect(here)
     elif request.method != "POST":
         form.password.data = services.suggest_password()
-    return render_template("sip/phones.html", form=form, account=account,
-                           realm=current_app.config["USERHUB_SIP_REALM"]), 400 if form.errors else 200
+    return render_template(template, form=form if can_change else None, account=account, person=person,
+                           action=here, realm=current_app.config["USERHUB_SIP_REALM"]), 400 if form.errors else 200
 
 
 def _password_message(code: str) -> str:
