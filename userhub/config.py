@@ -83,6 +83,11 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "USERHUB_MAX_FIELD_LENGTH": _env_int("MAX_FIELD_LENGTH", 4096),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
         "SQLALCHEMY_TRACK_MODIFICATIONS": False,
+        # SIP (userhub/sip, kamailio/): the digest realm phones register in, the seconds one ring lasts
+        # in the call plans, and how many call decisions one SIP server may ask for.
+        "USERHUB_SIP_REALM": _env("SIP_REALM", "userhub.local"),
+        "USERHUB_SIP_RING_SECONDS": _env_int("SIP_RING_SECONDS", 6),
+        "USERHUB_SIP_DECISION_LIMIT": _env("SIP_DECISION_LIMIT", "2000 per second"),
     }
 
 

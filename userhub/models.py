@@ -10,6 +10,7 @@ from .calling import models as _calling_models  # noqa: E402,F401
 from .contacts import models as _contacts_models  # noqa: E402,F401
 from .routing import models as _routing_models  # noqa: E402,F401
 from .schedules import models as _schedules_models  # noqa: E402,F401
+from .sip import models as _sip_models  # noqa: E402,F401
 from .voicemail import models as _voicemail_models  # noqa: E402,F401
 
 __all__ = [

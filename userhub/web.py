@@ -159,14 +159,14 @@ def _template_helpers() -> dict[str, object]:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, calling, contacts, ops, routing, schedules, voicemail
+    from . import admin, calling, contacts, ops, routing, schedules, sip, voicemail
     from .accounts import bp as accounts_bp
     from .dev import bp as dev_bp
 
     ops.init_app(app)
     app.register_blueprint(accounts_bp)
     # One blueprint per area of the product; each area's views.py registers its own menu entries and tabs.
-    for area in (admin, calling, schedules, voicemail, contacts, routing):
+    for area in (admin, calling, schedules, voicemail, contacts, routing, sip):
         app.register_blueprint(area.bp)
     if app.config["USERHUB_DEMO_MAILBOX"]:
         app.register_blueprint(dev_bp)

@@ -1,0 +1,139 @@
+"""The call decision endpoint: who may ask, what it answers, and that it answers what the panel says."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime, time, timedelta, timezone
+
+import pytest
+
+from userhub.calling.criteria import Criterion as SavedCriterion
+
+
+def test_only_a_sip_server_credential_opens_it(client, sip_token, jane, john, with_phones, client_of):
+    with_phones(jane)
+    assert client.get("/sip/decision?to=%2B33184883200").status_code == 401
+    assert client.get("/sip/decision?to=%2B33184883200", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    # a person signed in to the web pages gets nothing either
+    assert client_of(john).get("/sip/decision?to=%2B33184883200").status_code == 401
+    ok = client.get("/sip/decision?to=%2B33184883200", headers={"Authorization": f"Bearer {sip_token}"})
+    assert ok.status_code == 200 and ok.get_json()["action"] == "ring"
+    assert b"\n" not in ok.get_data()  # one line: the proxy's HTTP client reads the first line only
+
+
+def test_rotating_the_credential_stops_the_old_one(app, client, sip_token, jane, with_phones):
+    from userhub.sip.services import rotate_server
+
+    with_phones(jane)
+    new = rotate_server("proxy-1")
+    headers = {"Authorization": f"Bearer {sip_token}"}
+    assert client.get("/sip/decision?to=%2B33184883200", headers=headers).status_code == 401
+    assert client.get("/sip/decision?to=%2B33184883200", headers={"Authorization": f"Bearer {new}"}).status_code == 200
+
+
+def test_only_the_hash_of_the_credential_is_stored(app, sip_token):
+    from userhub.extensions import db
+    from userhub.sip.models import SipServer
+
+    stored = db.session.query(SipServer).one()
+    assert stored.token_hash == hashlib.sha256(sip_token.encode()).hexdigest()
+    assert sip_token not in (stored.token_hash, stored.name)
+
+
+@pytest.mark.parametrize("query, field", [
+    ({}, "to"),
+    ({"to": "x", "internal": "yes"}, "internal"),
+    ({"to": "x", "at": "20:00"}, "at"),
+    ({"to": "x", "at": "2026-12-05T20:00:00"}, "at"),  # no offset: whose 20:00?
+    ({"to": "x", "diversions": "-1"}, "diversions"),
+])
+def test_bad_questions_get_a_clear_400(client, sip_token, query, field):
+    response = client.get("/sip/decision", query_string=query, headers={"Authorization": f"Bearer {sip_token}"})
+    assert response.status_code == 400
+    assert field in response.get_json()["error"]
+
+
+def test_unknown_called_user_is_not_found(decide, jane):
+    assert decide(to="+33184883200") == {"action": "reject", "code": 404, "reason": "Not Found"}  # no SIP account
+    assert decide(to="nobody.1") == {"action": "reject", "code": 404, "reason": "Not Found"}
+
+
+def test_plain_call_rings_own_phones_then_voicemail(decide, jane, with_phones):
+    sip = with_phones(jane)
+    plan = decide(to="+33184883200", **{"from": "+33612345678"})
+    # voicemail's defaults: unanswered calls (after 3 rings of 6 s) go to the mailbox; busy ones hear busy
+    busy = {"action": "reject", "code": 486, "reason": "Busy Here"}
+    assert plan == {"action": "ring", "user": sip, "alert": "", "legs": [{"targets": [f"L:{sip}"], "seconds": 18}],
+                    "then": {"action": "forward", "target": f"V:{sip}", "diversion": "no-answer"},
+                    "busy": busy, "unreachable": busy}
+    assert decide(to=sip) == plan  # by SIP user name too
+
+
+def test_do_not_disturb_is_busy(decide, jane, with_phones, set_feature):
+    with_phones(jane)
+    set_feature(jane, "do-not-disturb", enabled=True)
+    assert decide(to="+33184883200") == {"action": "reject", "code": 486, "reason": "Busy Here"}
+
+
+def test_anonymous_rejection_is_433(decide, jane, with_phones, set_feature):
+    with_phones(jane)
+    set_feature(jane, "anonymous-call-rejection", enabled=True)
+    assert decide(to="+33184883200", from_="anonymous")["code"] == 433
+    assert decide(to="+33184883200", from_="+33612345678")["action"] == "ring"
+
+
+def test_forwards_name_the_next_person_or_the_gateway(decide, jane, john, with_phones, set_feature):
+    with_phones(jane)
+    john_sip = with_phones(john)
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="3201")
+    assert decide(to="+33184883200") == {"action": "forward", "target": f"U:{john_sip}", "diversion": "unconditional"}
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="+33612345678")
+    assert decide(to="+33184883200")["target"] == "G:+33612345678"
+
+
+def test_busy_no_answer_and_unreachable_handling(decide, jane, with_phones, set_feature):
+    sip = with_phones(jane)
+    set_feature(jane, "call-forwarding", busy_enabled=True, busy_destination="+33611111111",
+                no_answer_enabled=True, no_answer_destination="+33622222222", no_answer_rings=2,
+                business_continuity_enabled=True, business_continuity_destination="+33633333333")
+    plan = decide(to="+33184883200")
+    assert plan["legs"] == [{"targets": [f"L:{sip}"], "seconds": 12}]  # 2 rings of 6 s
+    assert plan["then"] == {"action": "forward", "target": "G:+33622222222", "diversion": "no-answer"}
+    assert plan["busy"] == {"action": "forward", "target": "G:+33611111111", "diversion": "user-busy"}
+    assert plan["unreachable"] == {"action": "forward", "target": "G:+33633333333", "diversion": "unavailable"}
+    # the proxy found no registered phone: business continuity at once
+    assert decide(to="+33184883200", reachable="0") == plan["unreachable"]
+
+
+def evenings(owner):  # type: ignore[no-untyped-def]
+    """The "Soirées" schedule: every day from 19:00 to 23:00 (Paris)."""
+    from userhub.schedules.services import EventInput, create_schedule
+
+    return create_schedule(owner, "Soirées", "business_hours", [EventInput(
+        "Soir", date(2026, 1, 5), date(2026, 1, 5), start_time=time(19), end_time=time(23), recurrence="daily")])
+
+
+def evening_rule(schedule) -> SavedCriterion:  # type: ignore[no-untyped-def]
+    return SavedCriterion(name="Le soir", schedule_id=schedule.id, schedule_level="personal",
+                          schedule_type=schedule.type)
+
+
+def test_schedule_decides_by_the_time_given(decide, jane, with_phones, set_feature):
+    sip = with_phones(jane)
+    set_feature(jane, "selective-reject", criteria=[evening_rule(evenings(jane))], enabled=True)
+    paris = timezone(timedelta(hours=1))
+    at_20 = datetime(2026, 12, 7, 20, 0, tzinfo=paris).isoformat()
+    at_10 = datetime(2026, 12, 7, 10, 0, tzinfo=paris).isoformat()
+    assert decide(to=sip, at=at_20) == {"action": "reject", "code": 603, "reason": "Decline"}
+    assert decide(to=sip, at=at_10)["action"] == "ring"
+
+
+def test_credentials_give_the_ha1_to_sip_servers_only(client, sip_token, jane, with_phones):
+    sip = with_phones(jane, "correct-horse-battery")
+    url = f"/sip/credentials?user={sip}&realm=userhub.local"
+    assert client.get(url).status_code == 401
+    answer = client.get(url, headers={"Authorization": f"Bearer {sip_token}"})
+    expected = hashlib.md5(f"{sip}:userhub.local:correct-horse-battery".encode()).hexdigest()
+    assert answer.status_code == 200 and answer.get_json() == {"ha1": expected}
+    other_realm = client.get(f"/sip/credentials?user={sip}&realm=other", headers={"Authorization": f"Bearer {sip_token}"})
+    assert other_realm.status_code == 404

@@ -1,0 +1,63 @@
+"""`flask sip-server add|rotate|list|remove NAME`: the SIP servers allowed to ask for call decisions."""
+
+from __future__ import annotations
+
+import click
+
+from . import bp
+
+
+def _fail(error: Exception) -> click.ClickException:
+    return click.ClickException(str(error))
+
+
+@bp.cli.command("add")
+@click.argument("name")
+def add_command(name: str) -> None:
+    """Allow a SIP server; prints its credential once (put it in the proxy's configuration)."""
+    from .services import SipError, add_server
+
+    try:
+        server, token = add_server(name)
+    except SipError as error:
+        raise _fail(error) from error
+    click.echo(f"SIP server {server.name} added. Its credential (shown once): {token}")
+
+
+@bp.cli.command("rotate")
+@click.argument("name")
+def rotate_command(name: str) -> None:
+    """Give a SIP server a new credential; the old one stops working at once."""
+    from .services import SipError, rotate_server
+
+    try:
+        token = rotate_server(name)
+    except SipError as error:
+        raise _fail(error) from error
+    click.echo(f"New credential of {name} (shown once): {token}")
+
+
+@bp.cli.command("list")
+def list_command() -> None:
+    """The SIP servers allowed to ask for call decisions."""
+    from .services import servers
+
+    found = servers()
+    for server in found:
+        rotated = server.rotated_at.isoformat(timespec="seconds") if server.rotated_at else "never"
+        click.echo(f"{server.name}\tadded {server.created_at.isoformat(timespec='seconds')}\trotated {rotated}")
+    if not found:
+        click.echo("No SIP server.")
+
+
+@bp.cli.command("remove")
+@click.argument("name")
+def remove_command(name: str) -> None:
+    """Stop a SIP server from asking for call decisions."""
+    from .services import SipError, remove_server
+
+    try:
+        remove_server(name)
+    except SipError as error:
+        raise _fail(error) from error
+    click.echo(f"SIP server {name} removed.")

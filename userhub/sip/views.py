@@ -1,0 +1,165 @@
+"""Routes of the SIP area: the call decision (for SIP proxies), the phones page, the SIP servers page."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from flask import (
+    current_app,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from ..admin.context import CHANGE_USERS, own_user
+from ..extensions import limiter
+from ..i18n import gettext as _
+from ..i18n import lazy_gettext as _l
+from ..i18n import ngettext
+from ..security.access import Access, admin_required, can_change_users, own_data
+from ..web import register_tab
+from . import bp, services
+from .forms import SipPasswordForm
+
+bp.record_once(lambda state: register_tab(state.app, "calling", "sip.phones", _l("Phones"), order=35))
+log = logging.getLogger("userhub.sip")
+
+# Nobody signed in to the web pages may ask for a decision, whatever their role: only a SIP server's
+# credential opens it (checked in the view). The access sweeps read this declaration.
+SIP_SERVERS_ONLY = Access(roles=frozenset(), organization_scoped=False)
+
+
+def _sip_servers_only(view):  # type: ignore[no-untyped-def]
+    view.userhub_public = True  # no web session: the credential is checked by the view itself
+    view.access = SIP_SERVERS_ONLY
+    return view
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = request.args.get(name, "")
+    if value == "":
+        return default
+    if value not in ("0", "1"):
+        raise ValueError(_("%(name)s must be 0 or 1.", name=name))
+    return value == "1"
+
+
+def _question() -> services.CallQuestion:
+    called = request.args.get("to", "").strip()
+    if not called or len(called) > 64:
+        raise ValueError(_("Say who is called (to): a SIP user name, an E.164 number or an extension."))
+    caller = request.args.get("from", "").strip()
+    if len(caller) > 64:
+        raise ValueError(_("The caller (from) is at most 64 characters."))
+    diversions = request.args.get("diversions", "0")
+    if not diversions.isdigit() or int(diversions) > 100:
+        raise ValueError(_("diversions must be a number from 0 to 100."))
+    at = None
+    if request.args.get("at"):
+        try:
+            at = datetime.fromisoformat(request.args["at"])
+        except ValueError:
+            raise ValueError(_("at must be an ISO 8601 date and time with its offset.")) from None
+        if at.tzinfo is None:
+            raise ValueError(_("at must be an ISO 8601 date and time with its offset."))
+    return services.CallQuestion(called=called, caller=caller, internal=_flag("internal", False),
+                                 reachable=_flag("reachable", True), on_call=_flag("on_call", False),
+                                 diversions=int(diversions), at=at)
+
+
+@bp.get("/sip/decision")
+@_sip_servers_only
+@limiter.limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"])
+def decision() -> ResponseReturnValue:
+    """Where one incoming call goes, as a compact JSON plan (plan.py). Asked by SIP proxies only."""
+    server = services.server_for(request.headers.get("Authorization", ""))
+    if server is None:
+        log.warning("call decision refused: no valid SIP server credential")
+        return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
+    g.sip_server = server.name
+    try:
+        question = _question()
+    except ValueError as error:
+        return jsonify(error=str(error)), 400
+    plan = services.decide(question)
+    log.info("call decision for %s by %s: %s", question.called, server.name, plan["action"])
+    return current_app.response_class(_compact(plan), mimetype="application/json")
+
+
+@bp.get("/sip/credentials")
+@_sip_servers_only
+@limiter.limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"])
+def credentials() -> ResponseReturnValue:
+    """The digest HA1 a SIP proxy checks a registration against (RFC 2617); SIP servers only."""
+    server = services.server_for(request.headers.get("Authorization", ""))
+    if server is None:
+        log.warning("SIP credentials refused: no valid SIP server credential")
+        return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
+    found = services.ha1_of(request.args.get("user", "")[:64], request.args.get("realm", "")[:128])
+    if found is None:
+        return jsonify(error=_("No SIP password is set for this SIP user name.")), 404
+    return current_app.response_class(_compact({"ha1": found}), mimetype="application/json")
+
+
+def _compact(plan: dict) -> str:  # type: ignore[type-arg]
+    import json
+
+    # One line: Kamailio's http_client returns only the first line unless told otherwise.
+    return json.dumps(plan, separators=(",", ":"), ensure_ascii=True)
+
+
+
+
+@bp.route("/settings/calling/phones", methods=["GET", "POST"])
+@own_data
+def phones() -> ResponseReturnValue:
+    return _phones_page(current_user, "sip/phones.html", url_for(".phones"), can_change=True)
+
+
+@bp.route("/admin/users/<int:user_id>/phones", methods=["GET", "POST"])
+@admin_required(change=CHANGE_USERS)  # like the rest of a user's administration
+def user_phones(user_id: int) -> ResponseReturnValue:
+    """An administrator sees a person's SIP identity and sets their SIP password (a phone to set up)."""
+    person = own_user(user_id)
+    return _phones_page(person, "sip/admin_phones.html", url_for(".user_phones", user_id=person.id),
+                        can_change=can_change_users(current_user))
+
+
+def _phones_page(person: Any, template: str, here: str, can_change: bool) -> ResponseReturnValue:
+    account = services.account_of(person)
+    form = SipPasswordForm()
+    if request.method == "POST" and can_change and form.validate_on_submit():
+        try:
+            services.set_password(person, form.password.data or "")
+        except services.SipError as error:
+            form.password.errors = [_password_message(str(error))]
+        else:
+            flash(_("The SIP password is saved. Enter it in the phone."), "success")
+            return redirect(here)
+    elif request.method != "POST":
+        form.password.data = services.suggest_password()
+    return render_template(template, form=form if can_change else None, account=account, person=person,
+                           action=here, realm=current_app.config["USERHUB_SIP_REALM"]), 400 if form.errors else 200
+
+
+def _password_message(code: str) -> str:
+    if code == "short":
+        return ngettext("Use at least %(num)d character: the suggested one is random and long.",
+                        "Use at least %(num)d characters: the suggested one is random and long.",
+                        services.SIP_PASSWORD_MIN)
+    return _("Use letters, digits and punctuation only (no spaces or accents): phones accept nothing else.")
+
+
+@bp.get("/admin/sip-servers")
+@admin_required("full")
+def servers() -> ResponseReturnValue:
+    """The SIP servers allowed to ask for call decisions (managed with `flask sip-server ...`)."""
+    return render_template("sip/servers.html", servers=services.servers())
