@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import or_, select
 
 from ..extensions import db, limiter
 from ..i18n import gettext as _, lazy_gettext as _l
@@ -37,6 +38,19 @@ def _account_key() -> str:
 
 def _token_key() -> str:
     return "token:" + (request.view_args or {}).get("token", "")[:100]
+
+
+def _no_store(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:
+    """Pages that show a person's address and names to whoever holds the link, before any sign-in: no
+    browser or proxy keeps a copy (signed-in pages get the same header in web.py)."""
+
+    @wraps(view)
+    def wrapper(*args: object, **kwargs: object) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
 
 
 def _failed(response: Response) -> bool:
@@ -75,26 +89,7 @@ def _policy_context() -> dict[str, object]:
 @bp.get("/")
 def home() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()[:100]
-    people: list[User] = []
-    if query:
-        pattern = f"%{query.lower()}%"
-        people = list(
-            db.session.scalars(
-                select(User)
-                .where(
-                    User.organization_id == current_user.organization_id,
-                    User.status == UserStatus.ACTIVE.value,
-                    or_(
-                        db.func.lower(User.display_name).like(pattern),
-                        db.func.lower(User.first_name + " " + User.last_name).like(pattern),
-                        User.email.like(pattern),
-                        User.extension == query,
-                    ),
-                )
-                .order_by(User.display_name)
-                .limit(20)
-            )
-        )
+    people = services.directory_search(current_user, query) if query else []
     return render_template("accounts/home.html", query=query, people=people)
 
 
@@ -113,6 +108,7 @@ def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-unty
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
+@_no_store
 def activate(token: str) -> ResponseReturnValue:
     checked = services.check_activation(token)
     if checked.state != TokenState.VALID or checked.token is None:
@@ -202,6 +198,7 @@ def sign_out() -> ResponseReturnValue:
 @public
 @limiter.limit("5 per hour", key_func=lambda: "forgot:" + request.form.get("email", "").strip().lower()[:254], methods=["POST"])
 @limiter.limit("30 per hour", methods=["POST"])
+@_no_store
 def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if request.method == "GET" and session.get(_SIGN_IN_EMAIL):
@@ -216,6 +213,7 @@ def forgot_password() -> ResponseReturnValue:
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
+@_no_store
 def reset_password(token: str) -> ResponseReturnValue:
     checked = services.check_reset(token)
     if checked.state != TokenState.VALID or checked.token is None:
