@@ -140,7 +140,7 @@ _HOSTILE_QUERIES = {
                      "&user=99999999999999999999&id=2147483648",
     "negative integers": "location=-1&page=-99999999999999999999&count=-5",
     "far dates": "start=9999-12-31&end=9999-12-31&week=9999-12-27&day=0001-01-01",
-    "far dates, the other way": "start=0001-01-01&end=9999-12-31",
+    "far dates, the other way": "start=0001-01-01&end=9999-12-31&day=9999-12-31&time=23:59&caller=0612345678",
     "LIKE wildcards": "q=%25&sort=%25&status=_",
 }
 
