@@ -123,3 +123,13 @@ def test_nul_in_a_search_or_a_path_is_refused(user_client):
     for url in ("/?q=a%00b", "/settings/calling/contacts?q=%00", "/activate/abc%00def"):
         response = user_client.get(url)
         assert response.status_code == 400 and b"could not be read" in response.data, url
+
+
+def test_far_dates_and_huge_numbers_in_admin_queries(admin_client, user):
+    for url in ("/admin/billing?start=9999-12-31&end=9999-12-31", "/admin/billing.csv?start=0001-01-01&end=9999-12-31",
+                "/admin/users?location=99999999999999999999&page=99999999999999999999",
+                "/admin/audit?page=9223372036854775808", "/admin/users/added?count=99999999999999999999"):
+        response = admin_client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    users = admin_client.get("/admin/users?location=99999999999999999999")
+    assert user.email.encode() in users.data  # the filter falls back to "every location"

@@ -179,3 +179,9 @@ def test_the_sign_in_page_still_works_with_ids(client):
     response = client.get("/sign-in")
     assert response.status_code == 200 and response.headers["X-Request-ID"]
     assert sign_in(client, "nobody@example.com", "x").status_code == 200
+
+
+def test_admin_users_search_takes_wildcards_literally(admin_client, user):
+    assert user.email.encode() in admin_client.get("/admin/users", query_string={"q": "jane"}).data
+    for query in ("%", "_", "%a"):
+        assert user.email.encode() not in admin_client.get("/admin/users", query_string={"q": query}).data, query
