@@ -16,6 +16,7 @@ from userhub import create_app
 from userhub.accounts import services
 from userhub.contacts import services as contacts
 from userhub.extensions import db
+from userhub.mail import outbox
 from userhub.mail.models import OutboxMessage
 from userhub.ops import JsonFormatter
 
@@ -62,8 +63,7 @@ def test_a_failing_reset_ask_is_set_aside_and_the_rest_is_delivered(app, user, m
             raise RuntimeError("template missing")
         services.write_reset_email(email)
 
-    monkeypatch.setitem(__import__("userhub.mail.outbox", fromlist=["_writers"])._writers,
-                        services.PASSWORD_RESET_ASK, broken)
+    monkeypatch.setitem(outbox._writers, services.PASSWORD_RESET_ASK, broken)  # noqa: SLF001
     delivered = mailbox.deliver()
     assert [m["To"] for m in delivered] == [other.email]
     failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.failed_at.is_not(None))).all()
