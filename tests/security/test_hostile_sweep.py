@@ -128,7 +128,8 @@ def test_ids_outside_the_database_range_are_not_found(world, route):
     values = _sample_values(world, route, _person(route))
     for name, value in [(n, v) for n, c in route.arguments if c == "int"
                         for v in ("2147483648", "99999999999999999999", "0")]:
-        hostile = _PLACEHOLDER.sub(lambda m: value if m.group(1) == name else str(values[m.group(1)]), route.rule)
+        hostile = _PLACEHOLDER.sub(lambda m, name=name, value=value: value if m.group(1) == name
+                                   else str(values[m.group(1)]), route.rule)
         before = database_checksum()
         response = client.open(hostile, method=route.method, data={"name": "Mallory"})
         assert response.status_code == 404, f"{route.id} with {name}={value}: {response.status_code}"

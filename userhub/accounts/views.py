@@ -25,7 +25,7 @@ from .forms import (
     SignInEmailForm,
     SignInPasswordForm,
 )
-from .models import User, UserStatus
+from .models import UserStatus
 
 _SIGN_IN_EMAIL = "sign_in_email"
 
