@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import free_port
+from tests.conftest import free_port, sign_in
 from userhub.extensions import db
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -133,3 +133,12 @@ def test_far_dates_and_huge_numbers_in_admin_queries(admin_client, user):
         assert response.status_code == 200, (url, response.status_code)
     users = admin_client.get("/admin/users?location=99999999999999999999")
     assert user.email.encode() in users.data  # the filter falls back to "every location"
+
+
+def test_far_days_in_the_call_panel_are_refused_with_a_message(client, jane):
+    # Jane works in Paris: 0001-01-01 at 00:05 there is in year 0 in UTC, which used to overflow (500).
+    assert sign_in(client, jane.email).status_code == 302
+    for day in ("0001-01-01", "9999-12-31"):
+        response = client.get("/settings/calling", query_string={"day": day, "time": "00:05"})
+        assert response.status_code == 200, (day, response.status_code)
+        assert b"Choose a day between 2000 and 2100." in response.data
