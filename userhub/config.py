@@ -41,7 +41,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(
             _env("DATABASE_URL") or "sqlite:///" + os.path.join(instance_path, "userhub.db")
         ),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a database error (and so its log line) never quotes what people typed.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         # Public address used in links sent by email: never taken from the Host header.
         "USERHUB_BASE_URL": (_env("BASE_URL", "http://127.0.0.1:5000") or "").rstrip("/"),
         "USERHUB_DESKTOP_APP_URL": _env("DESKTOP_APP_URL", "https://www.webex.com/downloads.html"),

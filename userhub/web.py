@@ -37,8 +37,9 @@ def init_extensions(app: Flask) -> None:
     if app.config["USERHUB_TRUSTED_PROXIES"]:
         hops = app.config["USERHUB_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
-    from .security import input as strict_input
+    from .security import bounds, input as strict_input
 
+    bounds.register(app.url_map)  # before any blueprint adds its <int:...> rules
     strict_input.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(i18n.TRANSLATIONS_DIR.parent / "migrations"))

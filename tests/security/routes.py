@@ -35,7 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 import tests
 from userhub import create_app
@@ -161,7 +161,9 @@ class Route:
 
 def _converter_name(rule: Rule, argument: str) -> str:
     converter = rule._converters[argument]  # noqa: SLF001 - werkzeug keeps no public mapping
-    return {"IntegerConverter": "int", "PathConverter": "path", "UUIDConverter": "uuid",
+    if isinstance(converter, IntegerConverter):  # the app's own bounded one included
+        return "int"
+    return { "PathConverter": "path", "UUIDConverter": "uuid",
             "AnyConverter": "any"}.get(
         type(converter).__name__, "string"
     )

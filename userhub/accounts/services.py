@@ -6,16 +6,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from ..extensions import db
 from ..i18n import gettext as _
-from ..mail.outbox import queue_email
+from ..mail.outbox import deferred_writer, queue_deferred, queue_email
+from ..search import containing
 from ..security import hashing, sessions
 from ..security.password_policy import PersonalDetails, Rule, check_password, rule_messages
 from ..security.tokens import IssuedToken, TokenCheck, TokenState, check_token, consume_token, issue_token
 from ..timeutil import utcnow
 from .models import TokenPurpose, User, UserStatus
+
+PASSWORD_RESET_ASK = "password_reset"  # kind of the outbox's deferred row for a reset ask
 
 
 def public_url(endpoint: str, **values: object) -> str:
@@ -163,7 +166,16 @@ def sign_out() -> None:
 
 
 def request_password_reset(email: str) -> None:
-    """Mail a reset link if the address belongs to an account with a password; say nothing either way."""
+    """Record the ask; say nothing either way. Whether the address has an account is decided by the mail
+    worker (write_reset_email), not here: the request costs the same for any address, so its timing tells
+    nobody who has an account (bench/bench_forgot_password.py)."""
+    queue_deferred(PASSWORD_RESET_ASK, email)
+    db.session.commit()
+
+
+@deferred_writer(PASSWORD_RESET_ASK)
+def write_reset_email(email: str) -> None:
+    """In the mail worker: a reset link to the address if it belongs to an account with a password."""
     user = find_user(email)
     if user is None or not user.password_hash:
         return
@@ -178,7 +190,6 @@ def request_password_reset(email: str) -> None:
         reset_url=public_url("accounts.reset_password", token=issued.raw),
         valid_minutes=current_app.config["USERHUB_RESET_VALID_MINUTES"],
     )
-    db.session.commit()
 
 
 def check_reset(raw_token: str) -> TokenCheck:
@@ -220,3 +231,23 @@ def save_locale(user: User | None, locale: str) -> None:
     if user is not None:
         user.locale = locale
         db.session.commit()
+
+
+def directory_search(reader: User, query: str, limit: int = 20) -> list[User]:
+    """Active colleagues of ``reader`` whose name or address contains ``query`` (typed text, not a pattern),
+    or whose extension is ``query``."""
+    return list(db.session.scalars(
+        select(User)
+        .where(
+            User.organization_id == reader.organization_id,
+            User.status == UserStatus.ACTIVE.value,
+            or_(
+                containing(User.display_name, query),
+                containing(User.first_name + " " + User.last_name, query),
+                containing(User.email, query),
+                User.extension == query,
+            ),
+        )
+        .order_by(User.display_name)
+        .limit(limit)
+    ))

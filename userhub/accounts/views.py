@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Response, abort, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from limits import parse_many
@@ -25,7 +27,7 @@ from .forms import (
     SignInEmailForm,
     SignInPasswordForm,
 )
-from .models import User, UserStatus
+from .models import UserStatus
 
 _SIGN_IN_EMAIL = "sign_in_email"
 
@@ -53,6 +55,19 @@ def _clear_sign_in_throttle(email: str) -> None:
 
 def _token_key() -> str:
     return "token:" + (request.view_args or {}).get("token", "")[:100]
+
+
+def _no_store(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:
+    """Pages that show a person's address and names to whoever holds the link, before any sign-in: no
+    browser or proxy keeps a copy (signed-in pages get the same header in web.py)."""
+
+    @wraps(view)
+    def wrapper(*args: object, **kwargs: object) -> Response:
+        response = make_response(view(*args, **kwargs))
+        response.headers["Cache-Control"] = "no-store"
+        return response
+
+    return wrapper
 
 
 def _failed(response: Response) -> bool:
@@ -91,26 +106,7 @@ def _policy_context() -> dict[str, object]:
 @bp.get("/")
 def home() -> ResponseReturnValue:
     query = request.args.get("q", "").strip()[:100]
-    people: list[User] = []
-    if query:
-        pattern = f"%{query.lower()}%"
-        people = list(
-            db.session.scalars(
-                select(User)
-                .where(
-                    User.organization_id == current_user.organization_id,
-                    User.status == UserStatus.ACTIVE.value,
-                    or_(
-                        db.func.lower(User.display_name).like(pattern),
-                        db.func.lower(User.first_name + " " + User.last_name).like(pattern),
-                        User.email.like(pattern),
-                        User.extension == query,
-                    ),
-                )
-                .order_by(User.display_name)
-                .limit(20)
-            )
-        )
+    people = services.directory_search(current_user, query) if query else []
     return render_template("accounts/home.html", query=query, people=people)
 
 
@@ -129,6 +125,7 @@ def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-unty
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
+@_no_store
 def activate(token: str) -> ResponseReturnValue:
     checked = services.check_activation(token)
     if checked.state != TokenState.VALID or checked.token is None:
@@ -218,6 +215,7 @@ def sign_out() -> ResponseReturnValue:
 @public
 @limiter.limit("5 per hour", key_func=lambda: "forgot:" + request.form.get("email", "").strip().lower()[:254], methods=["POST"])
 @limiter.limit("30 per hour", methods=["POST"])
+@_no_store
 def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if request.method == "GET" and session.get(_SIGN_IN_EMAIL):
@@ -232,6 +230,7 @@ def forgot_password() -> ResponseReturnValue:
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
+@_no_store
 def reset_password(token: str) -> ResponseReturnValue:
     checked = services.check_reset(token)
     if checked.state != TokenState.VALID or checked.token is None:

@@ -12,6 +12,7 @@ from ..extensions import db
 from ..forms import options
 from ..i18n import gettext as _, lazy_gettext as _l, ngettext
 from ..security.access import admin_required, can_change_users, is_admin
+from ..security.bounds import query_int
 from ..web import register_nav
 from . import deletion, invitations, jobs, locations
 from . import users as user_service
@@ -44,10 +45,10 @@ def user_query_from_args() -> user_service.UserQuery:
     args = request.args
     return user_service.UserQuery(
         search=args.get("q", "")[:100],
-        location_id=args.get("location", type=int),
+        location_id=args.get("location", type=query_int),
         status=args.get("status", ""),
         sort=args.get("sort", "name") if args.get("sort") in user_service.SORTS else "name",
-        page=args.get("page", 1, type=int),
+        page=args.get("page", 1, type=query_int),
     )
 
 

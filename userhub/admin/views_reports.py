@@ -9,6 +9,7 @@ from flask_login import current_user
 from ..extensions import db
 from ..i18n import gettext as _
 from ..security.access import admin_required
+from ..security.bounds import FIRST_DAY, LAST_DAY, query_int
 from ..timeutil import utcnow
 from . import audit, billing, bp, imports, jobs
 from .context import (CHANGE_USERS, READ_AUDIT, choose_organization, current_organization, home_organization,
@@ -20,7 +21,8 @@ from .views import user_query_from_args
 def _period() -> tuple[PeriodForm, object, object]:
     first, last = billing.default_period(utcnow().date())
     form = PeriodForm(request.args, start=first, end=last)
-    if request.args and form.validate() and form.start.data <= form.end.data:
+    # Days the report can count (far dates overflow date arithmetic); otherwise the default period.
+    if request.args and form.validate() and FIRST_DAY <= form.start.data <= form.end.data <= LAST_DAY:
         first, last = form.start.data, form.end.data
     return form, first, last
 
@@ -45,7 +47,7 @@ def billing_csv() -> ResponseReturnValue:
 @bp.route("/audit")
 @admin_required(*READ_AUDIT)
 def audit_log() -> ResponseReturnValue:
-    page = audit.events(current_organization(), request.args.get("page", 1, type=int))
+    page = audit.events(current_organization(), request.args.get("page", 1, type=query_int))
     return render_template("admin/audit.html", page=page, actions=audit.ACTIONS)
 
 

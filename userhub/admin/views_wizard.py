@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from ..i18n import ngettext
 from ..security.access import admin_required
+from ..security.bounds import query_int
 from . import bp, locations, users, wizard
 from .context import CHANGE_USERS, current_organization
 
@@ -54,6 +55,6 @@ def add_users() -> ResponseReturnValue:
 @bp.route("/users/added")
 @admin_required(*CHANGE_USERS)
 def users_added() -> ResponseReturnValue:
-    count = request.args.get("count", 0, type=int)
+    count = request.args.get("count", 0, type=query_int)
     message = ngettext("%(num)d user added", "%(num)d users added", count)
     return render_template("admin/wizard_step3.html", message=message, step=3)

@@ -10,6 +10,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, parse_number
+from ..search import containing
 from . import vcard
 from .models import MAX_NUMBERS_PER_CONTACT, NAME_LENGTH, Contact, ContactNumber, NumberType
 
@@ -48,7 +49,7 @@ def search_contacts(user: User, query: str = "", limit: int = 200) -> list[Conta
     statement = select(Contact).where(Contact.user_id == user.id)
     query = (query or "").strip()[:100]
     if query:
-        conditions = [func.lower(Contact.name).contains(query.lower(), autoescape=True)]
+        conditions = [containing(Contact.name, query)]
         digits = "".join(c for c in query if c.isdigit())
         if len(digits) >= 3:
             try:  # a whole number in any format

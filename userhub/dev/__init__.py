@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..mail.models import OutboxMessage
+from ..mail.outbox import deferred_asks
 from ..security.access import public
 
 bp = Blueprint("dev", __name__, url_prefix="/demo-mailbox")
@@ -14,7 +15,8 @@ bp = Blueprint("dev", __name__, url_prefix="/demo-mailbox")
 @bp.get("/")
 @public
 def mailbox() -> ResponseReturnValue:
-    messages = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(100)).all()
+    messages = db.session.scalars(select(OutboxMessage).where(~deferred_asks())  # asks are not mails yet
+                                  .order_by(OutboxMessage.id.desc()).limit(100)).all()
     return render_template("dev/mailbox.html", messages=messages)
 
 

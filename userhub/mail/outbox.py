@@ -12,13 +12,14 @@ import smtplib
 import ssl
 import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
 from ..extensions import db
@@ -30,6 +31,9 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 12  # with the backoff below, about a day and a half of retries
 CLAIM_FOR = timedelta(minutes=5)
 _CLAIM_MARGIN = timedelta(seconds=30)  # stop retrying a little before another worker may take over
+# Subject of a deferred row: an ask whose message (if any) the worker writes, see queue_deferred.
+DEFERRED = "[deferred] "
+_writers: dict[str, Callable[[str], None]] = {}
 
 
 def queue_email(to: str, template: str, locale: str | None, **context: object) -> OutboxMessage:
@@ -50,6 +54,69 @@ def queue_email(to: str, template: str, locale: str | None, **context: object) -
     db.session.add(message)
     db.session.info["userhub_mail_queued"] = True
     return message
+
+
+def deferred_writer(kind: str) -> Callable[[Callable[[str], None]], Callable[[str], None]]:
+    """Register the function that writes the messages of deferred asks of ``kind``: it gets the address
+    and queues (queue_email) what is due to it, or nothing, in the worker's transaction."""
+
+    def register(writer: Callable[[str], None]) -> Callable[[str], None]:
+        _writers[kind] = writer
+        return writer
+
+    return register
+
+
+def queue_deferred(kind: str, to: str) -> OutboxMessage:
+    """Record, in the caller's transaction, that a message of ``kind`` may be due to ``to``; the worker
+    decides and writes it. A request that must not reveal whether ``to`` has an account (a password reset
+    ask) then does the same work whatever the answer: one row, the same for everyone."""
+    message = OutboxMessage(to_address=to[:254], subject=(DEFERRED + kind)[:200], body_text="", body_html="",
+                            message_id=make_msgid(idstring=uuid.uuid4().hex, domain="deferred.invalid"))
+    db.session.add(message)
+    db.session.info["userhub_mail_queued"] = True
+    return message
+
+
+def write_deferred(now: datetime | None = None) -> int:
+    """Turn the deferred asks into messages (or nothing): each claimed like a message, written by its kind's
+    writer, then removed, in one transaction. Returns how many were handled."""
+    now = now or utcnow()
+    ids = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(deferred_asks(), OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+               or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+        .order_by(OutboxMessage.id)
+    ).all()
+    db.session.rollback()
+    handled = 0
+    for row_id in ids:
+        if not _claim(row_id, now):
+            continue
+        row = db.session.get(OutboxMessage, row_id)
+        if row is None:
+            continue
+        writer = _writers.get(row.subject.removeprefix(DEFERRED))
+        try:
+            if writer is None:
+                raise LookupError(f"no writer for {row.subject!r}")
+            writer(row.to_address)
+            db.session.delete(row)
+            db.session.commit()
+            handled += 1
+        except Exception as exc:  # one bad ask must not stop the outbox; it stays, marked failed
+            db.session.rollback()
+            log.exception("Deferred email %s could not be written", row_id)
+            row = db.session.get(OutboxMessage, row_id)
+            if row is not None:
+                row.failed_at, row.claimed_until, row.last_error = now, None, type(exc).__name__
+                db.session.commit()
+    return handled
+
+
+def deferred_asks() -> ColumnElement[bool]:
+    """The outbox rows that are asks, not messages (yet)."""
+    return OutboxMessage.subject.startswith(DEFERRED, autoescape=True)
 
 
 def _backoff(attempts: int) -> timedelta:
@@ -105,11 +172,13 @@ def _claim(row_id: int, now: datetime) -> bool:
 
 
 def deliver_due(limit: int = 100, now: datetime | None = None) -> int:
-    """Send the messages that are due. Returns how many were sent."""
+    """Write the deferred asks, then send the messages that are due. Returns how many were sent."""
+    write_deferred(now)
     now = now or utcnow()
     ids = db.session.scalars(
         select(OutboxMessage.id)
         .where(
+            ~deferred_asks(),
             OutboxMessage.sent_at.is_(None),
             OutboxMessage.failed_at.is_(None),
             OutboxMessage.next_attempt_at <= now,

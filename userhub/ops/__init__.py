@@ -19,10 +19,15 @@ from ..timeutil import utcnow
 
 bp = Blueprint("ops", __name__)
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
-# Never log these, whatever a handler passes to the logger.
+# Never log these, whatever a handler passes to the logger: (pattern, replacement).
 _SECRET_PATTERNS = [
-    re.compile(r"(/activate/|/password/reset/)[A-Za-z0-9_-]+"),
-    re.compile(r"(password|pin|token|csrf_token|confirm)=([^&\s]+)", re.I),
+    (re.compile(r"(/activate/|/password/reset/)[A-Za-z0-9_-]+"), r"\1[redacted]"),
+    (re.compile(r"(password|pin|token|csrf_token|confirm)=([^&\s]+)", re.I), r"\1=[redacted]"),
+    # What people typed, as a database error quotes it: SQLAlchemy's parameter list (the engine hides it
+    # already, hide_parameters; this also covers an engine made elsewhere) and PostgreSQL's DETAIL line.
+    (re.compile(r"\[parameters: [^\n]*"), "[parameters: [redacted]]"),
+    (re.compile(r"(DETAIL: +Key \([^)\n]*\)=)\([^\n]*"), r"\1([redacted])"),
+    (re.compile(r"(DETAIL: +Failing row contains )\([^\n]*"), r"\1([redacted])"),
 ]
 
 
@@ -87,8 +92,8 @@ def warm_up(app: Flask) -> None:
 
 
 def redact(message: str) -> str:
-    for pattern in _SECRET_PATTERNS:
-        message = pattern.sub(lambda m: m.group(1) + ("=" if m.group(0).count("=") else "") + "[redacted]", message)
+    for pattern, replacement in _SECRET_PATTERNS:
+        message = pattern.sub(replacement, message)
     return message
 
 
@@ -165,7 +170,9 @@ def init_app(app: Flask) -> None:
     _end_session_safely(app)
     app.register_blueprint(bp)
     csrf.exempt(bp)
-    app.before_request(_start_request)
+    # First of all before-request functions: a request refused by an earlier one (the input checks' 400,
+    # 413 and 415, CSRF's 400) still gets its id, in its response and its log line.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start_request)
     app.after_request(_end_request)
     if not app.config.get("TESTING") or app.config.get("USERHUB_JSON_LOGS"):
         handler = logging.StreamHandler()

@@ -15,6 +15,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..i18n import lazy_gettext as _l
 from ..phones import InvalidPhoneNumber, parse_number
+from ..security.bounds import FIRST_DAY, LAST_DAY
 from ..timeutil import require_aware
 from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
 
@@ -41,6 +42,11 @@ class TryCallForm(FlaskForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.region = region
         self.caller_e164 = ""
+
+    def validate_day(self, field: DateField) -> None:
+        # Far days overflow once moved to UTC (0001-01-01 in Paris is in year 0 there).
+        if field.data is not None and not FIRST_DAY <= field.data <= LAST_DAY:
+            raise ValidationError(_l("Choose a day between 2000 and 2100."))
 
     def validate_caller(self, field: StringField) -> None:
         if self.caller_kind.data != NUMBER or not field.data:
