@@ -8,7 +8,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -239,7 +239,7 @@ def decide(question: CallQuestion) -> Plan:
     elif not caller.startswith("+") and caller not in (SOME_NUMBER,):
         caller = SOME_NUMBER  # a number the network gave in another form: no rule can list it
     zone = ZoneInfo(time_zone_of(user))
-    at = (question.at or datetime.now(UTC)).astimezone(zone)
+    at = (question.at or utcnow()).astimezone(zone)
     call = IncomingCall(at=at, caller=caller, internal=question.internal, on_call=question.on_call,
                         reachable=question.reachable, forwarded=question.diversions > 0)
     settings = routing_settings_for(user)
