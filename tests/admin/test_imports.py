@@ -294,6 +294,8 @@ def test_progress_before_any_chunk_says_it_is_estimating(admin_client, organizat
     assert "600 rows checked, without problems." in page and "0 users imported." in page
     assert "Estimating the time left…" in page and 'http-equiv="refresh"' in page
     assert f'href="/admin/jobs/{job.id}">Refresh</a>' in page  # without meta refresh, a link does it
+    # Without JavaScript the page reloads itself; with it, the script updates it in place instead.
+    assert '<noscript><meta http-equiv="refresh" content="2"></noscript>' in page and "js/job-progress.js" in page
 
 
 def test_progress_halfway_estimates_the_time_left_from_the_rate_so_far(admin_client, organization):
@@ -326,6 +328,7 @@ def test_progress_counts_the_activation_emails_the_import_queued(admin_client, o
     page = admin_client.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
     assert "3 activation emails queued, 3 sent." in page and "Finished." in page
     assert 'http-equiv="refresh"' not in page and "left." not in page
+    assert "js/job-progress.js" not in page and "data-running" not in page
 
 
 def test_a_real_import_links_its_activation_emails_to_its_progress(admin_client, mailbox):
