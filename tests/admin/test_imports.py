@@ -338,3 +338,10 @@ def test_a_real_import_links_its_activation_emails_to_its_progress(admin_client,
     page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2 rows checked, without problems." in page and "2 users imported." in page
     assert "2 activation emails queued, 2 sent." in page and "Finished." in page
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_a_message(admin_client, app):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    response = _post_bytes(admin_client, b"x" * (limit + 1), "big.xlsx")
+    assert response.status_code == 413 and "What you sent is too large." in response.get_data(as_text=True)
+    assert _names() == []
