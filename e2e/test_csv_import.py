@@ -8,6 +8,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
+from e2e.axe import assert_accessible
 from e2e.conftest import ORGANIZATION
 from e2e.pages import ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.admin import ImportUsersPage, UsersAdminPage
@@ -33,8 +34,10 @@ def test_a_semicolon_windows_1252_file_is_imported_through_the_page(page, words,
     assert b"H\xe9l\xe8ne" in data  # the bytes Excel writes, not UTF-8
 
     importer = ImportUsersPage(page).open(base_url)
+    assert_accessible(page)
     importer.upload("personnes.csv", data)
     importer.expect_finished(2)
+    assert_accessible(page)
 
     for name, email in (("Hélène Noël", f"helene.{tag}@example.com"), ("Zoë Garçon", f"zoe.{tag}@example.com")):
         users = UsersAdminPage(page).open(base_url, search=email)  # the search matches the start of an address
