@@ -345,3 +345,16 @@ def test_a_file_over_the_upload_limit_is_refused_with_a_message(admin_client, ap
     response = _post_bytes(admin_client, b"x" * (limit + 1), "big.xlsx")
     assert response.status_code == 413 and "What you sent is too large." in response.get_data(as_text=True)
     assert _names() == []
+
+
+def test_a_workbook_that_unpacks_too_large_is_refused_before_it_is_read(admin_client, monkeypatch):
+    import zipfile
+
+    from userhub.admin import tables
+
+    monkeypatch.setattr(tables, "MAX_XLSX_UNPACKED", 1000)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", "<row/>" * 1000)  # 6 kB of repeats packs to a few bytes
+    response = _post_bytes(admin_client, out.getvalue(), "bomb.xlsx")
+    assert response.status_code == 400 and "The workbook is too large once unpacked." in response.get_data(as_text=True)

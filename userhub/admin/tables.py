@@ -107,13 +107,15 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
     not_xlsx = _("The file is not a valid .xlsx workbook.")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_XLSX_UNPACKED:
-                raise UnreadableFile(0, _("The workbook is too large once unpacked."))
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except zipfile.BadZipFile as exc:
+        raise UnreadableFile(0, not_xlsx) from exc
+    if unpacked > MAX_XLSX_UNPACKED:
+        raise UnreadableFile(0, _("The workbook is too large once unpacked."))
+    try:
         # data_only: a formula's last saved value, never the formula; openpyxl evaluates nothing.
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        if isinstance(exc, UnreadableFile):
-            raise
         raise UnreadableFile(0, not_xlsx) from exc
     sheet = workbook.worksheets[0] if workbook.worksheets else None
     if sheet is None:
