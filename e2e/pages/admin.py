@@ -90,3 +90,25 @@ class DeleteUserPage:
 
     def confirm(self) -> None:
         self.page.get_by_role("button", name="Supprimer l'utilisateur", exact=True).click()
+
+
+class ImportUsersPage:
+    """"Importer des utilisateurs (CSV)": a file chosen, checked and imported, then its progress page."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+
+    def open(self, base_url: str) -> ImportUsersPage:
+        self.page.goto(f"{base_url}/admin/users/import")
+        expect(self.page.get_by_role("heading", level=1, name="Importer des utilisateurs (CSV)")).to_be_visible()
+        return self
+
+    def upload(self, name: str, data: bytes, mime_type: str = "text/csv") -> None:
+        self.page.get_by_label("Fichier CSV ou Excel", exact=True).set_input_files(
+            files=[{"name": name, "mimeType": mime_type, "buffer": data}])
+        self.page.get_by_role("button", name="Vérifier et importer", exact=True).click()
+
+    def expect_finished(self, rows: int) -> None:
+        status = self.page.get_by_role("status").filter(has_text="Terminé.")
+        expect(status).to_be_visible(timeout=20_000)  # the page refreshes itself until the job is done
+        expect(status).to_contain_text(f"{rows} lignes vérifiées, sans problème.")

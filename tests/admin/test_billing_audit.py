@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
@@ -41,8 +44,9 @@ def test_report_counts_user_days_and_users_at_the_end(organization, packages):
     lines = {line.package: line for line in billing.report(organization, date(2026, 11, 1), date(2026, 12, 31))}
     assert (lines["Webex Suite"].user_days, lines["Webex Suite"].users_at_end) == (71.0, 1)
     assert (lines["Webex Calling"].user_days, lines["Webex Calling"].users_at_end) == (0.5, 1)
-    csv_text = billing.report_csv(list(lines.values()))
-    assert "Webex Suite,71.00,1" in csv_text
+    assert "Webex Suite,71.00,1\r\n" in billing.report_csv(list(lines.values()), "comma")
+    # A French Excel reads "71,00" as a number; "71.00" would be text, or a date.
+    assert "\r\nWebex Suite;71,00;1\r\n" in billing.report_csv(list(lines.values()))
 
 
 def test_billing_page_and_csv(admin_client, make_user, paris, packages):
@@ -50,8 +54,15 @@ def test_billing_page_and_csv(admin_client, make_user, paris, packages):
     today = date.today()
     page = admin_client.get(f"/admin/billing?start={today}&end={today}").get_data(as_text=True)
     assert "Webex Suite" in page
+    assert "format=comma" in page and "CSV (comma, UTF-8)" in page
     response = admin_client.get(f"/admin/billing.csv?start={today}&end={today}")
-    assert response.mimetype == "text/csv" and "Webex Suite," in response.get_data(as_text=True)
+    assert response.mimetype == "text/csv" and response.data.startswith(b"\xef\xbb\xbfpackage;user_days;")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"), newline=""), delimiter=";"))
+    suite = next(row for row in rows if row[0] == "Webex Suite")
+    assert rows[0] == ["package", "user_days", "users_at_end"] and re.fullmatch(r"\d+,\d\d", suite[1]), rows
+    plain = admin_client.get(f"/admin/billing.csv?start={today}&end={today}&format=comma").data
+    rows = list(csv.reader(io.StringIO(plain.decode("utf-8"), newline="")))
+    assert plain.startswith(b"package,") and ["Webex Suite", suite[1].replace(",", "."), "1"] in rows
 
 
 def test_the_audit_log_records_who_did_what(admin_client, client_as, make_user, paris):

@@ -7,8 +7,6 @@ user and opens a new one. A session listener records it, so that every path that
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,6 +18,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..organizations.models import Organization, Package
 from ..timeutil import utcnow
+from . import tables
 from .models import PackageAssignment
 
 
@@ -98,13 +97,10 @@ def report(organization: Organization, first_day: date, last_day: date) -> list[
     ]
 
 
-def report_csv(lines: list[PackageLine]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["package", "user_days", "users_at_end"])
-    for line in lines:
-        writer.writerow([line.package, f"{line.user_days:.2f}", line.users_at_end])
-    return out.getvalue()
+def report_csv(lines: list[PackageLine], fmt: str = tables.EXCEL_FR) -> str:
+    writer = tables.Writer(fmt)
+    return writer.rows([["package", "user_days", "users_at_end"],
+                        *([line.package, writer.decimal(line.user_days), line.users_at_end] for line in lines)])
 
 
 def default_period(today: date) -> tuple[date, date]:

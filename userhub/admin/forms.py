@@ -58,7 +58,7 @@ class PeriodForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField(_l("CSV file"), validators=[FileRequired(_l("Choose a CSV file."))])
+    file = FileField(_l("CSV or Excel file"), validators=[FileRequired(_l("Choose a CSV file."))])
 
 
 class ConfirmForm(FlaskForm):

@@ -1,12 +1,11 @@
-"""CSV export of the users list, and CSV import of users: check the whole file, then import in chunks.
+"""CSV export of the users list, and import of users from CSV or .xlsx (see tables.py for the dialects):
+check the whole file, then import in chunks.
 
 Columns: first_name, last_name, email, package (code or name), location (name), number, extension.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -23,20 +22,20 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
 from ..phones import InvalidPhoneNumber, parse_number
-from . import audit, bulk, jobs, users
+from . import audit, bulk, jobs, tables, users
 from .models import AdminJob, JobKind
 
 COLUMNS = ["first_name", "last_name", "email", "package", "location", "number", "extension"]
 MAX_ROWS = 20_000
 
 
-def export_rows(app: Flask, organization_id: int, query: users.UserQuery, batch: int = 2000) -> Iterator[str]:
+def export_rows(app: Flask, organization_id: int, query: users.UserQuery, batch: int = 2000,
+                fmt: str = tables.EXCEL_FR) -> Iterator[str]:
     """The users list as CSV, every page, streamed by batches of users (keyset on the id). The
     generator runs after the view has returned: each batch opens its own application context."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["first_name", "last_name", "email", "status", "admin_role", "package", "location",
-                     "number", "extension"])
+    writer = tables.Writer(fmt)
+    yield writer.row(["first_name", "last_name", "email", "status", "admin_role", "package", "location",
+                      "number", "extension"])
     last_id = 0
     while True:
         with app.app_context():
@@ -44,11 +43,7 @@ def export_rows(app: Flask, organization_id: int, query: users.UserQuery, batch:
                 rows = _export_batch(organization_id, query, last_id, batch)
             finally:
                 db.session.remove()
-        for row in rows:
-            writer.writerow(["" if value is None else value for value in row[1:]])
-        yield out.getvalue()
-        out.seek(0)
-        out.truncate()
+        yield writer.rows(row[1:] for row in rows)
         if len(rows) < batch:
             return
         last_id = rows[-1][0]
@@ -84,14 +79,17 @@ class Checked:
     problems: list[tuple[int, str]]  # (line, reason)
 
 
-def check_file(organization: Organization, data: bytes) -> Checked:
+def check_file(organization: Organization, data: bytes, filename: str = "users.csv") -> Checked:
     """Read and check every row; nothing is created here."""
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return Checked([], [(0, _("The file is not UTF-8 text."))])
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [c for c in ("email", "location") if c not in (reader.fieldnames or [])]
+        table = tables.read_table(data, filename, MAX_ROWS)
+        return _check_table(organization, table)
+    except tables.UnreadableFile as exc:
+        return Checked([], [(exc.line, exc.message)])
+
+
+def _check_table(organization: Organization, table: tables.Table) -> Checked:
+    missing = [c for c in ("email", "location") if c not in table.fieldnames]
     if missing:
         return Checked([], [(1, _("Missing columns: %(columns)s.", columns=", ".join(missing)))])
     locations = {loc.name.lower(): loc for loc in db.session.scalars(
@@ -107,11 +105,11 @@ def check_file(organization: Organization, data: bytes) -> Checked:
         .join(Location).where(Location.organization_id == organization.id))}
     rows: list[dict[str, str | int | None]] = []
     problems: list[tuple[int, str]] = []
-    for line, raw in enumerate(reader, start=2):
-        if line - 1 > MAX_ROWS:
+    for count, (line, raw) in enumerate(table.rows, start=1):
+        if count > MAX_ROWS:
             problems.append((line, _("At most %(count)d rows per file.", count=MAX_ROWS)))
             break
-        get = {c: (raw.get(c) or "").strip() for c in COLUMNS}
+        get = {c: tables.strip_formula_guard((raw.get(c) or "").strip()) for c in COLUMNS}
         reason = _check_row(get, locations, packages, existing_emails, taken_extensions, numbers)
         if reason:
             problems.append((line, reason))
@@ -178,7 +176,7 @@ def _import_chunk(job: AdminJob, rows: list[dict], start: int) -> list[list]:  #
         return _import_one_by_one(organization, rows)
     if user_ids and organization.activation_emails == ActivationEmails.AUTOMATIC.value:
         # Their activation emails follow in a job of their own, committed with these users.
-        jobs.create_job(organization.id, JobKind.INVITATIONS, user_ids, job.created_by_id)
+        jobs.create_job(organization.id, JobKind.INVITATIONS, user_ids, job.created_by_id, parent=job)
     return failures
 
 

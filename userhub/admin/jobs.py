@@ -11,6 +11,8 @@ import json
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from sqlalchemy import select, update
@@ -34,9 +36,10 @@ def handler(kind: JobKind):  # type: ignore[no-untyped-def]
     return register
 
 
-def create_job(organization_id: int, kind: JobKind, items: list, created_by_id: int | None) -> AdminJob:  # type: ignore[type-arg]
+def create_job(organization_id: int, kind: JobKind, items: list, created_by_id: int | None,  # type: ignore[type-arg]
+               parent: AdminJob | None = None) -> AdminJob:
     job = AdminJob(organization_id=organization_id, kind=kind.value, payload=json.dumps(items),
-                   total=len(items), created_by_id=created_by_id)
+                   total=len(items), created_by_id=created_by_id, parent_id=parent.id if parent else None)
     db.session.add(job)
     return job
 
@@ -120,3 +123,35 @@ def resume_unfinished() -> int:
 
 def failures(job: AdminJob) -> list[list]:  # type: ignore[type-arg]
     return json.loads(job.failures)
+
+
+@dataclass
+class Progress:
+    """What a job's page says: rows checked and imported, activation emails queued and sent, time left."""
+
+    checked: int
+    done: int
+    failed: int
+    invitations_queued: int
+    invitations_sent: int
+    finished: bool
+    remaining: timedelta | None  # None until there is a rate to estimate from, and once finished
+
+    @property
+    def imported(self) -> int:
+        return self.done - self.failed
+
+
+def progress(job: AdminJob, now: datetime) -> Progress:
+    """The job and the jobs it queued (an import's activation emails), with the time left at the rate so far."""
+    children = db.session.execute(select(AdminJob.total, AdminJob.done, AdminJob.status)
+                                  .where(AdminJob.parent_id == job.id)).all()
+    queued = sum(total for total, _done, _status in children)
+    sent = sum(done for _total, done, _status in children)
+    finished = job.status == JobStatus.DONE.value and all(s == JobStatus.DONE.value for _t, _d, s in children)
+    work_done, work_total = job.done + sent, job.total + queued
+    elapsed = (now - job.created_at).total_seconds()
+    remaining = None
+    if not finished and work_done and elapsed > 0:
+        remaining = timedelta(seconds=(work_total - work_done) * elapsed / work_done)
+    return Progress(job.total, job.done, len(failures(job)), queued, sent, finished, remaining)

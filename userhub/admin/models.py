@@ -73,6 +73,9 @@ class AdminJob(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), default=None)
+    # The job that queued this one (an import's invitations): the import's progress counts them.
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("admin_jobs.id", ondelete="CASCADE"), index=True,
+                                                  default=None)
     kind: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(16), default=JobStatus.PENDING.value)
     payload: Mapped[str] = mapped_column(Text, default="[]")  # JSON: the validated rows, or the user ids

@@ -11,7 +11,7 @@ from ..i18n import gettext as _
 from ..security.access import admin_required
 from ..security.bounds import FIRST_DAY, LAST_DAY, query_int
 from ..timeutil import utcnow
-from . import audit, billing, bp, imports, jobs
+from . import audit, billing, bp, imports, jobs, tables
 from .context import (CHANGE_USERS, READ_AUDIT, choose_organization, current_organization, home_organization,
                       managed_organizations, own_job)
 from .forms import ImportForm, PeriodForm
@@ -39,9 +39,15 @@ def billing_report() -> ResponseReturnValue:
 @admin_required(*READ_AUDIT)
 def billing_csv() -> ResponseReturnValue:
     _form, first, last = _period()
-    body = billing.report_csv(billing.report(current_organization(), first, last))  # type: ignore[arg-type]
+    body = billing.report_csv(billing.report(current_organization(), first, last),  # type: ignore[arg-type]
+                              _export_format())
     return Response(body, mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="billing-{first}-{last}.csv"'})
+
+
+def _export_format() -> str:
+    """?format=comma for plain comma UTF-8; anything else gets the French Excel default."""
+    return tables.COMMA if request.args.get("format") == tables.COMMA else tables.EXCEL_FR
 
 
 @bp.route("/audit")
@@ -55,7 +61,7 @@ def audit_log() -> ResponseReturnValue:
 @admin_required()
 def export_users() -> ResponseReturnValue:
     rows = imports.export_rows(current_app._get_current_object(), current_organization().id,  # type: ignore[attr-defined]
-                               user_query_from_args())
+                               user_query_from_args(), fmt=_export_format())
     return Response(rows, mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="users.csv"'})
 
@@ -67,7 +73,7 @@ def import_users() -> ResponseReturnValue:
     problems: list[tuple[int, str]] = []
     if form.validate_on_submit():
         organization = current_organization()
-        checked = imports.check_file(organization, form.file.data.read())
+        checked = imports.check_file(organization, form.file.data.read(), form.file.data.filename or "")
         if checked.problems:
             problems = checked.problems
         else:
@@ -83,7 +89,8 @@ def import_users() -> ResponseReturnValue:
 @admin_required()
 def job_page(job_id: int) -> ResponseReturnValue:
     job = own_job(job_id)
-    return render_template("admin/job.html", job=job, failures=jobs.failures(job))
+    return render_template("admin/job.html", job=job, failures=jobs.failures(job),
+                           progress=jobs.progress(job, utcnow()))
 
 
 @bp.route("/organization", methods=["GET", "POST"], endpoint="choose_organization")
