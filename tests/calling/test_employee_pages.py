@@ -1,5 +1,6 @@
-"""The history of a person's call settings names each change as the feature's own page does: a choice by
-its label, a host by name, a row of numbers with its fields named, never a stored value."""
+"""What an employee reads about their call settings: the history names each change as the feature's own
+page does (a choice by its label, a host by name, a row of numbers with its fields named), and the overview
+shows each feature's true state."""
 
 from __future__ import annotations
 
@@ -42,3 +43,16 @@ def test_in_french_the_colon_has_its_no_break_space(me_client):
     page = html_lib.unescape(me_client.get("/settings/calling/history",
                                            headers={"Accept-Language": "fr"}).get_data(as_text=True))
     assert "\u00a0: " in page and "no_privacy" not in page
+
+
+def test_diverting_filtered_calls_shows_the_executive_assistant_feature_on(me_client):
+    """Saving "Divert the calls my executives filter" left the overview at "Executive Assistant: Off"."""
+    import re
+
+    data = {"forward_filtered_calls": "y", "forward_to": "06 34 33 32 11"}
+    assert save(me_client, "executive-assistant", data).status_code == 302
+    page = me_client.get("/settings/calling").get_data(as_text=True)
+    row = re.search(r'<tr data-feature="executive-assistant">.*?</tr>', page, re.S)
+    assert row is not None
+    assert 'class="state state-on"' in row.group(0), row.group(0)
+    assert "filtered calls diverted to 06 34 33 32 11" in row.group(0)
