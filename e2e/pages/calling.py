@@ -1,4 +1,4 @@
-"""Settings > Calling > Call settings ("Paramètres d'appel"): the overview and the feature pages,
+"""Settings > Calling > Call settings ("Paramètres d’appel"): the overview and the feature pages,
 found by the words a person reads in each language."""
 
 from __future__ import annotations

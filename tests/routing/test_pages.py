@@ -76,7 +76,7 @@ def test_the_administrator_sees_why_a_user_gets_no_calls(jane, set_feature, admi
 def test_the_administrator_page_speaks_french(jane, admin_client):
     admin_client.post("/language", data={"locale": "fr"})
     page = page_text(admin_client.get(f"/admin/users/{jane.id}"))
-    assert "Où vont les appels destinés à Jane Doe ?" in page and "Jane Doe est déjà en communication" in page
+    assert "Où vont les appels destinés à Jane Doe\u00a0?" in page and "Jane Doe est déjà en communication" in page
 
 
 def test_the_administrator_reads_the_route_in_the_third_person(jane, set_feature, admin_client):

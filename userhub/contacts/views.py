@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from ..i18n import gettext as _, lazy_gettext as _l, ngettext
 from ..phones import format_number
 from ..security.access import own_data
 from ..web import register_tab
@@ -126,10 +126,11 @@ def import_vcards() -> ResponseReturnValue:
     try:
         count = services.import_vcards(current_user, data)
     except vcard.VCardError as refused:
-        form.vcard_file.errors = [_("Nothing was imported: the file has %(count)s problem(s), listed below.",
-                                    count=len(refused.problems))]
+        form.vcard_file.errors = [ngettext(
+            "Nothing was imported: the file has %(num)d problem, listed below.",
+            "Nothing was imported: the file has %(num)d problems, listed below.", len(refused.problems))]
         return _page(import_form=form, import_problems=refused.problems, status=400)
-    flash(_("%(count)s contact(s) imported.", count=count), "success")
+    flash(ngettext("%(num)d contact imported.", "%(num)d contacts imported.", count), "success")
     return redirect(url_for("contacts.index", _anchor="contacts"))
 
 
