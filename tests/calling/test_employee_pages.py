@@ -56,3 +56,12 @@ def test_diverting_filtered_calls_shows_the_executive_assistant_feature_on(me_cl
     assert row is not None
     assert 'class="state state-on"' in row.group(0), row.group(0)
     assert "filtered calls diverted to 06 34 33 32 11" in row.group(0)
+
+
+def test_each_calling_page_is_named_by_its_h1(me_client):
+    """One heading pattern: the h1 names the page ("Call Forwarding"), not the area ("Calling")."""
+    import re
+
+    for url, name in (("/settings/calling", "Call settings"), ("/settings/calling/call-forwarding", "Call Forwarding")):
+        page = me_client.get(url).get_data(as_text=True)
+        assert re.findall(r"<h1>(.*?)</h1>", page) == [name], url

@@ -42,3 +42,11 @@ def test_one_focus_ring_and_one_danger_button() -> None:
     assert rings == ["app.css"]
     dangers = [name for name, text in sheets.items() if re.search(r"button\.danger\s*[,{]", text)]
     assert dangers == ["app.css"]
+
+
+def test_do_not_disturb_on_is_not_shown_as_success() -> None:
+    colours = _variables()
+    rule = re.search(r'tr\[data-feature="do-not-disturb"\] \.state-on \{ color: (#[0-9a-fA-F]{6}); \}',
+                     (CSS / "calling.css").read_text())
+    assert rule is not None
+    assert rule.group(1).lower() != colours["ok"].lower() and contrast(rule.group(1), "#ffffff") >= 4.5
