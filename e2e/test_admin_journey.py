@@ -1,5 +1,5 @@
 """An administrator follows the guide "Créer des utilisateurs" in French: adds a user with a number and
-an extension through the wizard, the user activates from the email, shows "Actif(s)", is deleted,
+an extension through the wizard, the user activates from the email, shows "Actif", is deleted,
 and can no longer sign in."""
 
 from __future__ import annotations
@@ -64,9 +64,9 @@ def test_admin_adds_a_user_who_activates_then_deletes_them(page, words, mail, cl
         employee_page = employee.new_page()
         _activate(employee_page, words, link, "Robert Redford")
 
-        # The administrator sees them "Actif(s)", then deletes them from the row menu.
+        # The administrator sees them "Actif", then deletes them from the row menu.
         users.open(base_url, search=email)
-        users.expect_status(email, "Actif(s)")
+        users.expect_status(email, "Actif")
         users.delete_from_row_menu(email)
         confirmation = DeleteUserPage(page)
         confirmation.expect_warning()

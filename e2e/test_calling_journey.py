@@ -1,4 +1,4 @@
-"""Call settings ("Paramètres d'appel"), in French and in English: a new employee signs in, turns on
+"""Call settings ("Paramètres d’appel"), in French and in English: a new employee signs in, turns on
 forwarding when busy to a mobile number, adds two numbers to simultaneous ring, and finds both on the
 overview after a reload. Every Calling page is checked with axe-core on the way.
 

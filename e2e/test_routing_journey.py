@@ -1,5 +1,5 @@
-""""Où va mon appel ?" in French: an employee forwards all calls to a mobile number, then finds on
-Paramètres d'appel that a call goes to that number, and tries an anonymous caller with the page's form
+""""Où va mon appel\u00a0?" in French: an employee forwards all calls to a mobile number, then finds on
+Paramètres d’appel that a call goes to that number, and tries an anonymous caller with the page's form
 (a plain GET form: no JavaScript needed). Pages are checked with axe-core on the way."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ def test_the_panel_follows_forwarding_and_tries_an_anonymous_caller(page, base_u
 
     calling = CallSettingsPage(page, lang).open_overview(base_url)
     panel = page.get_by_test_id("routing-panel")
-    expect(panel.get_by_role("heading", name="Où va mon appel ?")).to_be_visible()
+    expect(panel.get_by_role("heading", name="Où va mon appel\u00a0?")).to_be_visible()
     expect(panel.locator("li").last).to_have_attribute("data-outcome", "voicemail")  # nothing set yet
 
     calling.open_feature("forwarding")

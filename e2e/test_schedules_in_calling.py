@@ -36,8 +36,9 @@ def test_a_schedule_used_by_a_rule_is_not_deleted(page, activated_employee, base
 
     page.goto(detail_url)
     page.get_by_role("button", name="Supprimer cette planification", exact=True).click()
+    page.get_by_role("button", name="Supprimer", exact=True).click()  # the confirmation page
     expect(page.get_by_role("status")).to_contain_text(
         "La planification Bureau est utilisée et ne peut pas être supprimée. "
-        "Elle est utilisée par : Sonnerie simultanée, règle Heures de bureau.")
+        "Elle est utilisée par\u00a0: Sonnerie simultanée, règle Heures de bureau.")
     schedules.open(base_url)
     expect(page.get_by_role("link", name="Bureau", exact=True)).to_be_visible()

@@ -1,4 +1,4 @@
-"""A new employee, in French, sets the voicemail access code ("code d'accès"), adds a speed dial and a
+"""A new employee, in French, sets the voicemail access code ("code d’accès"), adds a speed dial and a
 contact (article "User Hub pour Webex Calling": Paramètres > Appel > Messagerie vocale, Contacts).
 Every page a person fills in is checked with axe-core."""
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from flask import Flask, current_app, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+import flask_babel
 from flask_babel import format_datetime
 from flask_login import current_user
 from flask_talisman import Talisman
@@ -156,7 +157,22 @@ def _template_helpers() -> dict[str, object]:
         "current_locale": i18n.current_locale,
         "format_datetime": format_datetime,
         "format_number": format_number,
+        "format_date": flask_babel.format_date,
+        "format_decimal": flask_babel.format_decimal,
+        "zone_name": zone_name,
     }
+
+
+def zone_name(zone: str) -> str:
+    """A time zone as people read it in their language ("heure d’Europe centrale", "Central European
+    Time"), never its id ("Europe/Paris")."""
+    from babel.dates import get_timezone_name
+
+    try:
+        name = get_timezone_name(zone, locale=flask_babel.get_locale())
+    except LookupError:
+        return zone
+    return name.replace(" :", "\u00a0:")  # CLDR's French "heure : Inde" with French typography
 
 
 def register_blueprints(app: Flask) -> None:

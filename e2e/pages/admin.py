@@ -39,7 +39,7 @@ class UsersAdminPage:
     def delete_from_row_menu(self, email: str) -> None:
         row = self.row(email)
         row.locator("summary").click()
-        row.get_by_role("link", name="Supprimer l'utilisateur", exact=True).click()
+        row.get_by_role("link", name="Supprimer l’utilisateur", exact=True).click()
 
 
 class AddUsersWizard:
@@ -49,7 +49,7 @@ class AddUsersWizard:
         self.page = page
 
     def fill_person(self, row: int, first_name: str, last_name: str, email: str, package: str) -> None:
-        expect(self.page.get_by_role("heading", name="Étape 1 : Informations de base")).to_be_visible()
+        expect(self.page.get_by_role("heading", name="Étape 1\u00a0: Informations de base")).to_be_visible()
         self.page.get_by_label("Noms et adresses électroniques", exact=True).check()
         n = row + 1
         self.page.get_by_label(f"Prénom (ligne {n})", exact=True).fill(first_name)
@@ -62,7 +62,7 @@ class AddUsersWizard:
 
     def assign(self, email: str, location: str) -> tuple[str, Locator]:
         """Choose the location, then the last free number of it; returns the number and the extension field."""
-        expect(self.page.get_by_role("heading", name="Étape 2 : Configuration du service d'appel - Attribuer des numéros")).to_be_visible()
+        expect(self.page.get_by_role("heading", name="Étape 2\u00a0: Configuration du service d’appel - Attribuer des numéros")).to_be_visible()
         # The heading shows before admin-wizard.js has run (slower over TLS): a number chosen earlier gets no
         # extension proposal. The script marks the page when its handlers are in place.
         expect(self.page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
@@ -85,11 +85,11 @@ class DeleteUserPage:
         self.page = page
 
     def expect_warning(self) -> None:
-        expect(self.page.get_by_role("heading", name="Important !")).to_be_visible()
-        expect(self.page.get_by_text("L'utilisateur supprimé ne peut plus se connecter", exact=False)).to_be_visible()
+        expect(self.page.get_by_role("heading", name="Important\u00a0!")).to_be_visible()
+        expect(self.page.get_by_text("L’utilisateur supprimé ne peut plus se connecter", exact=False)).to_be_visible()
 
     def confirm(self) -> None:
-        self.page.get_by_role("button", name="Supprimer l'utilisateur", exact=True).click()
+        self.page.get_by_role("button", name="Supprimer l’utilisateur", exact=True).click()
 
 
 class ImportUsersPage:

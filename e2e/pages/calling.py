@@ -1,4 +1,4 @@
-"""Settings > Calling > Call settings ("Paramètres d'appel"): the overview and the feature pages,
+"""Settings > Calling > Call settings ("Paramètres d’appel"): the overview and the feature pages,
 found by the words a person reads in each language."""
 
 from __future__ import annotations
@@ -32,12 +32,12 @@ class CallSettingsPage:
 
     def open_overview(self, base_url: str) -> CallSettingsPage:
         self.page.goto(base_url + "/settings/calling")
-        expect(self.page.get_by_role("heading", level=2, name=self.words["tab"], exact=True)).to_be_visible()
+        expect(self.page.get_by_role("heading", level=1, name=self.words["tab"], exact=True)).to_be_visible()
         return self
 
     def open_feature(self, key: str) -> None:
         self.page.get_by_role("link", name=self.words[key], exact=True).click()
-        expect(self.page.get_by_role("heading", level=2, name=self.words[key], exact=True)).to_be_visible()
+        expect(self.page.get_by_role("heading", level=1, name=self.words[key], exact=True)).to_be_visible()
 
     def forward_when_busy(self, number: str) -> None:
         self.page.get_by_label(self.words["busy"], exact=True).check()

@@ -9,11 +9,12 @@ WORDS = {
            "destination": "Numéro de téléphone ou numéro interne", "description": "Description", "add": "Ajouter",
            "speed_dials": "Contacts de numérotation rapide", "add_contact": "Ajouter un contact", "name": "Nom",
            "number": "Numéro de téléphone", "type": "Type", "save": "Enregistrer",
-           "contacts": "Contacts de numérotation non abrégée", "row": "Numéro {n}"},
+           "contacts": "Contacts de numérotation non abrégée", "row": "Numéro {n}",
+           "bad_code": "Saisissez un code de deux chiffres, de 00 à 99 (par exemple 07)."},
     "en": {"heading": "Contacts", "code": "Speed dial code", "destination": "Phone number or extension",
            "description": "Description", "add": "Add", "speed_dials": "Speed dials", "add_contact": "Add a contact",
            "name": "Name", "number": "Phone number", "type": "Type", "save": "Save", "contacts": "Personal contacts",
-           "row": "Number {n}"},
+           "row": "Number {n}", "bad_code": "Enter a code of two digits, from 00 to 99 (for example 07)."},
 }
 
 
@@ -36,6 +37,21 @@ class ContactsPage:
         self.page.get_by_label(self.words["description"], exact=True).fill(description)
         self.page.get_by_role("button", name=self.words["add"], exact=True).click()
         self.expect_shown()
+
+    def type_speed_dial(self, code: str, destination: str, description: str) -> None:
+        """As a person does: key by key (a maxlength would cut the code here), then "Ajouter"."""
+        self.page.get_by_label(self.words["code"], exact=True).press_sequentially(code)
+        self.page.get_by_label(self.words["destination"], exact=True).fill(destination)
+        self.page.get_by_label(self.words["description"], exact=True).fill(description)
+        self.page.get_by_role("button", name=self.words["add"], exact=True).click()
+        self.expect_shown()
+
+    def expect_code_refused(self, typed: str) -> None:
+        """The code's message is shown and the field still holds what was typed; no speed dial was added."""
+        expect(self.page.get_by_text(self.words["bad_code"]).first).to_be_visible()
+        expect(self.page.get_by_label(self.words["code"], exact=True)).to_have_value(typed)
+        section = self.page.get_by_role("region", name=self.words["speed_dials"], exact=True)
+        expect(section.get_by_role("table")).to_have_count(0)
 
     def expect_speed_dial(self, code: str, shown_number: str, description: str) -> None:
         section = self.page.get_by_role("region", name=self.words["speed_dials"], exact=True)

@@ -1,5 +1,5 @@
 """Settings > Calling > "Programmations": the person's schedules and the week view (French wording of the
-article "User Hub pour Webex Calling" and of "Créer des planifications pour les paramètres d'appel")."""
+article "User Hub pour Webex Calling" and of "Créer des planifications pour les paramètres d’appel")."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ WORDS_FR = {
     "save": "Enregistrer",
     "in_effect": "En vigueur",
     "next_week": "Semaine suivante",
-    "error_summary": "Veuillez corriger les points suivants :",
+    "error_summary": "Veuillez corriger les points suivants\u00a0:",
     "weekdays": ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"),
 }
 

@@ -1,15 +1,15 @@
-"""Settings > Appel > Messagerie vocale: the voicemail settings and the access code ("code d'accès")."""
+"""Settings > Appel > Messagerie vocale: the voicemail settings and the access code ("code d’accès")."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
 WORDS = {
-    "fr": {"heading": "Messagerie vocale", "pin_heading": "Code d'accès à la messagerie vocale",
-           "set_pin": "Définir le code d'accès", "pin": "Nouveau code d'accès",
-           "confirm": "Confirmer le code d'accès", "save": "Enregistrer",
-           "saved": "Votre code d'accès à la messagerie vocale a été enregistré.",
-           "sequence": "N'utilisez pas plus de trois chiffres croissants ou décroissants"},
+    "fr": {"heading": "Messagerie vocale", "pin_heading": "Code d’accès à la messagerie vocale",
+           "set_pin": "Définir le code d’accès", "pin": "Nouveau code d’accès",
+           "confirm": "Confirmer le code d’accès", "save": "Enregistrer",
+           "saved": "Votre code d’accès à la messagerie vocale a été enregistré.",
+           "sequence": "N’utilisez pas plus de trois chiffres croissants ou décroissants"},
     "en": {"heading": "Voicemail", "pin_heading": "Voicemail access code", "set_pin": "Set the access code",
            "pin": "New access code", "confirm": "Confirm the access code", "save": "Save",
            "saved": "Your voicemail access code has been saved.",
@@ -28,7 +28,7 @@ class VoicemailPage:
         return self
 
     def open_access_code(self) -> None:
-        """Follow "Définir le code d'accès" from the voicemail page."""
+        """Follow "Définir le code d’accès" from the voicemail page."""
         self.page.get_by_role("link", name=self.words["set_pin"], exact=True).click()
         expect(self.page.get_by_role("heading", level=1, name=self.words["pin_heading"])).to_be_visible()
 

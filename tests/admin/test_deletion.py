@@ -23,10 +23,10 @@ def test_the_confirmation_page_says_what_is_lost(admin_client, make_user):
     user = make_user("bob@example.com")
     admin_client.post("/language", data={"locale": "fr"})
     listing = html.unescape(admin_client.get("/admin/users").get_data(as_text=True))
-    assert "Supprimer l'utilisateur" in listing
+    assert "Supprimer l’utilisateur" in listing
     page = html.unescape(admin_client.get(f"/admin/users/{user.id}/delete").get_data(as_text=True))
-    assert "Important !" in page
-    assert "L'utilisateur supprimé ne peut plus se connecter à votre site" in page
+    assert "Important\u00a0!" in page
+    assert "L’utilisateur supprimé ne peut plus se connecter à votre site" in page
     assert db.session.get(User, user.id) is not None  # looking changes nothing
 
 

@@ -25,7 +25,7 @@ def test_manual_setting_shows_the_guide_notice(admin_client, organization):
     assert organization.activation_emails == "manual"
     admin_client.post("/language", data={"locale": "fr"})
     page = html.unescape(admin_client.get("/admin/invitations").get_data(as_text=True))
-    assert "Vous allez envoyer des courriels électroniques d'activation manuellement." in page
+    assert "Vous allez envoyer des courriels électroniques d’activation manuellement." in page
     assert "Modifiez les paramètres" in page
     assert "Cette action est irréversible." in page
 

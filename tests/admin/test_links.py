@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-MENU = re.compile(r'<nav class="admin-nav"[^>]*>(.*?)</nav>', re.S)
+MENU = re.compile(r'<nav class="admin-nav[^"]*"[^>]*>(.*?)</nav>', re.S)  # the first: the wide screen's side menu
 MAIN_MENU = re.compile(r'<nav aria-label="[^"]*" class="mainnav">(.*?)</nav>', re.S)
 
 

@@ -19,7 +19,7 @@ def test_partner_selects_the_site_first_then_works_only_there(admin_client, admi
     response = admin_client.get("/admin/users")
     assert response.status_code == 302 and response.headers["Location"].endswith("/admin/organization")
     page = html.unescape(admin_client.get("/admin/organization").get_data(as_text=True))
-    assert "Sélectionnez d'abord le site" in page and "Globex" in page and "Acme" in page
+    assert "Sélectionnez d’abord le site" in page and "Globex" in page and "Acme" in page
     admin_client.post("/admin/organization", data={"organization": other_org["org"].id})
     listing = admin_client.get("/admin/users").get_data(as_text=True)
     assert "worker@globex.example.com" in listing and "admin@example.com" not in listing

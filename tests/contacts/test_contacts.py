@@ -107,7 +107,7 @@ def test_an_import_with_one_bad_card_imports_nothing_and_names_each_problem(empl
             "BEGIN:VCARD\nVERSION:3.0\nTEL:+33184883205\nEND:VCARD\n")
     response = _import(employee_client, text)
     assert response.status_code == 400
-    assert "Nothing was imported: the file has 2 problem(s), listed below." in response.text
+    assert "Nothing was imported: the file has 2 problems, listed below." in response.text
     assert "Line 9: “not a number” is not a valid phone number." in response.text
     assert "Line 11: This card has no name (FN or N)." in response.text
     assert _contacts(employee.id) == []

@@ -77,3 +77,15 @@ def test_nobody_deletes_someone_else_s_speed_dial(employee_client, employee, oth
     assert _codes(employee.id) == ["09"]
     assert employee_client.post(f"{URL}/{entry_id}/delete").status_code == 302
     assert _codes(employee.id) == []
+
+
+def test_the_page_lets_a_wrong_code_reach_the_server_untruncated(employee_client):
+    """A maxlength of 2 made the browser cut "100" to "10" and save it: the code field must take what is
+    typed, so the server refuses it with its message."""
+    import re
+
+    page = employee_client.get("/settings/calling/contacts").get_data(as_text=True)
+    code_input = re.search(r'<input[^>]*\bname="code"[^>]*>', page)
+    assert code_input is not None
+    maxlength = re.search(r'maxlength="(\d+)"', code_input.group(0))
+    assert maxlength is None or int(maxlength.group(1)) >= 3, code_input.group(0)

@@ -84,7 +84,7 @@ def test_the_message_is_in_the_reader_language(jane, john, set_feature, client_o
     client.post("/language", data={"locale": "fr"})
     response = post_feature(client, "call-forwarding", {"busy_enabled": "y", "busy_destination": "3200",
                                                         "no_answer_rings": "3"})
-    assert "Les appels tourneraient en boucle : John Smith (01 84 88 32 01)" in text_of(response)
+    assert "Les appels tourneraient en boucle\u00a0: John Smith (01 84 88 32 01)" in text_of(response)
 
 
 def test_a_long_chain_is_followed_one_query_per_round(make_user, organization, set_feature, app):

@@ -42,7 +42,7 @@ def test_selective_reject_in_both_languages(in_language: Language) -> None:
             "Selective reject: rule 'Démarcheurs' matches +33 1 23 45 67 89 → rejected"]
     with in_language("fr"):
         assert texts(REJECT, CANVASSER, "FR") == [
-            "Rejeter sélectivement les appels : la règle « Démarcheurs » s’applique à 01 23 45 67 89 → rejeté"]
+            "Rejeter sélectivement les appels\u00a0: la règle «\u00a0Démarcheurs\u00a0» s’applique à 01 23 45 67 89 → rejeté"]
 
 
 def test_sequential_ring_then_voicemail(in_language: Language) -> None:
@@ -85,8 +85,8 @@ def test_loop_and_warnings(in_language: Language) -> None:
         assert loop_text(path, names) == ("Calls would go round in a circle: Alice → forward all calls → Bob"
                                           " → sequential ring → Carol → forward when busy → Alice")
     with in_language("fr"):
-        assert warning_text(DeadEnd(Feature.FORWARD_BUSY, "299"), "FR") == "Renvoi si occupé : 299 n’existe plus"
-        assert warning_text(IdleSchedule("Noël"), "FR").startswith("La planification « Noël » n’est jamais")
+        assert warning_text(DeadEnd(Feature.FORWARD_BUSY, "299"), "FR") == "Renvoi si occupé\u00a0: 299 n’existe plus"
+        assert warning_text(IdleSchedule("Noël"), "FR").startswith("La planification «\u00a0Noël\u00a0» n’est jamais")
 
 
 @hypothesis_settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -76,4 +76,20 @@ def test_the_administrator_sees_why_a_user_gets_no_calls(jane, set_feature, admi
 def test_the_administrator_page_speaks_french(jane, admin_client):
     admin_client.post("/language", data={"locale": "fr"})
     page = page_text(admin_client.get(f"/admin/users/{jane.id}"))
-    assert "Où vont les appels destinés à Jane Doe ?" in page and "Jane Doe est déjà en communication" in page
+    assert "Où vont les appels destinés à Jane Doe\u00a0?" in page and "Jane Doe est déjà en communication" in page
+
+
+def test_the_administrator_reads_the_route_in_the_third_person(jane, set_feature, admin_client):
+    set_feature(jane, "call-waiting", enabled=False)
+    page = page_text(admin_client.get(f"/admin/users/{jane.id}?on_call=y"))
+    assert "Phones of Jane Doe" in page and "Your phones" not in page
+    assert "your phones" not in page and "none of your rules" not in page
+    admin_client.post("/language", data={"locale": "fr"})
+    french = page_text(admin_client.get(f"/admin/users/{jane.id}"))
+    assert "Téléphones de Jane Doe" in french
+    assert "Vos téléphones" not in french and "vos téléphones" not in french and "vos règles" not in french
+
+
+def test_the_employee_still_reads_your_phones(jane, client_of):
+    page = page_text(client_of(jane).get("/settings/calling"))
+    assert "Your phones" in page and "Phones of Jane Doe" not in page

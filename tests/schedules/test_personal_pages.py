@@ -99,12 +99,15 @@ def test_a_schedule_in_use_is_not_deleted_and_the_message_says_where(user_client
 
     services.register_schedule_usage(used_by_simultaneous_ring)
     try:
-        response = user_client.post(f"{URL}/{schedule_id}/delete", follow_redirects=True)
+        response = user_client.post(f"{URL}/{schedule_id}/delete", data={"confirmed": "yes"}, follow_redirects=True)
         assert "It is used by: Simultaneous ring (rule 1)." in response.get_data(as_text=True)
         assert db.session.get(Schedule, schedule_id) is not None
     finally:
         services.unregister_schedule_usage(used_by_simultaneous_ring)
-    assert user_client.post(f"{URL}/{schedule_id}/delete").status_code == 302
+    question = user_client.post(f"{URL}/{schedule_id}/delete")  # the detail page's button asks first
+    assert question.status_code == 200 and 'name="confirmed" value="yes"' in question.get_data(as_text=True)
+    assert db.session.get(Schedule, schedule_id) is not None
+    assert user_client.post(f"{URL}/{schedule_id}/delete", data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Schedule, schedule_id) is None
 

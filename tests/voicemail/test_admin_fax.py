@@ -139,7 +139,7 @@ def test_the_admin_page_in_french(admin_as):
     page = admin.get(PAGE).text
     assert "<h1>Messagerie vocale</h1>" in page and "Autoriser la messagerie fax" in page
     admin.post(PAGE, data={"fax_messaging_allowed": "y"})
-    assert "Les paramètres de messagerie vocale de l&#39;organisation sont enregistrés." in admin.get(PAGE).text
+    assert "Les paramètres de messagerie vocale de l’organisation sont enregistrés." in admin.get(PAGE).text
 
 
 class TestWithCsrf:

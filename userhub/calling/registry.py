@@ -11,6 +11,7 @@ from wtforms import FieldList, FormField, HiddenField, SubmitField
 
 from . import criteria as crit
 from ..i18n import lazy_gettext as _l
+from ..i18n import ngettext
 from .criteria import CriteriaKind, Criterion
 from .numbers import CallingNumberField, check_numbers, display_number, region_of
 
@@ -62,7 +63,7 @@ class Feature:
     def summary(self, values: Any, criteria: list[Criterion], region: str | None) -> str:
         """The key value shown on the overview next to on/off."""
         if self.criteria and criteria:
-            return str(_l("%(n)d rule(s)", n=len(criteria)))
+            return ngettext("%(num)d rule", "%(num)d rules", len(criteria))
         return ""
 
     # --- form -----------------------------------------------------------------------------------

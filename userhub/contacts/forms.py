@@ -21,8 +21,10 @@ NUMBER_TYPES = [("work", _l("Work")), ("mobile", _l("Mobile")), ("home", _l("Hom
 
 
 class SpeedDialForm(FlaskForm):
-    code = StringField(_l("Speed dial code"), filters=[_strip], validators=[Length(max=3)],
-                       render_kw={"inputmode": "numeric", "maxlength": 2, "size": 3})
+    # No maxlength of 2: the browser would cut "100" to "10" without a word and save it; the service
+    # refuses every code but 00 to 99 with its message, and the page keeps what was typed.
+    code = StringField(_l("Speed dial code"), filters=[_strip],
+                       render_kw={"inputmode": "numeric", "pattern": "[0-9]{2}", "size": 3})
     destination = StringField(_l("Phone number or extension"), filters=[_strip], validators=[Length(max=40)],
                               render_kw={"inputmode": "tel", "autocomplete": "off"})
     description = StringField(_l("Description"), filters=[_strip],

@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from ..i18n import gettext as _, lazy_gettext as _l, ngettext
 from ..phones import format_number
 from ..security.access import own_data
 from ..web import register_tab
@@ -51,9 +51,14 @@ def add_speed_dial() -> ResponseReturnValue:
     return _page(speed_dial_form=form, status=400)
 
 
-@bp.post(f"{URL}/speed-dials/<int:speed_dial_id>/delete")
+@bp.route(f"{URL}/speed-dials/<int:speed_dial_id>/delete", methods=["GET", "POST"])
 @own_data
 def delete_speed_dial(speed_dial_id: int) -> ResponseReturnValue:
+    """GET: the confirmation page (no JavaScript needed); POST: delete."""
+    if request.method != "POST":
+        entry = next((s for s in speed_dials.speed_dials(current_user) if s.id == speed_dial_id), None) or abort(404)
+        return render_template("contacts/confirm_delete.html", title=_("Delete speed dial %(code)s?", code=entry.code_text),
+                               what=entry.description or entry.code_text, back=url_for("contacts.index", _anchor="speed-dials"))
     if not speed_dials.delete_speed_dial(current_user, speed_dial_id):
         abort(404)
     flash(_("The speed dial has been deleted."), "success")
@@ -105,9 +110,14 @@ def edit_contact(contact_id: int) -> ResponseReturnValue:
     return _edit(contact_id)
 
 
-@bp.post(f"{URL}/<int:contact_id>/delete")
+@bp.route(f"{URL}/<int:contact_id>/delete", methods=["GET", "POST"])
 @own_data
 def delete_contact(contact_id: int) -> ResponseReturnValue:
+    """GET: the confirmation page (no JavaScript needed); POST: delete."""
+    if request.method != "POST":
+        contact = services.get_contact(current_user, contact_id) or abort(404)
+        return render_template("contacts/confirm_delete.html", title=_("Delete the contact %(name)s?", name=contact.name),
+                               what=contact.name, back=url_for("contacts.index", _anchor="contacts"))
     if not services.delete_contact(current_user, contact_id):
         abort(404)
     flash(_("The contact has been deleted."), "success")
@@ -126,10 +136,11 @@ def import_vcards() -> ResponseReturnValue:
     try:
         count = services.import_vcards(current_user, data)
     except vcard.VCardError as refused:
-        form.vcard_file.errors = [_("Nothing was imported: the file has %(count)s problem(s), listed below.",
-                                    count=len(refused.problems))]
+        form.vcard_file.errors = [ngettext(
+            "Nothing was imported: the file has %(num)d problem, listed below.",
+            "Nothing was imported: the file has %(num)d problems, listed below.", len(refused.problems))]
         return _page(import_form=form, import_problems=refused.problems, status=400)
-    flash(_("%(count)s contact(s) imported.", count=count), "success")
+    flash(ngettext("%(num)d contact imported.", "%(num)d contacts imported.", count), "success")
     return redirect(url_for("contacts.index", _anchor="contacts"))
 
 

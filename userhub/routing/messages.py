@@ -80,7 +80,7 @@ def _match_text(match: Match | None, caller: str, region: str | None) -> str:
     }.get(match, _("every caller")) if match is not None else ""
 
 
-def reason_text(reason: Reason, caller: str, region: str | None) -> str:
+def reason_text(reason: Reason, caller: str, region: str | None, owner: str | None = None) -> str:
     if reason.why in (Why.RULE, Why.DONT_RULE):
         values = {"rule": reason.rule, "who": _match_text(reason.match, caller, region)}
         if reason.why is Why.RULE:
@@ -92,15 +92,19 @@ def reason_text(reason: Reason, caller: str, region: str | None) -> str:
         return text
     if reason.why is Why.ENABLED and reason.match is not None:
         return _match_text(reason.match, caller, region)
+    if owner and reason.why is Why.ON_CALL_NO_RING:
+        return _("not while %(name)s is on a call", name=owner)
+    if owner and reason.why is Why.UNREACHABLE:
+        return _("the phone of %(name)s is not reachable", name=owner)
     label = WHY.get(reason.why)
     return str(label) if label is not None else ""
 
 
-def target_text(target: Target, region: str | None) -> str:
+def target_text(target: Target, region: str | None, owner: str | None = None) -> str:
     if target.kind is TargetKind.OWN_PHONES:
-        return _("your phones")
+        return _("the phones of %(name)s", name=owner) if owner else _("your phones")
     if target.kind is TargetKind.VOICEMAIL:
-        return _("your voicemail")
+        return _("the voicemail of %(name)s", name=owner) if owner else _("your voicemail")
     number = format_number(target.number, region)
     if target.kind is TargetKind.DESTINATION_VOICEMAIL:
         return _("the voicemail of %(number)s", number=number)
@@ -111,8 +115,8 @@ def rings_text(rings: int) -> str:
     return ngettext("%(num)d ring", "%(num)d rings", rings)
 
 
-def outcome_text(step: Step, region: str | None) -> str:
-    targets = [target_text(target, region) for target in step.targets]
+def outcome_text(step: Step, region: str | None, owner: str | None = None) -> str:
+    targets = [target_text(target, region, owner) for target in step.targets]
     if step.outcome is Outcome.RINGS:
         if step.seconds is not None:
             return _("%(targets)s ring for %(seconds)d s", targets=_(" and ").join(targets), seconds=step.seconds)
@@ -133,12 +137,16 @@ def outcome_text(step: Step, region: str | None) -> str:
     return str(OUTCOMES[step.outcome])
 
 
-def describe(step: Step, caller: str, region: str | None) -> StepText:
-    return StepText(str(FEATURES[step.feature]), reason_text(step.reason, caller, region), outcome_text(step, region))
+def describe(step: Step, caller: str, region: str | None, owner: str | None = None) -> StepText:
+    """``owner``: the person's name when someone else (an administrator) reads their route."""
+    feature = str(FEATURES[step.feature])
+    if owner and step.feature is Feature.RINGING:
+        feature = _("Phones of %(name)s", name=owner)
+    return StepText(feature, reason_text(step.reason, caller, region, owner), outcome_text(step, region, owner))
 
 
-def step_text(step: Step, caller: str, region: str | None) -> str:
-    text = describe(step, caller, region)
+def step_text(step: Step, caller: str, region: str | None, owner: str | None = None) -> str:
+    text = describe(step, caller, region, owner)
     if text.reason:
         return _("%(feature)s: %(reason)s → %(outcome)s", feature=text.feature, reason=text.reason,
                  outcome=text.outcome)

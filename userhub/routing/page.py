@@ -29,13 +29,15 @@ def routing_context(user: Any, args: Any, *, reader_is_owner: bool = True, snaps
     now = utcnow()
     form = TryCallForm(args, region=region)
     heading = _("Where will my call go?")
+    name = None
     if not reader_is_owner:
         name = user.name_for_display
         heading = _("Where will calls to %(name)s go?", name=name)
         form.on_call.label.text = _("%(name)s is already on a call", name=name)
         form.unreachable.label.text = _("The phone of %(name)s is off or disconnected", name=name)
-    panel = build_panel(settings, form, time_zone_of(user), region, now)
+    panel = build_panel(settings, form, time_zone_of(user), region, now, owner=name)
     directory = resolve_targets(user.organization_id, (edge.target for edge in destinations(settings))).directory()
     warnings = [warning_text(warning, region) for warning in overview_warnings(settings, directory, now)]
     # names that differ from the macros of routing/_panel.html, which a template imports
-    return {"route_panel": panel, "route_form": form, "route_warnings": warnings, "route_heading": heading}
+    return {"route_panel": panel, "route_form": form, "route_warnings": warnings, "route_heading": heading,
+            "route_owner": name}

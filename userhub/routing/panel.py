@@ -41,10 +41,13 @@ class Panel:
     steps: tuple[PanelStep, ...]
 
 
-def panel_for_call(settings: RoutingSettings, call: IncomingCall, region: str | None) -> Panel:
+def panel_for_call(settings: RoutingSettings, call: IncomingCall, region: str | None,
+                   owner: str | None = None) -> Panel:
+    """``owner``: the person's name when someone else reads the route (the steps then say "the phones
+    of Jeanne", not "your phones")."""
     route = evaluate(settings, call)
     steps = tuple(PanelStep(step.feature.value, step.outcome.value, step.terminal,
-                            describe(step, call.caller, region)) for step in route.steps)
+                            describe(step, call.caller, region, owner)) for step in route.steps)
     # the call's own wall-clock time, in the user's time zone, whatever the reader's zone
     locale = get_locale()
     when = _("%(day)s at %(time)s", day=format_date(call.at, "full", locale=locale),
@@ -69,8 +72,8 @@ def call_sentence(call: IncomingCall, when: str, region: str | None) -> str:
 
 
 def build_panel(settings: RoutingSettings, form: TryCallForm, time_zone: str, region: str | None,
-                now: datetime) -> Panel | None:
+                now: datetime, owner: str | None = None) -> Panel | None:
     """The panel for the call the form describes (by default: a call from outside, now), or None when
     the form has errors (they are set on its fields)."""
     call = incoming_call(form, time_zone, now)
-    return None if call is None else panel_for_call(settings, call, region)
+    return None if call is None else panel_for_call(settings, call, region, owner)

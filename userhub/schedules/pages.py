@@ -136,6 +136,9 @@ def delete(scope: Scope, schedule_id: int) -> ResponseReturnValue:
     schedule = scope.find(schedule_id, change=True)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if request.form.get("confirmed") != "yes":  # the question first, as a page of its own (no JavaScript)
+        return _page(scope, "schedules/confirm_delete.html", _("Delete the schedule %(name)s?", name=schedule.name),
+                     schedule=schedule, confirm=ConfirmForm())
     try:
         services.delete_schedule(schedule)
     except services.ScheduleInUse as exc:

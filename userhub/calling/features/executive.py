@@ -14,6 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
+from ...i18n import ngettext
 from ..criteria import CriteriaKind, CriterionForm
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
@@ -160,7 +161,7 @@ class Executive(Feature):
         return names_of(value) if name == "assistants" else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
-        return str(_l("%(n)d assistant(s)", n=len(values.assistants))) if values.enabled else ""
+        return ngettext("%(num)d assistant", "%(num)d assistants", len(values.assistants)) if values.enabled else ""
 
 
 register(Executive())

@@ -12,9 +12,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ...extensions import db
 from ...forms import options
+from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
+from ...i18n import ngettext
 from ..models import ExecutiveAssistant
-from ..numbers import CallingNumberField
+from ..numbers import CallingNumberField, display_number
 from ..registry import Feature, FeatureForm, register, require
 
 
@@ -54,7 +56,8 @@ class ExecutiveAssistantFeature(Feature):
     relation_fields = ("opted_in",)
 
     def is_on(self, values: Values) -> bool:
-        return bool(values.opted_in)
+        # Diverting the filtered calls is this feature at work even when no executive has me opted in.
+        return bool(values.opted_in) or values.forward_filtered_calls
 
     def configure(self, form: Form, owner: Any) -> None:
         form.opted_in.choices = options(_my_executives(owner))
@@ -83,7 +86,13 @@ class ExecutiveAssistantFeature(Feature):
         return names_of(value) if name == "opted_in" else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
-        return str(_l("opted in for %(n)d executive(s)", n=len(values.opted_in))) if values.opted_in else ""
+        parts = []
+        if values.opted_in:
+            parts.append(ngettext("opted in for %(num)d executive", "opted in for %(num)d executives",
+                                  len(values.opted_in)))
+        if values.forward_filtered_calls and values.forward_to:
+            parts.append(_("filtered calls diverted to %(number)s", number=display_number(values.forward_to, region)))
+        return "; ".join(parts)
 
 
 register(ExecutiveAssistantFeature())

@@ -62,6 +62,11 @@ class Hoteling(Feature):
             return require(form.host_id.data != NO_HOST, form.host_id, _l("Choose the host."))
         return True
 
+    def history_value(self, name: str, value: Any) -> Any:
+        from ..history import names_of
+
+        return names_of([value])[0] if name == "host_id" and value else value
+
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
         if values.enabled and values.limit_enabled:
             return str(_l("for %(n)d hours at most", n=values.limit_hours))
