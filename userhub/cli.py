@@ -13,14 +13,22 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
-from . import i18n
+from . import dev, i18n
+from .accounts.models import AdminRole
+from .accounts.provisioning import ProvisioningError, create_user
+from .accounts.services import public_url, send_invitation
+from .demo import prepare_access, seed
 from .extensions import db
+from .mail.outbox import deliver_due
+from .mail.worker import run_forever, start_thread
+from .organizations.models import Location, Organization
+from .organizations.services import OrganizationError, add_numbers, create_location, create_organization
+from .phones import InvalidPhoneNumber, number_range
 
 
-def _organization(name_or_id: str):  # type: ignore[no-untyped-def]
-    from .organizations.models import Organization
-
+def _organization(name_or_id: str) -> Organization:
     query = select(Organization).where(
         Organization.id == int(name_or_id) if name_or_id.isdigit() else Organization.name == name_or_id
     )
@@ -36,8 +44,6 @@ def register_cli(app: Flask) -> None:
     @click.option("--site-url", default="", help="The organization's site address, shown in activation emails.")
     def create_organization_command(name: str, site_url: str) -> None:
         """Create a customer organization."""
-        from .organizations.services import OrganizationError, create_organization
-
         try:
             organization = create_organization(name, site_url)
         except OrganizationError as exc:
@@ -55,9 +61,6 @@ def register_cli(app: Flask) -> None:
     def create_location_command(organization_ref: str, name: str, country: str, time_zone: str,
                                 number_ranges: tuple[str, ...]) -> None:
         """Create a location with its pool of numbers."""
-        from .organizations.services import OrganizationError, add_numbers, create_location
-        from .phones import InvalidPhoneNumber, number_range
-
         organization = _organization(organization_ref)
         try:
             location = create_location(organization, name, country, time_zone)
@@ -83,10 +86,6 @@ def register_cli(app: Flask) -> None:
     def invite_user_command(organization_ref: str, email: str, first_name: str, last_name: str,
                             location_name: str, extension: str, locale: str) -> None:
         """Create an employee and email them the activation link."""
-        from .accounts.provisioning import ProvisioningError, create_user
-        from .accounts.services import send_invitation
-        from .organizations.models import Location
-
         organization = _organization(organization_ref)
         location = None
         if location_name:
@@ -114,10 +113,6 @@ def register_cli(app: Flask) -> None:
     def create_admin_command(organization_ref: str, email: str, first_name: str, last_name: str,
                              role: str, locale: str) -> None:
         """Create an administrator and email (and print) the activation link."""
-        from .accounts.models import AdminRole
-        from .accounts.provisioning import ProvisioningError, create_user
-        from .accounts.services import public_url, send_invitation
-
         organization = _organization(organization_ref)
         try:
             user = create_user(organization, email, first_name=first_name, last_name=last_name,
@@ -132,8 +127,6 @@ def register_cli(app: Flask) -> None:
     @app.cli.command("seed-demo")
     def seed_demo_command() -> None:
         """Create the demo organization, locations, numbers and people (once)."""
-        from .demo import seed
-
         organization = seed()
         click.echo(f"Demo organization {organization.id}: {organization.name}")
 
@@ -142,19 +135,15 @@ def register_cli(app: Flask) -> None:
     @click.option("--port", default=5000, type=int)
     def demo_command(host: str, port: int) -> None:
         """Migrate, load demo data, print how to sign in, and serve the portal."""
-        from .demo import prepare_access
-        from .mail.worker import start_thread
-
         app = current_app._get_current_object()  # type: ignore[attr-defined]
         base = f"http://{host}:{port}"
         app.config["USERHUB_BASE_URL"] = base
         upgrade()
         access = prepare_access()
         if not app.config["USERHUB_DEMO_MAILBOX"]:
-            from .dev import bp as dev_bp
 
             app.config["USERHUB_DEMO_MAILBOX"] = True
-            app.register_blueprint(dev_bp)
+            app.register_blueprint(dev.bp)
         if "userhub_outbox_worker" not in app.extensions:
             start_thread(app)
         click.echo("")
@@ -167,22 +156,17 @@ def register_cli(app: Flask) -> None:
             click.echo(f"                 {access.activation_url}")
         click.echo(f"  Emails the portal sends are shown at {base}/demo-mailbox/")
         click.echo("")
-        from werkzeug.serving import run_simple
 
         run_simple(host, port, app, threaded=True)
 
     @app.cli.command("mail-worker")
     def mail_worker_command() -> None:
         """Deliver queued emails until interrupted (run one per outbox in production)."""
-        from .mail.worker import run_forever
-
         run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
     @app.cli.command("deliver-mail")
     def deliver_mail_command() -> None:
         """Deliver the emails that are due, once, and exit."""
-        from .mail.outbox import deliver_due
-
         click.echo(f"{deliver_due()} email(s) sent")
 
     translate = AppGroup("translate", help="Extract, update and compile the translation catalogues.")

@@ -14,8 +14,10 @@ from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
 from ..security.tokens import TokenState
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .forms import (
+    SignOutForm,
     ChangePasswordForm,
     DisplayNameForm,
     ForgotPasswordForm,
@@ -184,8 +186,6 @@ def sign_in_password() -> ResponseReturnValue:
 @bp.post("/sign-out")
 @public
 def sign_out() -> ResponseReturnValue:
-    from .forms import SignOutForm
-
     form = SignOutForm()
     if not form.validate_on_submit():
         abort(400)

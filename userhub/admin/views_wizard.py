@@ -7,7 +7,8 @@ from flask.typing import ResponseReturnValue
 
 from ..i18n import ngettext
 from ..security.access import admin_required
-from . import bp, locations, users, wizard
+from . import locations, users, wizard
+from .blueprint import bp
 from .context import CHANGE_USERS, current_organization
 
 

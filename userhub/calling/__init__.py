@@ -10,21 +10,3 @@
                 criteria_using_schedule(schedule_id).
 - access.py     feature access: organization default, user override, open when no row.
 """
-
-from flask import Blueprint
-
-bp = Blueprint("calling", __name__)
-
-
-def _use_schedules(state) -> None:  # type: ignore[no-untyped-def]
-    """Tell the schedules area where schedules are used, once the app is set up (not at import time),
-    so that a schedule named by a rule is never deleted."""
-    from ..schedules.services import register_schedule_usage
-    from .criteria import schedule_uses
-
-    register_schedule_usage(schedule_uses)
-
-
-bp.record_once(_use_schedules)
-
-from . import views  # noqa: E402,F401  (routes attach to bp)

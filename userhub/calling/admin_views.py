@@ -15,7 +15,8 @@ from ..admin.context import CHANGE_USERS
 from ..extensions import db
 from ..i18n import gettext as _
 from ..security.access import admin_required, can_change_users
-from . import access, bp, services
+from . import access, services
+from .blueprint import bp
 from .history import render_changes
 
 INHERIT, ALLOW, DENY = "inherit", "allow", "deny"

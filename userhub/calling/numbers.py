@@ -4,17 +4,14 @@ extension of the organization where the reference allows one), shown in the read
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from wtforms import Field, FieldList, FormField, StringField, TextAreaField
 
+from ..accounts.models import User
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..phones import InvalidPhoneNumber, format_number, parse_number
-
-if TYPE_CHECKING:
-    from ..accounts.models import User
 
 MAX_NUMBER_LENGTH = 30  # "maximum length is 30" (reference section 3)
 
@@ -77,8 +74,6 @@ def normalise(text: str, owner: User, *, extension: bool, to_self: bool) -> str:
 
 
 def _extension_exists(owner: User, extension: str) -> bool:
-    from ..accounts.models import User
-
     query = select(User.id).where(User.organization_id == owner.organization_id, User.extension == extension)
     return db.session.execute(query.limit(1)).first() is not None
 

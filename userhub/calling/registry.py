@@ -147,7 +147,8 @@ def register(feature: Feature) -> Feature:
 
 
 def features() -> list[Feature]:
-    from . import features as _load  # noqa: F401  (each module registers itself)
+    # Late on purpose: each feature module imports this one to register itself.
+    from . import features as _load  # noqa: F401
 
     return sorted(_FEATURES.values(), key=lambda f: f.order)
 

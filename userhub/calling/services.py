@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
+from ..schedules.models import Schedule
 from ..timeutil import utcnow
 from . import access, registry
 from .criteria import Criterion
 from .models import CallingCriterion, CallingHistory, CallingSetting, ExecutiveAssistant
 
 if TYPE_CHECKING:
-    from ..accounts.models import User
     from .registry import Feature
 
 
@@ -173,3 +175,21 @@ def criteria_using_schedule(schedule_id: int) -> list[ScheduleUse]:
              .where(CallingCriterion.schedule_id == schedule_id)
              .order_by(CallingCriterion.user_id, CallingCriterion.feature, CallingCriterion.position))
     return [ScheduleUse(*row) for row in db.session.execute(query)]
+
+
+def schedule_uses(schedule: Schedule) -> list[str]:
+    """Where a schedule is used, for the schedules area (registered by calling/blueprint.py), e.g.
+    "Simultaneous Ring, rule Office"; a location schedule names the person whose rule it is."""
+    uses = criteria_using_schedule(schedule.id)
+    people = {u.id: u.name_for_display for u in db.session.scalars(
+        select(User).where(User.id.in_({use.user_id for use in uses})))} if uses else {}
+    found = []
+    for use in uses:
+        feature = registry.get(use.feature)
+        label = str(feature.label) if feature is not None else use.feature
+        if schedule.is_personal and use.user_id == schedule.user_id:
+            found.append(_("%(feature)s, rule %(rule)s", feature=label, rule=use.criterion))
+        else:
+            found.append(_("%(feature)s, rule %(rule)s (%(person)s)", feature=label, rule=use.criterion,
+                           person=people.get(use.user_id, "")))
+    return found

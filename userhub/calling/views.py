@@ -9,17 +9,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from ..i18n import gettext as _
 from ..routing.loop_check import SaveWouldLoop, show_on_form
 from ..security.access import own_data
-from ..web import register_nav, register_tab
-from . import bp, registry, services
+from . import registry, services
+from .blueprint import bp
 from .history import render_changes
 from .numbers import region_of
 from .registry import Feature, FeatureForm
 
-bp.record_once(lambda state: register_nav(state.app, "calling.overview", _l("Calling"), order=30))
-bp.record_once(lambda state: register_tab(state.app, "calling", "calling.overview", _l("Call settings"), order=10))
 
 
 def _me() -> Any:
@@ -101,5 +99,3 @@ def _render(feature: Feature, form: FeatureForm, state: services.FeatureState, o
     return render_template(feature.template, feature=feature, form=form, allowed=state.allowed,
                            errors=registry.flat_errors(form), **context), status
 
-
-from . import admin_views  # noqa: E402,F401  (administrator pages of this area)

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 from wtforms import FieldList, FormField
 
+from ..accounts.models import User, name_for_display
 from ..calling.criteria import Criterion as SavedCriterion
 from ..calling.numbers import CallingNumberField, display_number, region_of
 from ..extensions import db
@@ -110,8 +111,6 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
-    from ..accounts.models import User, name_for_display
-
     rows = db.session.execute(select(User.id, User.display_name, User.first_name, User.last_name, User.email)
                               .where(User.id.in_(sorted(user_ids))))
     return {row.id: name_for_display(row.display_name, row.first_name, row.last_name, row.email) for row in rows}

@@ -18,11 +18,15 @@ from flask import current_app, has_app_context
 from sqlalchemy import bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
-from ..calling import registry
+from ..accounts.models import User, name_for_display
+from ..calling import registry, services
 from ..calling.criteria import Criterion as SavedCriterion
 from ..extensions import db
 from ..i18n import gettext as _
+from ..organizations.models import Location, PhoneNumber
 from ..schedules import engine
+from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
+from ..voicemail.for_routing import voicemail_for_routing
 from .loops import Directory
 from .model import (
     CallsFrom,
@@ -115,8 +119,6 @@ def load_schedules(user: Any, ids: Iterable[int]) -> dict[int, Schedule]:
     """The user's own and their location's schedules among ``ids``: three queries (schedules, events,
     exceptions; locations come along), none when no criterion has a schedule. One ``Schedule`` object
     per schedule, shared by the criteria that use it."""
-    from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
-
     wanted = sorted(set(ids))
     if not wanted:
         return {}
@@ -227,9 +229,6 @@ def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | 
 
 def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     """Assigned assistants in table order: their direct number, else their extension (one query)."""
-    from ..accounts.models import User, name_for_display
-    from ..organizations.models import PhoneNumber
-
     rows = snapshot.assistants
     if not rows:
         return ()
@@ -250,9 +249,6 @@ def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
 def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
     """Everything that decides where the user's calls go, read from the database. ``snapshot``: what
     ``calling.services.load(user)`` returned, when the page has it already (saves three queries)."""
-    from ..calling import services
-    from ..voicemail.for_routing import voicemail_for_routing
-
     if snapshot is None:
         snapshot = services.load(user)
     saved = Saved({key: state.values for key, state in snapshot.states.items()},
@@ -285,9 +281,6 @@ class Owners:
 def _owners_query(numbers: bool, extensions: bool) -> Any:
     """Who has some numbers and/or extensions of an organization; built once, with bound parameters
     (building it cost about as much as running it)."""
-    from ..accounts.models import User
-    from ..organizations.models import Location, PhoneNumber
-
     person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
     parts = []
     if numbers:
@@ -306,8 +299,6 @@ def _owners_query(numbers: bool, extensions: bool) -> Any:
 def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners | None = None) -> Owners:
     """Owners of E.164 numbers and extensions within one organization: at most one query, none when
     there is nothing to look up."""
-    from ..accounts.models import name_for_display
-
     found = into if into is not None else Owners()
     targets = set(targets)
     numbers = sorted(t for t in targets if t.startswith("+"))

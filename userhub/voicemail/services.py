@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..admin import audit
 from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
 from ..extensions import db
@@ -86,8 +87,6 @@ def organization_allows_fax(organization_id: int) -> bool:
 def set_fax_messaging(organization: Organization, allowed: bool) -> bool:
     """An administrator's switch, stored with its audit entry in one transaction; False when nothing changed
     (no row means "not allowed", so switching it off there adds neither a row nor an audit entry)."""
-    from ..admin import audit  # the admin area owns the audit log; imported here to keep the areas loosely tied
-
     if organization_allows_fax(organization.id) == allowed:
         return False
     row = db.session.get(VoicemailOrganizationSettings, organization.id)

@@ -11,10 +11,12 @@ from sqlalchemy import delete, select
 from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from ...accounts.models import User
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ..criteria import CriteriaKind, CriterionForm
+from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
 from ..registry import Feature, FeatureForm, register, require
@@ -89,8 +91,6 @@ class Form(FeatureForm):
 
 def _candidates(owner: Any) -> list[tuple[str, str]]:
     """Assistants must be in the executive's organization and location (reference 17)."""
-    from ...accounts.models import User
-
     people = db.session.scalars(select(User).where(
         User.organization_id == owner.organization_id, User.location_id == owner.location_id, User.id != owner.id,
     ).order_by(User.last_name, User.first_name))
@@ -155,8 +155,6 @@ class Executive(Feature):
                            for i, a in enumerate(values.assistants))
 
     def history_value(self, name: str, value: Any) -> Any:
-        from ..history import names_of
-
         return names_of(value) if name == "assistants" else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:

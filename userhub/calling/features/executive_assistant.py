@@ -10,9 +10,11 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...accounts.models import User, name_for_display
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
+from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
 from ..registry import Feature, FeatureForm, register, require
@@ -33,8 +35,6 @@ class Form(FeatureForm):
 
 
 def _my_executives(owner: Any) -> list[tuple[str, str]]:
-    from ...accounts.models import User, name_for_display
-
     rows = db.session.execute(
         select(User.id, User.display_name, User.first_name, User.last_name, User.email)
         .join(ExecutiveAssistant, ExecutiveAssistant.executive_id == User.id)
@@ -78,8 +78,6 @@ class ExecutiveAssistantFeature(Feature):
             row.opted_in = str(row.executive_id) in values.opted_in
 
     def history_value(self, name: str, value: Any) -> Any:
-        from ..history import names_of
-
         return names_of(value) if name == "opted_in" else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
