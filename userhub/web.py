@@ -21,6 +21,7 @@ from .contacts import blueprint as contacts_blueprint
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import lazy_gettext as _l
 from .phones import format_number
+from .routing import wiring as routing_wiring
 from .schedules import blueprint as schedules_blueprint
 from .security import access
 from .security import sessions  # noqa: F401  (registers the user loader)
@@ -110,6 +111,7 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (accounts_blueprint.bp, admin_blueprint.bp, calling_blueprint.bp, schedules_blueprint.bp,
                       voicemail_blueprint.bp, contacts_blueprint.bp):
         app.register_blueprint(blueprint)
+    routing_wiring.init_app(app)  # the loop check and the routing panel, plugged into calling
     nav.init_app(app)
     if app.config["USERHUB_DEMO_MAILBOX"]:
         app.register_blueprint(dev.bp)

@@ -15,7 +15,7 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..schedules.models import Schedule
 from ..timeutil import utcnow
-from . import access, registry
+from . import access, hooks, registry
 from .criteria import Criterion
 from .models import CallingCriterion, CallingHistory, CallingSetting, ExecutiveAssistant
 
@@ -108,9 +108,8 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
         raise AccessDenied(feature.key)
     if before.version != expected_version:
         raise StaleVersion(feature.key)
-    from ..routing.loop_check import check_no_loop, save_edges  # raises SaveWouldLoop: nothing is written
-
-    check_no_loop(owner, feature, values, criteria)
+    pending = hooks.PendingSave(owner, feature, values, criteria)
+    hooks.run_guards(pending)  # may raise hooks.SaveRefused: nothing is written
     new_values = feature.dump(values)
     now = utcnow()
     if expected_version == 0:
@@ -133,7 +132,7 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
     if feature.criteria is not None:
         _replace_criteria(owner, feature, criteria)
     feature.persist(owner, values)
-    save_edges(owner, feature, values, criteria)  # the forwarding graph the next loop checks follow
+    hooks.run_after_save(pending)
     changes = diff(asdict(before.values), asdict(values), before.criteria, criteria)
     db.session.add(CallingHistory(user_id=owner.id, feature=feature.key, changed_by=actor.id,
                                   changed_by_name=actor.name_for_display, changed_at=now, changes=changes))

@@ -10,9 +10,8 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..i18n import gettext as _
-from ..routing.loop_check import SaveWouldLoop, show_on_form
 from ..security.access import own_data
-from . import registry, services
+from . import hooks, registry, services
 from .blueprint import bp
 from .history import render_changes
 from .numbers import region_of
@@ -34,9 +33,8 @@ def overview() -> ResponseReturnValue:
          "summary": s.feature.summary(s.values, s.criteria, region)}
         for s in snapshot.states.values()
     ]
-    from ..routing.page import routing_context  # a cycle: routing reads the calling area, which imports routing
-
-    return render_template("calling/overview.html", rows=rows, **routing_context(owner, request.args, snapshot=snapshot))
+    return render_template("calling/overview.html", rows=rows,
+                           **hooks.overview_sections(owner, request.args, snapshot))
 
 
 @bp.route("/settings/calling/<key>", methods=["GET", "POST"])
@@ -62,8 +60,8 @@ def feature_page(key: str) -> ResponseReturnValue:
                       _version(form), actor=owner)
     except services.AccessDenied:
         abort(403)
-    except SaveWouldLoop as loop:  # the forwarding would send calls round in a circle
-        show_on_form(form, loop)
+    except hooks.SaveRefused as refused:  # e.g. the forwarding would send calls round in a circle
+        refused.show_on(form)
         return _render(feature, form, state, owner, status=400)
     except services.StaleVersion:
         flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
