@@ -4,7 +4,7 @@
                 FlaskForm, template, overview summary, checks. features/<name>.py declare and register one.
 - numbers.py    the one number field: parsed with the location's country, E.164 or an existing extension,
                 never the user's own number or extension; shown in the reader's format.
-- criteria.py   criteria of reference section 1 (table calling_criteria; schedule_id references a personal
+- saved_criteria.pycriteria of reference section 1 (table calling_criteria; schedule_id references a personal
                 or location schedule, which the schedules area then refuses to delete).
 - services.py   load (3 queries whatever the number of features and rules), save (version check, history),
                 criteria_using_schedule(schedule_id).

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from ..accounts.models import User
-    from .criteria import Criterion
+    from .saved_criteria import Criterion
     from .registry import Feature
 
 T = TypeVar("T")

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SubmitField
 
-from . import criteria as crit
+from . import saved_criteria as crit
 from ..i18n import lazy_gettext as _l
-from .criteria import CriteriaKind, Criterion
+from .saved_criteria import CriteriaKind, Criterion
 from .numbers import CallingNumberField, check_numbers, display_number, region_of
 
 if TYPE_CHECKING:

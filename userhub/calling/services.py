@@ -16,7 +16,7 @@ from ..i18n import gettext as _
 from ..schedules.models import Schedule
 from ..timeutil import utcnow
 from . import access, hooks, registry
-from .criteria import Criterion
+from .saved_criteria import Criterion
 from .models import CallingCriterion, CallingHistory, CallingSetting, ExecutiveAssistant
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from wtforms.validators import Length, Optional, ValidationError
 
 from ..i18n import lazy_gettext as _l
 from ..phones import InvalidPhoneNumber, parse_number
-from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
+from .inputs import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
 
 NUMBER, HIDDEN, NONE = "number", ANONYMOUS, UNAVAILABLE
 

@@ -23,7 +23,7 @@ from wtforms import FieldList, FormField
 
 from ..accounts.models import User, name_for_display
 from ..calling import hooks
-from ..calling.criteria import Criterion as SavedCriterion
+from ..calling.saved_criteria import Criterion as SavedCriterion
 from ..calling.numbers import CallingNumberField, display_number, region_of
 from ..extensions import db
 from ..i18n import gettext as _

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from .model import Rollover, RoutingSettings, Schedule
+from .inputs import Rollover, RoutingSettings, Schedule
 from .route import Feature
 
 UserId = int

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User, name_for_display
 from ..calling import registry, services
-from ..calling.criteria import Criterion as SavedCriterion
+from ..calling.saved_criteria import Criterion as SavedCriterion
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Location, PhoneNumber
@@ -28,7 +28,7 @@ from ..schedules import engine
 from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
 from ..voicemail.for_routing import voicemail_for_routing
 from .loops import Directory
-from .model import (
+from .inputs import (
     CallsFrom,
     Criterion,
     ExecutiveFiltering,

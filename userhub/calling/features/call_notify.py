@@ -9,7 +9,7 @@ from wtforms.validators import Length, ValidationError
 
 from ...accounts.emails import InvalidEmail, normalise_email
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..registry import Feature, FeatureForm, register, require
 
 

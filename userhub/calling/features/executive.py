@@ -15,7 +15,7 @@ from ...accounts.models import User
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField

@@ -9,7 +9,7 @@ from wtforms import BooleanField, FieldList, Form as RowForm, FormField, Integer
 from wtforms.validators import InputRequired, NumberRange
 
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register
 from ..rows import NumberRows

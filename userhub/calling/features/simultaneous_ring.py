@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from wtforms import BooleanField, FieldList, Form as RowForm, FormField
 
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register
 from ..rows import NumberRows
