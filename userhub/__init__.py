@@ -17,7 +17,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     module) imports this package first, and must not load Flask and every area with it."""
     from flask import Flask
 
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    from .data import data_path
+
+    app = Flask(__name__, template_folder=str(data_path("templates")), instance_relative_config=True)
 
     from . import config as config_module
 

@@ -227,8 +227,8 @@ def register_cli(app: Flask) -> None:
 
     @translate.command("compile")
     def compile_() -> None:
-        """Compile the catalogues (.mo files are build products, not kept in git)."""
-        for path in i18n.compile_catalogues():
-            click.echo(f"compiled {path}")
+        """Compile the catalogues into the instance folder (.mo files are build products, not kept in git;
+        the wheel's build compiles its own)."""
+        click.echo(f"compiled into {i18n.compiled_catalogues(current_app)}")
 
     app.cli.add_command(translate)

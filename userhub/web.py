@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import dev, i18n, nav, ops
+from . import data, dev, i18n, nav, ops
 from .accounts import blueprint as accounts_blueprint
 from .admin import blueprint as admin_blueprint
 from .calling import blueprint as calling_blueprint
@@ -47,10 +47,10 @@ def init_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
     strict_input.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(i18n.TRANSLATIONS_DIR.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(data.data_path("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(i18n.TRANSLATIONS_DIR)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(i18n.compiled_catalogues(app))
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     login_manager.init_app(app)
