@@ -17,7 +17,7 @@ from flask_babel import Babel, Domain, LazyString, get_locale, get_translations
 from flask_babel import _get_current_context as babel_state
 from flask_login import current_user
 
-from . import data
+from . import data, texts
 from .catalogues import catalogue_files, compile_catalogues, read_catalogue
 
 __all__ = ["catalogue_files", "compile_catalogues", "read_catalogue"]  # read by the CLI and the tests from here
@@ -103,6 +103,9 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
 
 
 def init_app(app: Flask) -> None:
+    # The routing core translates without Flask, through the same catalogue.
+    texts.install(lambda string: _catalogue().ugettext(string),
+                  lambda singular, plural, num: _catalogue().ungettext(singular, plural, num))
     app.jinja_env.install_gettext_callables(  # after Flask-Babel's, which it replaces
         gettext=lambda string: _catalogue().ugettext(string),
         ngettext=lambda singular, plural, num: _catalogue().ungettext(singular, plural, num),

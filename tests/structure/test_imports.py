@@ -107,3 +107,17 @@ def test_the_import_graph_sees_imports_inside_functions(tmp_path: Path, target: 
     source = tmp_path / "probe.py"
     source.write_text(f"def later():\n    import {target}\n")
     assert target in _imports(source, "userhub.calling.probe")
+
+
+ROUTING_CORE = ["userhub.routing.inputs", "userhub.routing.route", "userhub.routing.matching",
+                "userhub.routing.executive", "userhub.routing.evaluate", "userhub.routing.loops",
+                "userhub.routing.messages"]
+
+
+def test_the_routing_core_imports_neither_flask_nor_sqlalchemy() -> None:
+    """The pure evaluator, its inputs, loops and messages run without a database or a web framework."""
+    probe = ("import importlib, sys\n"
+             f"for name in {ROUTING_CORE!r}: importlib.import_module(name)\n"
+             "print(sorted({m.partition('.')[0] for m in sys.modules} & {'flask', 'flask_babel', 'sqlalchemy', 'wtforms'}))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
