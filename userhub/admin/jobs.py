@@ -91,7 +91,7 @@ def _run_in_thread(app: Flask, job_id: int, organization_id: int) -> None:
     with app.app_context():
         try:
             _run_with_followers(job_id, organization_id)
-        except Exception:  # noqa: BLE001 - a thread has no caller to report to
+        except Exception:  # a thread has no caller to report to
             # The committed chunks stay; `flask admin run-jobs` finishes the rest.
             log.exception("Admin job %s stopped; run `flask admin run-jobs` to finish it", job_id)
             db.session.rollback()

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from flask import current_app, has_app_context
@@ -71,7 +71,7 @@ class Saved:
         return tuple(criterion_of(c, schedules) for c in self.criteria.get(key, ()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _feature(key: str) -> Any:
     feature = registry.get(key)  # sorts the registry on every call: looked up once per key
     if feature is None:

@@ -173,7 +173,7 @@ def _regex_repeats(text: str) -> Iterator[tuple[int, int, int]]:
 
 def _compress(text: str) -> str:
     """Drop the continuation of long repeats, of code points and of steps between them."""
-    steps = "".join(chr((ord(b) - ord(a)) % 0x110000) for a, b in zip(text, text[1:]))
+    steps = "".join(chr((ord(b) - ord(a)) % 0x110000) for a, b in zip(text, text[1:], strict=False))
     drop = {k for _, i, end in _tandems(text) if end - i >= _MIN_DROP for k in range(i, end)}
     drop |= {k + 1 for _, i, end in _tandems(steps) if end - i >= _MIN_DROP for k in range(i, end)}
     return "".join(c for k, c in enumerate(text) if k not in drop)
