@@ -11,7 +11,8 @@ from wtforms import Field, FieldList, FormField, StringField, TextAreaField
 from ..accounts.models import User
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..phones import InvalidPhoneNumber, format_number, parse_number
+from ..phones import InvalidPhoneNumber, format_number, is_extension, parse_number
+from ..phones import region_of as region_of  # read from here by the calling and routing pages
 
 MAX_NUMBER_LENGTH = 30  # "maximum length is 30" (reference section 3)
 
@@ -41,10 +42,6 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def region_of(owner: User) -> str | None:
-    return owner.location.country if owner.location is not None else None
-
-
 def display_number(value: str | None, region: str | None) -> str:
     """E.164 in the reader's national or international format; an extension as it is."""
     if not value:
@@ -56,7 +53,7 @@ def normalise(text: str, owner: User, *, extension: bool, to_self: bool) -> str:
     """E.164 or an existing extension of the owner's organization; raises ValueError with the message."""
     text = text.strip()
     # Extensions have 2 to 10 digits, like some national numbers: an existing extension wins.
-    looks_like_extension = extension and text.isdigit() and 2 <= len(text) <= 10
+    looks_like_extension = extension and is_extension(text)
     if looks_like_extension and text == owner.extension and not to_self:
         raise ValueError(_l("This is your own extension: calls cannot be sent back to you."))
     if looks_like_extension and _extension_exists(owner, text):

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..extensions import db
 from ..i18n import gettext as _
-from ..phones import InvalidPhoneNumber, parse_number
+from ..phones import InvalidPhoneNumber, is_extension, parse_number
 from .models import DESCRIPTION_LENGTH, SpeedDial
 
 
@@ -32,7 +32,7 @@ def parse_code(text: str) -> int:
 def resolve_destination(user: User, text: str) -> tuple[str | None, str | None]:
     """(E.164 number, None) or (None, extension): an extension must be one of the organization's."""
     text = (text or "").strip()
-    if text.isascii() and text.isdigit() and 2 <= len(text) <= 10:
+    if is_extension(text):
         if db.session.scalar(select(User.id).where(User.organization_id == user.organization_id,
                                                    User.extension == text)):
             return None, text

@@ -24,6 +24,7 @@ from ..calling.saved_criteria import Criterion as SavedCriterion
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Location, PhoneNumber
+from ..phones import is_extension
 from ..schedules import engine
 from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
 from ..voicemail.for_routing import voicemail_for_routing
@@ -259,10 +260,6 @@ def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
     return settings_of(user.name_for_display, saved, schedules=schedules,
                        voicemail=Voicemail(**asdict(voicemail_for_routing(user.id))),
                        assistants=_assistants(snapshot) if executive.enabled else ())
-
-
-def is_extension(target: str) -> bool:
-    return target.isdigit() and 2 <= len(target) <= 10  # as loops.Directory reads a destination
 
 
 @dataclass

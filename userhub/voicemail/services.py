@@ -14,7 +14,7 @@ from ..accounts.models import User
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Organization
-from ..phones import InvalidPhoneNumber, parse_number
+from ..phones import InvalidPhoneNumber, is_extension, parse_number, region_of
 from ..timeutil import utcnow
 from .models import (
     MAX_RINGS,
@@ -69,10 +69,6 @@ class VoicemailInput:
     fax_number: str = ""
     fax_extension: str = ""
     errors: dict[str, str] = field(default_factory=dict)
-
-
-def region_of(user: User) -> str | None:
-    return user.location.country if user.location else None
 
 
 def fax_allowed(user: User) -> bool:
@@ -178,7 +174,7 @@ def _checked(user: User, data: VoicemailInput) -> dict[str, object]:
     }
     if fax_ok:
         fax_extension = data.fax_extension.strip()
-        if fax_extension and not (fax_extension.isdigit() and 2 <= len(fax_extension) <= 10):
+        if fax_extension and not is_extension(fax_extension):
             errors["fax_extension"] = _("An extension has 2 to 10 digits.")
         values.update(fax_enabled=data.fax_enabled, fax_extension=fax_extension,
                       fax_number=_number(data.fax_number, "fax_number", region, errors, data.fax_enabled))
