@@ -37,7 +37,7 @@ class PendingSave:
     def once(self, key: str, compute: Callable[[], T]) -> T:
         if key not in self.computed:
             self.computed[key] = compute()
-        return self.computed[key]  # type: ignore[no-any-return]  # stored by this method under this key
+        return self.computed[key]
 
 
 class SaveRefused(Exception):
@@ -64,17 +64,17 @@ def _add(hooks: list[Any], hook: Any) -> Any:
 
 def register_save_guard(guard: SaveHook) -> SaveHook:
     """``guard(pending)`` runs before anything is written and raises ``SaveRefused`` to refuse."""
-    return _add(_guards, guard)  # type: ignore[no-any-return]  # returns what it was given
+    return _add(_guards, guard)
 
 
 def register_after_save(hook: SaveHook) -> SaveHook:
     """``hook(pending)`` runs once the setting is written, in the same transaction."""
-    return _add(_after_save, hook)  # type: ignore[no-any-return]  # returns what it was given
+    return _add(_after_save, hook)
 
 
 def register_overview_section(section: PageSection) -> PageSection:
     """``section(owner, args, snapshot=...)`` returns template variables for the Calling overview."""
-    return _add(_overview_sections, section)  # type: ignore[no-any-return]  # returns what it was given
+    return _add(_overview_sections, section)
 
 
 def run_guards(pending: PendingSave) -> None:

@@ -4,6 +4,7 @@ extension of the organization where the reference allows one), shown in the read
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from sqlalchemy import select
 from wtforms import Field, FieldList, FormField, StringField, TextAreaField
@@ -22,7 +23,7 @@ class CallingNumberField(StringField):
     ``to_self`` False refuses the owner's own number and extension."""
 
     def __init__(self, label: object = None, validators: list | None = None, *, extension: bool = True,
-                 to_self: bool = False, **kwargs: object) -> None:
+                 to_self: bool = False, **kwargs: Any) -> None:
         render_kw = {"autocomplete": "tel", "inputmode": "tel", "maxlength": 40, **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, filters=[_strip], render_kw=render_kw, **kwargs)
         self.allow_extension = extension

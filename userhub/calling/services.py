@@ -51,7 +51,7 @@ class Snapshot:
 
 
 @cache
-def _settings_query(one_feature: bool) -> Select[Any]:
+def _settings_query(one_feature: bool) -> Select[CallingSetting, CallingCriterion]:
     """A user's settings with their criteria. Criteria are only ever written with their feature's settings
     row (``save``), so one outer join reads both in a single round trip. Statements here are built once,
     with bound parameters: building one cost about as much as running it (bench/bench_calling.py)."""

@@ -20,7 +20,7 @@ from .registry import Feature, FeatureForm
 
 
 def _me() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 @bp.get("/settings/calling")

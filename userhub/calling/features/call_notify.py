@@ -34,13 +34,11 @@ class Form(FeatureForm):
     criteria = FieldList(FormField(CriterionForm))
 
 
-class CallNotify(Feature):
+class CallNotify(Feature[Values, Form]):
     key = "call-notify"
     label = _l("Call Notify")
     access_key = "callNotify"
     order = 50
-    Values = Values
-    Form = Form
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Notify me"), _l("Don't notify me"))
     row_lists = ("criteria",)

@@ -97,13 +97,11 @@ def _candidates(owner: Any) -> list[tuple[str, str]]:
     return [(str(u.id), u.name_for_display) for u in people]
 
 
-class Executive(Feature):
+class Executive(Feature[Values, Form]):
     key = "executive"
     label = _l("Executive")
     access_key = "executive"
     order = 150
-    Values = Values
-    Form = Form
     template = "calling/features/executive.html"
     criteria = CriteriaKind(_l("Filter calls"), _l("Don't filter"),
                             calls_from=("any", "select", "internal", "external"))

@@ -43,13 +43,11 @@ def _my_executives(owner: Any) -> list[tuple[str, str]]:
     return [(str(r.id), name_for_display(r.display_name, r.first_name, r.last_name, r.email)) for r in rows]
 
 
-class ExecutiveAssistantFeature(Feature):
+class ExecutiveAssistantFeature(Feature[Values, Form]):
     key = "executive-assistant"
     label = _l("Executive Assistant")
     access_key = "executive"
     order = 160
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
     relation_fields = ("opted_in",)
 

@@ -43,13 +43,11 @@ def _hosts(owner: Any) -> list[tuple[str, str]]:
     return [(str(u.id), u.name_for_display) for u in people]
 
 
-class Hoteling(Feature):
+class Hoteling(Feature[Values, Form]):
     key = "hoteling"
     label = _l("Hoteling")
     access_key = "hoteling"
     order = 140
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
 
     def configure(self, form: Form, owner: Any) -> None:

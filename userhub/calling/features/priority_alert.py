@@ -21,13 +21,11 @@ class Form(FeatureForm):
     criteria = FieldList(FormField(CriterionForm))
 
 
-class PriorityAlert(Feature):
+class PriorityAlert(Feature[Values, Form]):
     key = "priority-alert"
     label = _l("Priority Alert")
     access_key = "priorityAlert"
     order = 110
-    Values = Values
-    Form = Form
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Alert"), _l("Don't alert"))
     row_lists = ("criteria",)

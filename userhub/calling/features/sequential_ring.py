@@ -47,13 +47,11 @@ class Form(FeatureForm):
     criteria = FieldList(FormField(CriterionForm))
 
 
-class SequentialRing(NumberRows):
+class SequentialRing(NumberRows[Values, Form]):
     key = "sequential-ring"
     label = _l("Sequential Ring")
     access_key = "sequentialRing"
     order = 80
-    Values = Values
-    Form = Form
     row_columns = ("phone_number", "rings", "answer_confirmation")
     template = "calling/features/ring_numbers.html"
     criteria = CriteriaKind(_l("Ring"), _l("Don't ring"))
