@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from ..accounts.models import User, name_for_display
 from ..calling import registry, services
+from ..calling.features.call_forwarding import Values as ForwardingValues
 from ..calling.saved_criteria import Criterion as SavedCriterion
 from ..extensions import db
 from ..i18n import gettext as _
@@ -164,11 +165,6 @@ def criterion_of(saved: SavedCriterion, schedules: Mapping[int, Schedule] | None
         schedule=schedule, forward_to=saved.forward_to or None)
 
 
-def _forwarding(values: Any, group: str, rings: int = 3) -> Forwarding:
-    return Forwarding(bool(getattr(values, f"{group}_enabled")), getattr(values, f"{group}_destination") or "",
-                      bool(getattr(values, f"{group}_to_voicemail")), rings)
-
-
 def _ring_numbers(rows: Iterable[Mapping[str, Any]], with_rings: bool = False) -> tuple[RingNumber, ...]:
     return tuple(RingNumber(row["phone_number"], str(row.get("name") or ""),
                             int(row.get("rings") or 3) if with_rings else 3, bool(row.get("enabled", True)))
@@ -178,7 +174,7 @@ def _ring_numbers(rows: Iterable[Mapping[str, Any]], with_rings: bool = False) -
 def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | None = None,
                 voicemail: Voicemail = Voicemail(), assistants: Sequence[RingNumber] = ()) -> RoutingSettings:
     """The routing input of one user from their saved calling values (no database)."""
-    forwarding = saved.of("call-forwarding")
+    forwarding: ForwardingValues = saved.of("call-forwarding")
     selective = saved.of("selective-forward")
     sequential = saved.of("sequential-ring")
     simultaneous = saved.of("simultaneous-ring")
@@ -204,10 +200,16 @@ def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | 
         selective_forward=SelectiveForward(bool(selective.enabled), selective.default_destination or "",
                                            bool(selective.to_voicemail), saved.rules("selective-forward", schedules)),
         call_notify=screening("call-notify"),
-        forward_always=_forwarding(forwarding, "always"),
-        forward_busy=_forwarding(forwarding, "busy"),
-        forward_no_answer=_forwarding(forwarding, "no_answer", int(forwarding.no_answer_rings or 3)),
-        business_continuity=_forwarding(forwarding, "business_continuity"),
+        # the feature's typed values, field by field (a renamed field is a type error, not a silent default)
+        forward_always=Forwarding(bool(forwarding.always_enabled), forwarding.always_destination or "",
+                                  bool(forwarding.always_to_voicemail)),
+        forward_busy=Forwarding(bool(forwarding.busy_enabled), forwarding.busy_destination or "",
+                                bool(forwarding.busy_to_voicemail)),
+        forward_no_answer=Forwarding(bool(forwarding.no_answer_enabled), forwarding.no_answer_destination or "",
+                                     bool(forwarding.no_answer_to_voicemail), int(forwarding.no_answer_rings or 3)),
+        business_continuity=Forwarding(bool(forwarding.business_continuity_enabled),
+                                       forwarding.business_continuity_destination or "",
+                                       bool(forwarding.business_continuity_to_voicemail)),
         do_not_disturb=bool(saved.of("do-not-disturb").enabled),
         call_waiting=bool(saved.of("call-waiting").enabled),
         sequential_ring=SequentialRing(
@@ -240,8 +242,8 @@ def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     found = []
     for row in rows:
         person = people.get(row.assistant_id)
-        number = person and (person.e164 or person.extension)
-        if number:
+        number = person.e164 or person.extension if person is not None else None
+        if person is not None and number:
             name = name_for_display(person.display_name, person.first_name, person.last_name, person.email)
             found.append(RingNumber(number, name, enabled=row.opted_in))
     return tuple(found)
@@ -279,7 +281,7 @@ def _owners_query(numbers: bool, extensions: bool) -> Any:
     """Who has some numbers and/or extensions of an organization; built once, with bound parameters
     (building it cost about as much as running it)."""
     person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
-    parts = []
+    parts: list[Any] = []  # one or two SELECTs of the same columns
     if numbers:
         parts.append(select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
                      .join(Location, Location.id == PhoneNumber.location_id)
