@@ -106,7 +106,8 @@ def init_app(app: Flask) -> None:
     # The routing core translates without Flask, through the same catalogue.
     texts.install(lambda string: _catalogue().ugettext(string),
                   lambda singular, plural, num: _catalogue().ungettext(singular, plural, num))
-    app.jinja_env.install_gettext_callables(  # after Flask-Babel's, which it replaces
+    # After Flask-Babel's, which it replaces; the method comes with Jinja's i18n extension.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         gettext=lambda string: _catalogue().ugettext(string),
         ngettext=lambda singular, plural, num: _catalogue().ungettext(singular, plural, num),
         newstyle=True,

@@ -48,7 +48,7 @@ def assign_number(user: User, number: PhoneNumber) -> None:
         .values(user_id=user.id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
         raise ProvisioningError(
             "phone_number", _("%(number)s has just been taken. Choose another number.", number=number.e164)
         )

@@ -64,7 +64,7 @@ def _claim(job_id: int) -> bool:
         .values(status=JobStatus.RUNNING.value).execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
 
 
 def run_job(job_id: int, claim: bool = True) -> None:

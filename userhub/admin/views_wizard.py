@@ -29,7 +29,7 @@ def add_users() -> ResponseReturnValue:
     organization = current_organization()
     if request.method != "POST":  # GET and HEAD only show the first step
         return _render(1, [wizard.Row()], "names")
-    mode = request.form.get("mode") if request.form.get("mode") in wizard.MODES else "names"
+    mode = request.form.get("mode", "") if request.form.get("mode") in wizard.MODES else "names"
     rows = wizard.parse_rows(request.form)
     action = request.form.get("action", "")
     if action == "add_row":  # the "+" button, without JavaScript

@@ -85,4 +85,4 @@ def delete_speed_dial(user: User, speed_dial_id: int) -> bool:
     """Only the user's own entry is deleted, whatever id is sent."""
     result = db.session.execute(delete(SpeedDial).where(SpeedDial.id == speed_dial_id, SpeedDial.user_id == user.id))
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
