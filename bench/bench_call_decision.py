@@ -46,7 +46,7 @@ def seed(users: int) -> tuple[str, list[str]]:
     from userhub.accounts.models import UserStatus
     from userhub.accounts.provisioning import create_user
     from userhub.calling import registry, services
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
     from userhub.organizations.services import (
         add_numbers,
         create_location,
@@ -108,7 +108,7 @@ def bare_evaluator(numbers: list[str]) -> tuple[float, float]:
     from userhub.organizations.models import PhoneNumber
     from userhub.routing.evaluate import evaluate
     from userhub.routing.mapper import routing_settings_for
-    from userhub.routing.model import IncomingCall
+    from userhub.routing.inputs import IncomingCall
     from userhub.sip.services import CallQuestion, decide
 
     at = datetime.now(UTC).astimezone(ZoneInfo("Europe/Paris"))

@@ -64,7 +64,7 @@ def _prepare(env: dict[str, str], people: int) -> list[str]:
     from userhub.accounts.models import UserStatus
     from userhub.accounts.provisioning import create_user
     from userhub.calling import registry, services
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
     from userhub.extensions import db
     from userhub.organizations.services import add_numbers, create_location, create_organization
     from userhub.phones import number_range

@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout, inst
 
 from userhub.routing.evaluate import evaluate  # noqa: E402
 from userhub.routing.loops import Destination, Directory, find_loop  # noqa: E402
-from userhub.routing.model import (  # noqa: E402
+from userhub.routing.inputs import (  # noqa: E402
     ANONYMOUS,
     CallsFrom,
     Criterion,

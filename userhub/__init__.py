@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from flask import Flask
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
-    """Application factory: configuration, extensions, blueprints, errors, CLI; nothing else."""
-    app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
+    """Application factory: configuration, extensions, blueprints, errors, CLI; nothing else.
+
+    The imports are inside the factory on purpose: ``import userhub.routing.evaluate`` (or any other
+    module) imports this package first, and must not load Flask and every area with it."""
+    from flask import Flask
+
+    from .data import data_path
+
+    app = Flask(__name__, template_folder=str(data_path("templates")), instance_relative_config=True)
 
     from . import config as config_module
 

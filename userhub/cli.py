@@ -10,17 +10,26 @@ import click
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import select
+from werkzeug.serving import run_simple
 
-from . import i18n
+from . import dev, i18n
+from .accounts.models import AdminRole
+from .accounts.provisioning import ProvisioningError, create_user
+from .accounts.services import public_url, send_invitation
+from .demo import prepare_access, seed
 from .extensions import db
+from .mail.outbox import deliver_due
+from .mail.worker import run_forever, start_thread
+from .organizations.models import Location, Organization
+from .organizations.services import (OrganizationError, add_numbers, create_location, create_organization,
+                                     ensure_package)
+from .phones import InvalidPhoneNumber, number_range
 
 
-def _organization(name_or_id: str):  # type: ignore[no-untyped-def]
-    from .organizations.models import Organization
-
+def _organization(name_or_id: str) -> Organization:
     query = select(Organization).where(
         Organization.id == int(name_or_id) if name_or_id.isdigit() else Organization.name == name_or_id
     )
@@ -30,235 +39,232 @@ def _organization(name_or_id: str):  # type: ignore[no-untyped-def]
     return organization
 
 
-def register_cli(app: Flask) -> None:
-    @app.cli.command("create-organization")
-    @click.argument("name")
-    @click.option("--site-url", default="", help="The organization's site address, shown in activation emails.")
-    def create_organization_command(name: str, site_url: str) -> None:
-        """Create a customer organization."""
-        from .organizations.services import OrganizationError, create_organization
+@click.command("create-organization")
+@with_appcontext
+@click.argument("name")
+@click.option("--site-url", default="", help="The organization's site address, shown in activation emails.")
+def create_organization_command(name: str, site_url: str) -> None:
+    """Create a customer organization."""
+    try:
+        organization = create_organization(name, site_url)
+    except OrganizationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Organization {organization.id}: {organization.name}")
 
-        try:
-            organization = create_organization(name, site_url)
-        except OrganizationError as exc:
-            raise click.ClickException(str(exc)) from exc
-        db.session.commit()
-        click.echo(f"Organization {organization.id}: {organization.name}")
 
-    @app.cli.command("create-package")
-    @click.argument("code")
-    @click.argument("name")
-    def create_package_command(code: str, name: str) -> None:
-        """Add a package to the catalogue administrators choose from in the wizard (once per package)."""
-        from .organizations.services import ensure_package
+@click.command("create-package")
+@with_appcontext
+@click.argument("code")
+@click.argument("name")
+def create_package_command(code: str, name: str) -> None:
+    """Add a package to the catalogue administrators choose from in the wizard (once per package)."""
+    code, name = code.strip(), name.strip()
+    if not code or not name:
+        raise click.ClickException("A package needs a code and a name.")
+    package = ensure_package(code, name)
+    db.session.commit()
+    click.echo(f"Package {package.id}: {package.name}")
 
-        code, name = code.strip(), name.strip()
-        if not code or not name:
-            raise click.ClickException("A package needs a code and a name.")
-        package = ensure_package(code, name)
-        db.session.commit()
-        click.echo(f"Package {package.id}: {package.name}")
 
-    @app.cli.command("create-location")
-    @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
-    @click.option("--name", required=True)
-    @click.option("--country", required=True, help="ISO country code, e.g. FR.")
-    @click.option("--time-zone", required=True, help="IANA time zone, e.g. Europe/Paris.")
-    @click.option("--numbers", "number_ranges", multiple=True,
-                  help="A number or a range FIRST..LAST, e.g. '+33 1 84 88 32 00..+33 1 84 88 32 19'.")
-    def create_location_command(organization_ref: str, name: str, country: str, time_zone: str,
-                                number_ranges: tuple[str, ...]) -> None:
-        """Create a location with its pool of numbers."""
-        from .organizations.services import OrganizationError, add_numbers, create_location
-        from .phones import InvalidPhoneNumber, number_range
+@click.command("create-location")
+@with_appcontext
+@click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
+@click.option("--name", required=True)
+@click.option("--country", required=True, help="ISO country code, e.g. FR.")
+@click.option("--time-zone", required=True, help="IANA time zone, e.g. Europe/Paris.")
+@click.option("--numbers", "number_ranges", multiple=True,
+              help="A number or a range FIRST..LAST, e.g. '+33 1 84 88 32 00..+33 1 84 88 32 19'.")
+def create_location_command(organization_ref: str, name: str, country: str, time_zone: str,
+                            number_ranges: tuple[str, ...]) -> None:
+    """Create a location with its pool of numbers."""
+    organization = _organization(organization_ref)
+    try:
+        location = create_location(organization, name, country, time_zone)
+        numbers: list[str] = []
+        for item in number_ranges:
+            first, _, last = item.partition("..")
+            numbers.extend(number_range(first, last, country) if last else [first])
+        add_numbers(location, numbers)
+    except (OrganizationError, InvalidPhoneNumber) as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc) or "Invalid number range.") from exc
+    db.session.commit()
+    click.echo(f"Location {location.id}: {location.name}, {len(numbers)} numbers")
 
-        organization = _organization(organization_ref)
-        try:
-            location = create_location(organization, name, country, time_zone)
-            numbers: list[str] = []
-            for item in number_ranges:
-                first, _, last = item.partition("..")
-                numbers.extend(number_range(first, last, country) if last else [first])
-            add_numbers(location, numbers)
-        except (OrganizationError, InvalidPhoneNumber) as exc:
-            db.session.rollback()
-            raise click.ClickException(str(exc) or "Invalid number range.") from exc
-        db.session.commit()
-        click.echo(f"Location {location.id}: {location.name}, {len(numbers)} numbers")
 
-    @app.cli.command("invite-user")
-    @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
-    @click.option("--email", required=True)
-    @click.option("--first-name", default="")
-    @click.option("--last-name", default="")
-    @click.option("--location", "location_name", default="", help="Location name (optional).")
-    @click.option("--extension", default="", help="Internal extension (optional).")
-    @click.option("--locale", type=click.Choice(sorted(i18n.LANGUAGES)), default="fr")
-    def invite_user_command(organization_ref: str, email: str, first_name: str, last_name: str,
-                            location_name: str, extension: str, locale: str) -> None:
-        """Create an employee and email them the activation link."""
-        from .accounts.provisioning import ProvisioningError, create_user
-        from .accounts.services import send_invitation
-        from .organizations.models import Location
+@click.command("invite-user")
+@with_appcontext
+@click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
+@click.option("--email", required=True)
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--location", "location_name", default="", help="Location name (optional).")
+@click.option("--extension", default="", help="Internal extension (optional).")
+@click.option("--locale", type=click.Choice(sorted(i18n.LANGUAGES)), default="fr")
+def invite_user_command(organization_ref: str, email: str, first_name: str, last_name: str,
+                        location_name: str, extension: str, locale: str) -> None:
+    """Create an employee and email them the activation link."""
+    organization = _organization(organization_ref)
+    location = None
+    if location_name:
+        location = db.session.scalar(
+            select(Location).where(Location.organization_id == organization.id, Location.name == location_name)
+        )
+        if location is None:
+            raise click.ClickException(f"No location {location_name!r} in {organization.name}.")
+    try:
+        user = create_user(organization, email, first_name=first_name, last_name=last_name,
+                           location=location, extension=extension or None, locale=locale)
+    except ProvisioningError as exc:
+        raise click.ClickException(exc.message) from exc
+    send_invitation(user)
+    db.session.commit()
+    click.echo(f"User {user.email} invited.")
 
-        organization = _organization(organization_ref)
-        location = None
-        if location_name:
-            location = db.session.scalar(
-                select(Location).where(Location.organization_id == organization.id, Location.name == location_name)
-            )
-            if location is None:
-                raise click.ClickException(f"No location {location_name!r} in {organization.name}.")
-        try:
-            user = create_user(organization, email, first_name=first_name, last_name=last_name,
-                               location=location, extension=extension or None, locale=locale)
-        except ProvisioningError as exc:
-            raise click.ClickException(exc.message) from exc
-        send_invitation(user)
-        db.session.commit()
-        click.echo(f"User {user.email} invited.")
 
-    @app.cli.command("create-admin")
-    @click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
-    @click.option("--email", required=True)
-    @click.option("--first-name", default="")
-    @click.option("--last-name", default="")
-    @click.option("--role", type=click.Choice(["full", "user", "read_only"]), default="full")
-    @click.option("--locale", type=click.Choice(sorted(i18n.LANGUAGES)), default="fr")
-    def create_admin_command(organization_ref: str, email: str, first_name: str, last_name: str,
-                             role: str, locale: str) -> None:
-        """Create an administrator and email (and print) the activation link."""
-        from .accounts.models import AdminRole
-        from .accounts.provisioning import ProvisioningError, create_user
-        from .accounts.services import public_url, send_invitation
+@click.command("create-admin")
+@with_appcontext
+@click.option("--organization", "organization_ref", required=True, help="Organization name or id.")
+@click.option("--email", required=True)
+@click.option("--first-name", default="")
+@click.option("--last-name", default="")
+@click.option("--role", type=click.Choice(["full", "user", "read_only"]), default="full")
+@click.option("--locale", type=click.Choice(sorted(i18n.LANGUAGES)), default="fr")
+def create_admin_command(organization_ref: str, email: str, first_name: str, last_name: str,
+                         role: str, locale: str) -> None:
+    """Create an administrator and email (and print) the activation link."""
+    organization = _organization(organization_ref)
+    try:
+        user = create_user(organization, email, first_name=first_name, last_name=last_name,
+                           admin_role=AdminRole(role), locale=locale)
+    except ProvisioningError as exc:
+        raise click.ClickException(exc.message) from exc
+    issued = send_invitation(user)
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created. Activation link:")
+    click.echo(public_url("accounts.activate", token=issued.raw))
 
-        organization = _organization(organization_ref)
-        try:
-            user = create_user(organization, email, first_name=first_name, last_name=last_name,
-                               admin_role=AdminRole(role), locale=locale)
-        except ProvisioningError as exc:
-            raise click.ClickException(exc.message) from exc
-        issued = send_invitation(user)
-        db.session.commit()
-        click.echo(f"Administrator {user.email} created. Activation link:")
-        click.echo(public_url("accounts.activate", token=issued.raw))
 
-    @app.cli.command("seed-demo")
-    def seed_demo_command() -> None:
-        """Create the demo organization, locations, numbers and people (once)."""
-        from .demo import seed
+@click.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Create the demo organization, locations, numbers and people (once)."""
+    organization = seed()
+    click.echo(f"Demo organization {organization.id}: {organization.name}")
 
-        organization = seed()
-        click.echo(f"Demo organization {organization.id}: {organization.name}")
 
-    @app.cli.command("demo")
-    @click.option("--host", default="127.0.0.1")
-    @click.option("--port", default=5000, type=int)
-    def demo_command(host: str, port: int) -> None:
-        """Migrate, load demo data, print how to sign in, and serve the portal."""
-        from .demo import prepare_access
-        from .mail.worker import start_thread
+@click.command("demo")
+@with_appcontext
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def demo_command(host: str, port: int) -> None:
+    """Migrate, load demo data, print how to sign in, and serve the portal."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    base = f"http://{host}:{port}"
+    app.config["USERHUB_BASE_URL"] = base
+    upgrade()
+    access = prepare_access()
+    if not app.config["USERHUB_DEMO_MAILBOX"]:
 
-        app = current_app._get_current_object()  # type: ignore[attr-defined]
-        base = f"http://{host}:{port}"
-        app.config["USERHUB_BASE_URL"] = base
-        upgrade()
-        access = prepare_access()
-        if not app.config["USERHUB_DEMO_MAILBOX"]:
-            from .dev import bp as dev_bp
+        app.config["USERHUB_DEMO_MAILBOX"] = True
+        app.register_blueprint(dev.bp)
+    if "userhub_outbox_worker" not in app.extensions:
+        start_thread(app)
+    click.echo("")
+    click.echo("userhub demo is running on " + base)
+    click.echo(f"  Administrator: sign in at {base}/sign-in")
+    click.echo(f"                 email    {access.admin_email}")
+    click.echo(f"                 password {access.admin_password}")
+    if access.activation_url:
+        click.echo(f"  Pending user {access.pending_email}: open the activation link")
+        click.echo(f"                 {access.activation_url}")
+    click.echo(f"  Emails the portal sends are shown at {base}/demo-mailbox/")
+    click.echo("")
 
-            app.config["USERHUB_DEMO_MAILBOX"] = True
-            app.register_blueprint(dev_bp)
-        if "userhub_outbox_worker" not in app.extensions:
-            start_thread(app)
-        click.echo("")
-        click.echo("userhub demo is running on " + base)
-        click.echo(f"  Administrator: sign in at {base}/sign-in")
-        click.echo(f"                 email    {access.admin_email}")
-        click.echo(f"                 password {access.admin_password}")
-        if access.activation_url:
-            click.echo(f"  Pending user {access.pending_email}: open the activation link")
-            click.echo(f"                 {access.activation_url}")
-        click.echo(f"  Emails the portal sends are shown at {base}/demo-mailbox/")
-        click.echo("")
-        from werkzeug.serving import run_simple
+    run_simple(host, port, app, threaded=True)
 
-        run_simple(host, port, app, threaded=True)
 
-    @app.cli.command("mail-worker")
-    def mail_worker_command() -> None:
-        """Deliver queued emails until interrupted (run one per outbox in production)."""
-        from .mail.worker import run_forever
+@click.command("mail-worker")
+@with_appcontext
+def mail_worker_command() -> None:
+    """Deliver queued emails until interrupted (run one per outbox in production)."""
+    run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
-        run_forever(current_app._get_current_object())  # type: ignore[attr-defined]
 
-    @app.cli.command("deliver-mail")
-    def deliver_mail_command() -> None:
-        """Deliver the emails that are due, once, and exit."""
-        from .mail.outbox import deliver_due
+@click.command("deliver-mail")
+@with_appcontext
+def deliver_mail_command() -> None:
+    """Deliver the emails that are due, once, and exit."""
+    click.echo(f"{deliver_due()} email(s) sent")
 
-        click.echo(f"{deliver_due()} email(s) sent")
+translate = AppGroup("translate", help="Extract, update and compile the translation catalogues.")
 
-    translate = AppGroup("translate", help="Extract, update and compile the translation catalogues.")
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
 
-    def _pybabel(*args: str) -> None:
-        subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+def _extract() -> Path:
+    root = i18n.TRANSLATIONS_DIR
+    pot = root / "messages.pot"
+    _pybabel("-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
+             "-o", str(pot), str(root.parent))
+    return pot
 
-    def _extract() -> Path:
-        root = i18n.TRANSLATIONS_DIR
-        pot = root / "messages.pot"
-        _pybabel("-q", "extract", "-F", str(root / "babel.cfg"), "-k", "_l", "--no-location", "--sort-output",
-                 "-o", str(pot), str(root.parent))
-        return pot
+@translate.command("extract")
+def extract() -> None:
+    """Collect the strings to translate into translations/messages.pot and list what each language lacks."""
+    pot = _extract()
+    with pot.open("rb") as handle:
+        wanted = [m for m in read_po(handle) if m.id]
+    for locale_dir in sorted(p for p in i18n.TRANSLATIONS_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()):
+        catalogue = i18n.read_catalogue(locale_dir)
+        missing = [m for m in wanted if m.id not in catalogue or not catalogue[m.id].string]
+        click.echo(f"{locale_dir.name}: {len(missing)} string(s) to translate")
 
-    @translate.command("extract")
-    def extract() -> None:
-        """Collect the strings to translate into translations/messages.pot and list what each language lacks."""
-        pot = _extract()
-        with pot.open("rb") as handle:
-            wanted = [m for m in read_po(handle) if m.id]
-        for locale_dir in sorted(p for p in i18n.TRANSLATIONS_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()):
-            catalogue = i18n.read_catalogue(locale_dir)
-            missing = [m for m in wanted if m.id not in catalogue or not catalogue[m.id].string]
-            click.echo(f"{locale_dir.name}: {len(missing)} string(s) to translate")
-
-    @translate.command("add")
-    @click.argument("area")
-    def add(area: str) -> None:
-        """Add the strings no catalogue has yet to translations/<lang>/LC_MESSAGES/AREA.po: empty in
-        French (to translate by hand), the same text in English (the source language)."""
-        pot = _extract()
-        with pot.open("rb") as handle:
-            wanted = [m for m in read_po(handle) if m.id]
-        for locale_dir in sorted(p for p in i18n.TRANSLATIONS_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()):
-            locale = locale_dir.name
-            known = i18n.read_catalogue(locale_dir)
-            path = locale_dir / "LC_MESSAGES" / f"{area}.po"
-            if path.exists():
-                with path.open("rb") as handle:
-                    target = read_po(handle, locale=locale)
+@translate.command("add")
+@click.argument("area")
+def add(area: str) -> None:
+    """Add the strings no catalogue has yet to translations/<lang>/LC_MESSAGES/AREA.po: empty in
+    French (to translate by hand), the same text in English (the source language)."""
+    pot = _extract()
+    with pot.open("rb") as handle:
+        wanted = [m for m in read_po(handle) if m.id]
+    for locale_dir in sorted(p for p in i18n.TRANSLATIONS_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()):
+        locale = locale_dir.name
+        known = i18n.read_catalogue(locale_dir)
+        path = locale_dir / "LC_MESSAGES" / f"{area}.po"
+        if path.exists():
+            with path.open("rb") as handle:
+                target = read_po(handle, locale=locale)
+        else:
+            target = Catalog(locale=locale, project="userhub")
+        added = 0
+        for message in wanted:
+            if message.id in known and known[message.id].string:
+                continue
+            if message.id in target:
+                continue
+            if locale == "en":
+                string = message.id
             else:
-                target = Catalog(locale=locale, project="userhub")
-            added = 0
-            for message in wanted:
-                if message.id in known and known[message.id].string:
-                    continue
-                if message.id in target:
-                    continue
-                if locale == "en":
-                    string = message.id
-                else:
-                    string = ("", "") if isinstance(message.id, tuple) else ""
-                target.add(message.id, string, context=message.context)
-                added += 1
-            with path.open("wb") as handle:
-                write_po(handle, target, width=120, omit_header=False, sort_output=True)
-            click.echo(f"{path}: {added} string(s) added")
+                string = ("", "") if isinstance(message.id, tuple) else ""
+            target.add(message.id, string, context=message.context)
+            added += 1
+        with path.open("wb") as handle:
+            write_po(handle, target, width=120, omit_header=False, sort_output=True)
+        click.echo(f"{path}: {added} string(s) added")
 
-    @translate.command("compile")
-    def compile_() -> None:
-        """Compile the catalogues (.mo files are build products, not kept in git)."""
-        for path in i18n.compile_catalogues():
-            click.echo(f"compiled {path}")
+@translate.command("compile")
+def compile_() -> None:
+    """Compile the catalogues into the instance folder (.mo files are build products, not kept in git;
+    the wheel's build compiles its own)."""
+    click.echo(f"compiled into {i18n.compiled_catalogues(current_app)}")
 
+
+def register_cli(app: Flask) -> None:
+    """The commands of `flask --app userhub ...`; the admin area adds its own (admin/cli.py)."""
+    for command in (create_organization_command, create_package_command, create_location_command, invite_user_command,
+                    create_admin_command, seed_demo_command, demo_command, mail_worker_command,
+                    deliver_mail_command):
+        app.cli.add_command(command)
     app.cli.add_command(translate)

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
-DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # noqa: S105 - refused in production, see validate()
+DEV_SECRET_KEY = "dev-only-insecure-secret-key"  # refused in production, see validate()
 
 
 def _env(name: str, default: str | None = None) -> str | None:

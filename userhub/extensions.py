@@ -1,6 +1,7 @@
 """Flask extensions, created once and unbound; ``create_app`` binds them."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -12,7 +13,7 @@ from sqlalchemy.orm import DeclarativeBase, registry
 
 from .i18n import RequestBabel
 from .security.origin import OriginCheckingCSRF
-from .timeutil import UTCDateTime
+from .dbtypes import UTCDateTime
 
 
 class Base(DeclarativeBase):
@@ -33,6 +34,10 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+if TYPE_CHECKING:
+    Model = Base  # db.Model is made at run time from Base: the type checker sees Base's typed mappings
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = OriginCheckingCSRF()  # the token, then where the request came from

@@ -7,26 +7,26 @@ bench/bench_calling.py). Here the catalogue is found once per request and langua
 
 from __future__ import annotations
 
-import logging
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, Domain, LazyString, get_locale, get_translations
 from flask_babel import _get_current_context as babel_state
 from flask_login import current_user
 
-log = logging.getLogger(__name__)
+from . import data, texts
+from .catalogues import catalogue_files, compile_catalogues, read_catalogue
+
+__all__ = ["catalogue_files", "compile_catalogues", "read_catalogue"]  # read by the CLI and the tests from here
+
 _KEPT = "userhub_catalogue"  # (locale, translations) on Flask-Babel's per-request state
 _UNTRANSLATED = NullTranslations()
 
 LANGUAGES = {"fr": "Français", "en": "English"}
-TRANSLATIONS_DIR = Path(__file__).resolve().parent.parent / "translations"
+TRANSLATIONS_DIR = data.data_path("translations")  # the .po files (and, installed, the compiled .mo)
 
 
 def select_locale() -> str:
@@ -50,52 +50,6 @@ def select_timezone() -> str:
         if current_user.location is not None:
             return current_user.location.time_zone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]
-
-
-def catalogue_files(locale_dir: Path) -> list[Path]:
-    """The catalogue of one language: messages.po (the foundation) and one file per product area
-    (admin.po, calling.po, ...), so that areas are translated side by side without touching each other."""
-    lc_messages = locale_dir / "LC_MESSAGES"
-    areas = sorted(p for p in lc_messages.glob("*.po") if p.name != "messages.po")
-    return [lc_messages / "messages.po", *areas]
-
-
-def read_catalogue(locale_dir: Path) -> Catalog:
-    """All the files of one language merged into one catalogue (the first translation of a string wins;
-    the plural rule comes from the language itself)."""
-    locale = locale_dir.name
-    merged = Catalog(locale=locale)
-    for po_path in catalogue_files(locale_dir):
-        if not po_path.exists():
-            continue
-        with po_path.open("rb") as po_file:
-            part = read_po(po_file, locale=locale)
-        for message in part:
-            if message.id and message.id not in merged:
-                merged[message.id] = message
-    return merged
-
-
-def compile_catalogues(directory: Path = TRANSLATIONS_DIR) -> list[Path]:
-    """Compile each language's .po files into one messages.mo when it is missing or older. The .mo
-    files are build products and stay out of git; this runs when the app starts and from
-    `flask translate compile`."""
-    written = []
-    for lc_messages in directory.glob("*/LC_MESSAGES"):
-        sources = [p for p in catalogue_files(lc_messages.parent) if p.exists()]
-        if not sources:
-            continue
-        mo_path = lc_messages / "messages.mo"
-        newest = max(p.stat().st_mtime for p in sources)
-        if mo_path.exists() and mo_path.stat().st_mtime >= newest:
-            continue
-        catalogue = read_catalogue(lc_messages.parent)
-        tmp = mo_path.with_suffix(".mo.tmp")
-        with tmp.open("wb") as mo_file:
-            write_mo(mo_file, catalogue)
-        tmp.replace(mo_path)
-        written.append(mo_path)
-    return written
 
 
 class RequestDomain(Domain):
@@ -149,15 +103,26 @@ def lazy_gettext(string: str, **variables: Any) -> LazyString:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.install_gettext_callables(  # after Flask-Babel's, which it replaces
+    # The routing core translates without Flask, through the same catalogue.
+    texts.install(lambda string: _catalogue().ugettext(string),
+                  lambda singular, plural, num: _catalogue().ungettext(singular, plural, num))
+    # After Flask-Babel's, which it replaces; the method comes with Jinja's i18n extension.
+    app.jinja_env.install_gettext_callables(  # type: ignore[attr-defined]  # added by the i18n extension
         gettext=lambda string: _catalogue().ugettext(string),
         ngettext=lambda singular, plural, num: _catalogue().ungettext(singular, plural, num),
         newstyle=True,
     )
-    try:
-        compile_catalogues()
-    except OSError as exc:  # a read-only install must have run `flask translate compile` at build time
-        log.warning("Could not compile translations: %s", exc)
+
+
+def compiled_catalogues(app: Flask) -> Path:
+    """The folder of the compiled catalogues: the package's own when installed (compiled when the wheel
+    was built; the app never writes into an installed package), else a cache in the instance folder,
+    compiled here when a .po file is newer."""
+    if data.installed():
+        return TRANSLATIONS_DIR
+    target = Path(app.instance_path) / "translations"
+    compile_catalogues(TRANSLATIONS_DIR, target)
+    return target
 
 
 def current_locale() -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
@@ -47,3 +49,13 @@ def number_range(first: str, last: str, default_region: str | None, limit: int =
         raise InvalidPhoneNumber(f"{first} - {last}")
     width = len(start) - 1
     return [f"+{value:0{width}d}" for value in range(low, high + 1)]
+
+
+def is_extension(text: str) -> bool:
+    """An internal extension has 2 to 10 ASCII digits (reference 23c); the one place this rule is written."""
+    return text.isascii() and text.isdigit() and 2 <= len(text) <= 10
+
+
+def region_of(person: Any) -> str | None:
+    """The country a person reads numbers in (national format for theirs): their location's, if any."""
+    return person.location.country if person.location is not None else None

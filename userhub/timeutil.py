@@ -1,10 +1,8 @@
 """Time in the domain is aware and in UTC, always.
 
 - ``utcnow()`` is the one clock: an aware UTC datetime (time-machine and the tests move it).
-- ``UTCDateTime`` is the type of every ``Mapped[datetime]`` column (see ``extensions.Base``): it stores the
-  instant as UTC without an offset, the same on SQLite and PostgreSQL, and returns it aware. SQLite has no
-  time zones (SQLAlchemy's ``DateTime(timezone=True)`` reads back naive there), hence a type of our own
-  rather than ``timestamptz``. A naive value is refused on the way in: its meaning would be a guess.
+- ``dbtypes.UTCDateTime`` stores and reads datetimes the same way (kept apart so that this module, which
+  the routing core uses, imports no database library).
 - ``require_aware()`` guards the doors of the schedules engine and the routing evaluator, so that a naive
   datetime fails loudly where it enters instead of as a comparison error deep inside a page.
 """
@@ -12,9 +10,6 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
-
-from sqlalchemy.types import DateTime, TypeDecorator
 
 
 class NaiveDatetimeError(TypeError, ValueError):
@@ -33,19 +28,3 @@ def require_aware(value: datetime, what: str = "datetime") -> datetime:
         raise NaiveDatetimeError(f"{what} must be an aware datetime (got the naive {value.isoformat()})")
     return value
 
-
-class UTCDateTime(TypeDecorator[datetime]):
-    """An instant stored as naive UTC and read back aware UTC."""
-
-    impl = DateTime
-    cache_ok = True
-
-    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return require_aware(value, "a stored datetime").astimezone(UTC).replace(tzinfo=None)
-
-    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
-        if value is None:
-            return None
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -2,25 +2,34 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
-from flask import Flask, current_app, render_template, request, url_for
+from flask import Flask, render_template, request
 from flask.typing import ResponseReturnValue
 import flask_babel
 from flask_babel import format_datetime
 from flask_login import current_user
 from flask_talisman import Talisman
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
+from . import data, dev, i18n, nav, ops
+from .accounts import blueprint as accounts_blueprint
+from .admin import blueprint as admin_blueprint
+from .calling import blueprint as calling_blueprint
+from .contacts import blueprint as contacts_blueprint
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .i18n import lazy_gettext as _l
 from .phones import format_number
+from .routing import wiring as routing_wiring
+from .schedules import blueprint as schedules_blueprint
+from .sip import blueprint as sip_blueprint
+from .security import access, bounds
+from .security import sessions  # noqa: F401  (registers the user loader)
+from .security import input as strict_input
 from .security.input import FieldTooLong, InvalidEncoding, TruncatedBody, UnexpectedContentType
+from .voicemail import blueprint as voicemail_blueprint
 
 CSP = {
     "default-src": "'self'",
@@ -38,15 +47,13 @@ def init_extensions(app: Flask) -> None:
     if app.config["USERHUB_TRUSTED_PROXIES"]:
         hops = app.config["USERHUB_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
-    from .security import bounds, input as strict_input
-
     bounds.register(app.url_map)  # before any blueprint adds its <int:...> rules
     strict_input.init_app(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(i18n.TRANSLATIONS_DIR.parent / "migrations"))
+    migrate.init_app(app, db, directory=str(data.data_path("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)
-    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(i18n.TRANSLATIONS_DIR)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(i18n.compiled_catalogues(app))
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.init_app(app)
     login_manager.init_app(app)
@@ -69,8 +76,6 @@ def init_extensions(app: Flask) -> None:
         session_cookie_samesite="Lax",
         frame_options="DENY",
     )
-    from .security import access, sessions  # noqa: F401  (sessions registers the user loader)
-
     access.init_app(app)
     app.after_request(_no_store_when_signed_in)
     app.context_processor(_template_helpers)
@@ -82,8 +87,6 @@ def _sqlite_foreign_keys(app: Flask) -> None:
     """SQLite ignores foreign keys unless told so on every connection; cascades depend on them.
     WAL: readers and the one writer no longer block each other (the demo's job and mail threads
     read while a person saves); a writer waits up to 10 s for another's (short) transaction."""
-    from sqlalchemy import event
-
     with app.app_context():
         engine = db.engine
 
@@ -104,55 +107,8 @@ def _no_store_when_signed_in(response):  # type: ignore[no-untyped-def]
     return response
 
 
-@dataclass(frozen=True)
-class NavEntry:
-    endpoint: str
-    label: object  # a lazy string, translated when shown
-    visible: Callable[[object], bool]
-    order: int
-
-
-def register_nav(app: Flask, endpoint: str, label: object, visible: Callable[[object], bool] | None = None,
-                 order: int = 50, group: str = "main") -> None:
-    """Let an area add itself to the main menu (or a tab group) without editing the base template."""
-    entries = app.extensions.setdefault("userhub_nav", {}).setdefault(group, [])
-    entries.append(NavEntry(endpoint, label, visible or (lambda user: True), order))
-    entries.sort(key=lambda entry: entry.order)
-
-
-def register_tab(app: Flask, group: str, endpoint: str, label: object, order: int = 50,
-                 visible: Callable[[object], bool] | None = None) -> None:
-    """Add a tab to a page group (e.g. "calling": Call settings, Schedules, Voicemail, Contacts)."""
-    register_nav(app, endpoint, label, visible, order, group=group)
-
-
-def _entries(group: str) -> list[dict[str, object]]:
-    entries = current_app.extensions.get("userhub_nav", {}).get(group, [])
-    here = request.endpoint or ""
-    # Administrators' pages of other areas (/admin/calling/access, /admin/voicemail...) belong to the
-    # administration entry of the main menu, not to the area's own entry.
-    blueprint = "admin" if request.path.startswith("/admin/") else here.partition(".")[0]
-    result = []
-    for e in entries:
-        if not (current_user.is_authenticated and e.visible(current_user)):
-            continue
-        current = here == e.endpoint if group != "main" else e.endpoint.partition(".")[0] == blueprint
-        result.append({"url": url_for(e.endpoint), "label": e.label, "current": current, "endpoint": e.endpoint})
-    return result
-
-
-def _nav_entries() -> list[dict[str, object]]:
-    return _entries("main")
-
-
-def _tabs(group: str) -> list[dict[str, object]]:
-    return _entries(group)
-
-
 def _template_helpers() -> dict[str, object]:
     return {
-        "nav_entries": _nav_entries,
-        "tabs": _tabs,
         "LANGUAGES": i18n.LANGUAGES,
         "current_locale": i18n.current_locale,
         "format_datetime": format_datetime,
@@ -176,17 +132,15 @@ def zone_name(zone: str) -> str:
 
 
 def register_blueprints(app: Flask) -> None:
-    from . import admin, calling, contacts, ops, routing, schedules, sip, voicemail
-    from .accounts import bp as accounts_bp
-    from .dev import bp as dev_bp
-
+    """One blueprint per area of the product; the menu and tabs are declared in nav.py."""
     ops.init_app(app)
-    app.register_blueprint(accounts_bp)
-    # One blueprint per area of the product; each area's views.py registers its own menu entries and tabs.
-    for area in (admin, calling, schedules, voicemail, contacts, routing, sip):
-        app.register_blueprint(area.bp)
+    for blueprint in (accounts_blueprint.bp, admin_blueprint.bp, calling_blueprint.bp, schedules_blueprint.bp,
+                      voicemail_blueprint.bp, contacts_blueprint.bp, sip_blueprint.bp):
+        app.register_blueprint(blueprint)
+    routing_wiring.init_app(app)  # the loop check and the routing panel, plugged into calling
+    nav.init_app(app)
     if app.config["USERHUB_DEMO_MAILBOX"]:
-        app.register_blueprint(dev_bp)
+        app.register_blueprint(dev.bp)
 
 
 _ERROR_MESSAGES = {

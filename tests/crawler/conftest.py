@@ -100,7 +100,7 @@ def _location_schedules(location: Any) -> list[Any]:
 
 def _rules(personal: list[Any], location: list[Any], forward: bool = False) -> list[Any]:
     """A rule on each schedule (personal and location), one on a number, and a "don't" rule."""
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
 
     def on(schedule: Any, level: str, **more: Any) -> Criterion:
         return Criterion(f"On {schedule.name}", schedule.id, level, schedule.type, **more)

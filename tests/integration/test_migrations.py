@@ -144,7 +144,7 @@ def test_0007_fills_the_edges_from_the_saved_settings(empty_app):
 def test_0007_backfill_gives_the_edges_the_save_service_gives():
     """The frozen backfill and the application's meaning of an edge (``save_edges``) agree on these settings."""
     from userhub.calling import registry
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
     from userhub.routing.loop_check import EDGE_FEATURES, proposed_destinations
 
     product = set()

@@ -28,6 +28,18 @@ def test_bandit_finds_nothing():
     assert result.returncode == 0
 
 
+def test_ruff_finds_nothing():
+    """The rule set is in pyproject.toml ([tool.ruff])."""
+    result = _run("ruff", "check", "--output-format", "concise", "userhub")
+    assert result.returncode == 0, "ruff: " + result.stdout + result.stderr
+
+
+def test_mypy_finds_nothing():
+    """The settings are in pyproject.toml ([tool.mypy]); a ``type: ignore`` says why on its line."""
+    result = _run("mypy", timeout=600)
+    assert result.returncode == 0, "mypy: " + result.stdout + result.stderr
+
+
 def test_installed_dependencies_are_consistent():
     result = _run("pip", "check", "--disable-pip-version-check")
     assert result.returncode == 0, result.stdout + result.stderr

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from userhub.routing.model import CallsFrom, Criterion, IncomingCall, Schedule
+from userhub.routing.inputs import CallsFrom, Criterion, IncomingCall, Schedule
 
 PARIS = ZoneInfo("Europe/Paris")
 CANVASSER = "+33123456789"

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from hypothesis import strategies as st
 
-from userhub.routing.model import (
+from userhub.routing.inputs import (
     ANONYMOUS,
     SOME_NUMBER,
     UNAVAILABLE,

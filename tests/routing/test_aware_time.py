@@ -46,7 +46,7 @@ def test_the_schedules_engine_refuses_a_naive_datetime(call):
 def test_the_routing_evaluator_refuses_a_naive_now(app):
     from userhub.routing.forms import TryCallForm, incoming_call
     from userhub.routing.loops import Directory, never_in_effect, overview_warnings
-    from userhub.routing.model import RoutingSettings, Schedule
+    from userhub.routing.inputs import RoutingSettings, Schedule
 
     with app.test_request_context("/"):
         with pytest.raises(NaiveDatetimeError):
@@ -130,7 +130,7 @@ def test_every_datetime_column_stores_aware_utc():
 
     import userhub.models  # noqa: F401  (the whole schema)
     from userhub.extensions import db
-    from userhub.timeutil import UTCDateTime
+    from userhub.dbtypes import UTCDateTime
 
     columns = [f"{t.name}.{c.name}" for t in db.metadata.sorted_tables for c in t.columns
                if isinstance(c.type, DateTime | UTCDateTime)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from userhub.routing.evaluate import evaluate
 from userhub.routing.loops import destinations
-from userhub.routing.model import (
+from userhub.routing.inputs import (
     ExecutiveFiltering,
     FilterType,
     Forwarding,

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from userhub.calling import registry, services
-from userhub.calling.criteria import Criterion as Rule
+from userhub.calling.saved_criteria import Criterion as Rule
 from userhub.accounts.models import User
 from userhub.extensions import db
 from userhub.routing import loop_check

@@ -15,7 +15,7 @@ from userhub.routing.loops import (
     overview_warnings,
     refuse_loop,
 )
-from userhub.routing.model import (
+from userhub.routing.inputs import (
     Criterion,
     Forwarding,
     IntervalSchedule,

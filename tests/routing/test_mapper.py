@@ -9,12 +9,12 @@ from datetime import date, time
 
 from sqlalchemy import event
 
-from userhub.calling.criteria import Criterion as Rule
+from userhub.calling.saved_criteria import Criterion as Rule
 from userhub.extensions import db
 from userhub.routing.evaluate import evaluate
 from userhub.routing.loops import destinations, overview_warnings
 from userhub.routing.mapper import resolve_targets, routing_settings_for
-from userhub.routing.model import ANONYMOUS, SOME_NUMBER, RingNumber
+from userhub.routing.inputs import ANONYMOUS, SOME_NUMBER, RingNumber
 from userhub.routing.route import Feature, Outcome, TargetKind
 
 from .builders import BOSS, CANVASSER, MOTHER, call

@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings as hypothesis_settings
 from userhub.routing.evaluate import evaluate
 from userhub.routing.loops import DeadEnd, Hop, IdleSchedule
 from userhub.routing.messages import loop_text, step_text, warning_text
-from userhub.routing.model import (
+from userhub.routing.inputs import (
     ANONYMOUS,
     Forwarding,
     IncomingCall,

@@ -39,7 +39,7 @@ def test_a_wrong_number_in_the_form_is_explained_next_to_it(jane, client_of):
 
 
 def test_the_overview_warns_about_a_missing_colleague_and_an_idle_schedule(jane, john, set_feature, client_of):
-    from userhub.calling.criteria import Criterion as Rule
+    from userhub.calling.saved_criteria import Criterion as Rule
     from userhub.extensions import db
     from userhub.schedules.services import EventInput, create_schedule
 

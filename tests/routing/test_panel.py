@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 from userhub.routing.forms import TryCallForm, incoming_call
 from userhub.routing.loops import DeadEnd, IdleSchedule
 from userhub.routing.messages import warning_text
-from userhub.routing.model import (
+from userhub.routing.inputs import (
     ANONYMOUS,
     SOME_NUMBER,
     RingNumber,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from userhub.routing.evaluate import evaluate
-from userhub.routing.model import (
+from userhub.routing.inputs import (
     ANONYMOUS,
     Forwarding,
     RingNumber,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import given, settings as hypothesis_settings, strategies as st
 
-from userhub.routing.criteria import decide
+from userhub.routing.matching import decide
 from userhub.routing.evaluate import evaluate
-from userhub.routing.model import Criterion, Forwarding, IncomingCall, RoutingSettings, Screening
+from userhub.routing.inputs import Criterion, Forwarding, IncomingCall, RoutingSettings, Screening
 from userhub.routing.route import Feature, Outcome, Why
 
 from .strategies import all_settings, calls, rules

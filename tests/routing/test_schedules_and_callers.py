@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from userhub.routing.evaluate import evaluate
-from userhub.routing.model import (
+from userhub.routing.inputs import (
     ANONYMOUS,
     UNAVAILABLE,
     CallsFrom,

@@ -125,7 +125,7 @@ def test_sequential_ring_in_order_with_each_legs_rings(lab, jane, john, with_pho
 
 
 def test_selective_reject_by_caller_number(lab, jane, jane_phone, set_feature):
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
 
     rule = Criterion(name="Démarcheur", calls_from="select", phone_numbers=["+33699999999"])
     set_feature(jane, "selective-reject", criteria=[rule], enabled=True)
@@ -144,7 +144,7 @@ def test_selective_reject_by_schedule_at_20_00_and_10_00(lab, jane, jane_phone, 
 
 
 def test_priority_alert_sets_alert_info(lab, jane, jane_phone, set_feature):
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
 
     rule = Criterion(name="Patron", calls_from="select", phone_numbers=["+33655555555"])
     set_feature(jane, "priority-alert", criteria=[rule], enabled=True)

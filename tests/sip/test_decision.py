@@ -7,7 +7,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import pytest
 
-from userhub.calling.criteria import Criterion as SavedCriterion
+from userhub.calling.saved_criteria import Criterion as SavedCriterion
 
 
 def test_only_a_sip_server_credential_opens_it(client, sip_token, jane, john, with_phones, client_of):

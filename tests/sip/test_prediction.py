@@ -41,7 +41,7 @@ PLAIN = {"dnd": False, "anonymous_rejection": False, "always": None, "no_answer"
 
 
 def _save(jane, set_feature, case) -> None:  # type: ignore[no-untyped-def]
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
 
     listed = Criterion(name="Liste", calls_from="select", phone_numbers=[LISTED])
     set_feature(jane, "do-not-disturb", enabled=case["dnd"])
@@ -132,7 +132,7 @@ def test_the_call_goes_where_the_panel_says(app, userhub_server, tmp_path_factor
     from userhub.calling.models import CallingCriterion, CallingSetting
     from userhub.extensions import db
     from userhub.routing.mapper import routing_settings_for
-    from userhub.routing.model import ANONYMOUS, IncomingCall
+    from userhub.routing.inputs import ANONYMOUS, IncomingCall
     from userhub.routing.panel import panel_for_call
     from userhub.sip.models import SipServer
 

@@ -9,7 +9,7 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..organizations.models import Location, Organization, Package, PhoneNumber
 from ..timeutil import utcnow
 
@@ -31,7 +31,7 @@ def name_for_display(display_name: str | None, first_name: str | None, last_name
     return display_name or " ".join(part for part in (first_name, last_name) if part) or email
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -83,7 +83,7 @@ class User(UserMixin, db.Model):
         return f"<User {self.id} {self.email}>"
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """One signed-in browser. The cookie holds a random key whose hash is stored here, so that
     signing out, changing the password or deleting the user ends sessions on the server."""
 
@@ -103,7 +103,7 @@ class TokenPurpose(enum.StrEnum):
     PASSWORD_RESET = "password_reset"
 
 
-class AccountToken(db.Model):
+class AccountToken(Model):
     """A link mailed to a user: activation or password reset. Only the SHA-256 of the token is kept."""
 
     __tablename__ = "account_tokens"

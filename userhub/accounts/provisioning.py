@@ -6,17 +6,15 @@ these functions check first to give a clear message, and the constraints settle 
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select, update
 
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Location, Organization, Package, PhoneNumber
+from ..phones import is_extension
 from .emails import InvalidEmail, normalise_email
 from .models import AdminRole, User
 
-EXTENSION_PATTERN = re.compile(r"^[0-9]{2,10}$")  # reference 23c: 2 to 10 digits
 
 
 class ProvisioningError(ValueError):
@@ -30,7 +28,7 @@ class ProvisioningError(ValueError):
 
 def check_extension(organization: Organization, extension: str, ignore_user: User | None = None) -> str:
     extension = extension.strip()
-    if not EXTENSION_PATTERN.match(extension):
+    if not is_extension(extension):
         raise ProvisioningError("extension", _("An extension has 2 to 10 digits."))
     query = select(User.id).where(User.organization_id == organization.id, User.extension == extension)
     if ignore_user is not None:
@@ -50,7 +48,7 @@ def assign_number(user: User, number: PhoneNumber) -> None:
         .values(user_id=user.id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if result.rowcount != 1:  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
         raise ProvisioningError(
             "phone_number", _("%(number)s has just been taken. Choose another number.", number=number.e164)
         )

@@ -13,7 +13,7 @@ from ..i18n import gettext as _
 from ..mail.outbox import deferred_writer, queue_deferred, queue_email
 from ..search import containing
 from ..security import hashing, sessions
-from ..security.password_policy import PersonalDetails, Rule, check_password, rule_messages
+from ..security.password_policy import PersonalDetails, check_password, rule_messages
 from ..security.tokens import IssuedToken, TokenCheck, TokenState, check_token, consume_token, issue_token
 from ..timeutil import utcnow
 from .models import TokenPurpose, User, UserStatus
@@ -76,10 +76,6 @@ def password_problems(user: User, password: str) -> list[str]:
     """The rules the password breaks, as sentences in the reader's language (empty when accepted)."""
     messages = rule_messages()
     return [str(messages[rule]) for rule in check_password(password, personal_details(user))]
-
-
-def broken_rules(user: User, password: str) -> list[Rule]:
-    return check_password(password, personal_details(user))
 
 
 def _set_password(user: User, password: str) -> None:

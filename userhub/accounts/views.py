@@ -10,15 +10,16 @@ from flask import Response, abort, flash, make_response, redirect, render_templa
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from limits import parse_many
-from sqlalchemy import or_, select
 
 from ..extensions import db, limiter
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
 from ..security.tokens import TokenState
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .forms import (
+    SignOutForm,
     ChangePasswordForm,
     DisplayNameForm,
     ForgotPasswordForm,
@@ -197,8 +198,6 @@ def sign_in_password() -> ResponseReturnValue:
 @bp.post("/sign-out")
 @public
 def sign_out() -> ResponseReturnValue:
-    from .forms import SignOutForm
-
     form = SignOutForm()
     if not form.validate_on_submit():
         abort(400)

@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import click
 
-from . import bp
+from sqlalchemy import select
+
+from ..accounts.models import User
+from ..cli import _organization
+from ..extensions import db
+from .blueprint import bp
+from .jobs import resume_unfinished
+from .models import PartnerOrganization
 
 
 @bp.cli.command("run-jobs")
 def run_jobs_command() -> None:
     """Finish imports and invitation sendings that a restart interrupted."""
-    from .jobs import resume_unfinished
-
     click.echo(f"{resume_unfinished()} job(s) run.")
 
 
@@ -20,13 +25,6 @@ def run_jobs_command() -> None:
 @click.option("--organization", "organization_ref", required=True, help="Organization name or id to manage.")
 def grant_partner_command(email: str, organization_ref: str) -> None:
     """Let a partner (wholesale) administrator manage another organization."""
-    from sqlalchemy import select
-
-    from ..accounts.models import User
-    from ..cli import _organization
-    from ..extensions import db
-    from .models import PartnerOrganization
-
     user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
     if user is None or user.admin_role is None:
         raise click.ClickException("No administrator with this address.")

@@ -14,13 +14,15 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from flask import abort, session
+from flask import abort, request, session
 from flask_login import current_user
 from sqlalchemy import select
 
 from ..accounts.models import User
 from ..extensions import db
 from ..organizations.models import Location, Organization, PhoneNumber
+from ..security.bounds import query_int
+from . import users as user_service
 from .models import AdminJob, PartnerOrganization
 
 SESSION_KEY = "admin_organization_id"
@@ -114,3 +116,15 @@ def own_job(job_id: int) -> AdminJob:
     if job is None or job.organization_id != current_organization().id:
         abort(404)
     return job
+
+
+def user_query_from_args() -> user_service.UserQuery:
+    """The users list's search, filters, sort and page from the query string (the list and its CSV export)."""
+    args = request.args
+    return user_service.UserQuery(
+        search=args.get("q", "")[:100],
+        location_id=args.get("location", type=query_int),
+        status=args.get("status", ""),
+        sort=args.get("sort", "name") if args.get("sort") in user_service.SORTS else "name",
+        page=args.get("page", 1, type=query_int),
+    )

@@ -21,7 +21,7 @@ from ..accounts.services import send_invitation
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
-from ..phones import InvalidPhoneNumber, parse_number
+from ..phones import InvalidPhoneNumber, is_extension, parse_number
 from . import audit, bulk, jobs, tables, users
 from .models import AdminJob, JobKind
 
@@ -150,7 +150,7 @@ def _check_row(row, locations, packages, existing_emails, taken_extensions, numb
             return _("%(number)s is already assigned.", number=row["number"])
         numbers[row["number"]] = (location.id, -1)  # taken by this file from now on
     if row["extension"]:
-        if not provisioning.EXTENSION_PATTERN.match(row["extension"]):
+        if not is_extension(row["extension"]):
             return _("An extension has 2 to 10 digits.")
         if row["extension"] in taken_extensions:
             return _("Extension %(extension)s is already used.", extension=row["extension"])

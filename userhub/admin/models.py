@@ -13,11 +13,11 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what, when, in which organization."""
 
     __tablename__ = "admin_audit_events"
@@ -34,7 +34,7 @@ class AuditEvent(db.Model):
     __table_args__ = (Index("ix_admin_audit_org_created", "organization_id", "created_at"),)
 
 
-class PackageAssignment(db.Model):
+class PackageAssignment(Model):
     """One period during which a user held a package: the basis of the two-monthly billing."""
 
     __tablename__ = "admin_package_assignments"
@@ -65,7 +65,7 @@ class JobStatus(enum.StrEnum):
     DONE = "done"
 
 
-class AdminJob(db.Model):
+class AdminJob(Model):
     """Work too large for one request (CSV import, invitations to everyone), done in chunks."""
 
     __tablename__ = "admin_jobs"
@@ -91,7 +91,7 @@ class AdminJob(db.Model):
     )
 
 
-class PartnerOrganization(db.Model):
+class PartnerOrganization(Model):
     """A customer organization that a partner (wholesale) administrator manages."""
 
     __tablename__ = "admin_partner_organizations"

@@ -10,17 +10,22 @@ from wtforms.fields import SelectChoice
 from ..accounts.provisioning import ProvisioningError
 from ..extensions import db
 from ..forms import options
-from ..i18n import gettext as _, lazy_gettext as _l, ngettext
-from ..security.access import admin_required, can_change_users, is_admin
-from ..security.bounds import query_int
-from ..web import register_nav
+from ..i18n import gettext as _, ngettext
+from ..routing.page import routing_context
+from ..security.access import admin_required, can_change_users
 from . import deletion, invitations, jobs, locations
 from . import users as user_service
-from .context import CHANGE_USERS, FULL_ONLY, READ_AUDIT, OrganizationNotChosen, current_organization, own_user
+from .context import (
+    CHANGE_USERS,
+    FULL_ONLY,
+    READ_AUDIT,
+    OrganizationNotChosen,
+    current_organization,
+    own_user,
+    user_query_from_args,
+)
 from .forms import ConfirmForm, SettingsForm, UserCallingForm
-from . import bp
-
-bp.record_once(lambda state: register_nav(state.app, "admin.users", _l("Users"), visible=is_admin, order=20))
+from .blueprint import bp
 
 
 @bp.app_errorhandler(OrganizationNotChosen)  # app-wide: admin pages of other areas need a site too
@@ -39,17 +44,6 @@ def _admin_helpers() -> dict[str, object]:
 def _admin_menu() -> dict[str, object]:
     # App-wide: the admin layout's menu is also drawn by admin pages of other areas (calling, schedules, voicemail).
     return {"reads_audit": getattr(current_user, "admin_role", None) in READ_AUDIT}
-
-
-def user_query_from_args() -> user_service.UserQuery:
-    args = request.args
-    return user_service.UserQuery(
-        search=args.get("q", "")[:100],
-        location_id=args.get("location", type=query_int),
-        status=args.get("status", ""),
-        sort=args.get("sort", "name") if args.get("sort") in user_service.SORTS else "name",
-        page=args.get("page", 1, type=query_int),
-    )
 
 
 @bp.route("/users", endpoint="users")
@@ -104,8 +98,6 @@ def user_page(user_id: int) -> ResponseReturnValue:
             else:
                 flash(_("The changes are saved."), "success")
                 return redirect(url_for("admin.user_page", user_id=user.id))
-    from ..routing.page import routing_context  # a cycle: routing reads the calling area, which imports routing
-
     return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm(),
                            **routing_context(user, request.args, reader_is_owner=False))
 

@@ -9,7 +9,8 @@ from ..extensions import db
 from ..i18n import gettext as _, ngettext
 from ..organizations.services import OrganizationError
 from ..security.access import admin_required
-from . import bp, locations
+from . import locations
+from .blueprint import bp
 from .context import CHANGE_USERS, FULL_ONLY, current_organization, own_location
 from .forms import LocationForm, NumbersForm
 

@@ -11,11 +11,19 @@ from ..i18n import gettext as _
 from ..security.access import admin_required
 from ..security.bounds import FIRST_DAY, LAST_DAY, query_int
 from ..timeutil import utcnow
-from . import audit, billing, bp, imports, jobs, tables
-from .context import (CHANGE_USERS, READ_AUDIT, choose_organization, current_organization, home_organization,
-                      managed_organizations, own_job)
+from . import audit, billing, imports, jobs, tables
+from .blueprint import bp
+from .context import (
+    CHANGE_USERS,
+    READ_AUDIT,
+    choose_organization,
+    current_organization,
+    home_organization,
+    managed_organizations,
+    own_job,
+    user_query_from_args,
+)
 from .forms import ImportForm, PeriodForm
-from .views import user_query_from_args
 
 
 def _period() -> tuple[PeriodForm, object, object]:

@@ -8,7 +8,8 @@ from flask.typing import ResponseReturnValue
 from ..i18n import ngettext
 from ..security.access import admin_required
 from ..security.bounds import query_int
-from . import bp, locations, users, wizard
+from . import locations, users, wizard
+from .blueprint import bp
 from .context import CHANGE_USERS, current_organization
 
 
@@ -29,7 +30,7 @@ def add_users() -> ResponseReturnValue:
     organization = current_organization()
     if request.method != "POST":  # GET and HEAD only show the first step
         return _render(1, [wizard.Row()], "names")
-    mode = request.form.get("mode") if request.form.get("mode") in wizard.MODES else "names"
+    mode = request.form.get("mode", "") if request.form.get("mode") in wizard.MODES else "names"
     rows = wizard.parse_rows(request.form)
     action = request.form.get("action", "")
     if action == "add_row":  # the "+" button, without JavaScript

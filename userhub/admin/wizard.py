@@ -48,7 +48,9 @@ def parse_rows(form: MultiDict[str, str]) -> list[Row]:
     """Rows posted as ``email-0``, ``number-0``...; blank rows are dropped (except a lone first one)."""
     indexes = sorted({int(k.rpartition("-")[2]) for k in form if k.startswith("email-") and
                       k.rpartition("-")[2].isdigit()})[:MAX_ROWS]
-    rows = [Row(**{name: form.get(f"{name}-{i}", "").strip()[:254] for name in FIELDS}) for i in indexes]
+    # FIELDS are Row's str fields; mypy cannot tell them from ``errors`` in a ** of str values
+    rows = [Row(**{name: form.get(f"{name}-{i}", "").strip()[:254] for name in FIELDS})  # type: ignore[arg-type]
+            for i in indexes]
     kept = [row for row in rows if not row.is_blank()]
     return kept or [Row()]
 

@@ -13,7 +13,8 @@ from flask_login import current_user
 from ..admin.context import CHANGE_USERS, current_organization, own_user
 from ..i18n import gettext as _
 from ..security.access import admin_required, can_change_users
-from . import access, bp, services
+from . import access, services
+from .blueprint import bp
 from .history import render_changes
 
 INHERIT, ALLOW, DENY = "inherit", "allow", "deny"

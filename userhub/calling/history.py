@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from wtforms import BooleanField, FieldList, FormField, SelectField, SelectMultipleField
 
+from ..accounts.models import User
 from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
@@ -105,8 +106,6 @@ def render_changes(entries: list[CallingHistory], reader: Any) -> list[dict[str,
 
 def names_of(ids: Any) -> list[str]:
     """Display names of users by id, in the given order (for the history of people lists)."""
-    from ..accounts.models import User
-
     wanted = [int(i) for i in ids or [] if str(i).isdigit()]
     found = {u.id: u.name_for_display for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
     return [found.get(i, "?") for i in wanted]

@@ -12,11 +12,11 @@ from typing import Any
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..timeutil import utcnow
 
 
-class CallingSetting(db.Model):
+class CallingSetting(Model):
     __tablename__ = "calling_settings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -34,7 +34,7 @@ class CallingSetting(db.Model):
     )
 
 
-class CallingCriterion(db.Model):
+class CallingCriterion(Model):
     """A rule of a feature (reference section 1): when, from whom, and whether it is a "don't" rule."""
 
     __tablename__ = "calling_criteria"
@@ -66,7 +66,7 @@ class CallingCriterion(db.Model):
     )
 
 
-class ExecutiveAssistant(db.Model):
+class ExecutiveAssistant(Model):
     """An assistant of an executive, in alerting order, with the assistant's opt-in."""
 
     __tablename__ = "calling_executive_assistants"
@@ -83,7 +83,7 @@ class ExecutiveAssistant(db.Model):
     )
 
 
-class CallingFeatureAccess(db.Model):
+class CallingFeatureAccess(Model):
     """Whether users may change a feature: the organization's default (user_id NULL) or one user's override."""
 
     __tablename__ = "calling_feature_access"
@@ -104,7 +104,7 @@ class CallingFeatureAccess(db.Model):
     )
 
 
-class CallingHistory(db.Model):
+class CallingHistory(Model):
     """One saved change: who, when, and a list of [field, before, after] shown as a readable diff."""
 
     __tablename__ = "calling_settings_history"

@@ -4,17 +4,16 @@ extension of the organization where the reference allows one), shown in the read
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import select
 from wtforms import Field, FieldList, FormField, StringField, TextAreaField
 
+from ..accounts.models import User
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
-from ..phones import InvalidPhoneNumber, format_number, parse_number
-
-if TYPE_CHECKING:
-    from ..accounts.models import User
+from ..phones import InvalidPhoneNumber, format_number, is_extension, parse_number
+from ..phones import region_of as region_of  # read from here by the calling and routing pages
 
 MAX_NUMBER_LENGTH = 30  # "maximum length is 30" (reference section 3)
 
@@ -24,7 +23,7 @@ class CallingNumberField(StringField):
     ``to_self`` False refuses the owner's own number and extension."""
 
     def __init__(self, label: object = None, validators: list | None = None, *, extension: bool = True,
-                 to_self: bool = False, **kwargs: object) -> None:
+                 to_self: bool = False, **kwargs: Any) -> None:
         render_kw = {"autocomplete": "tel", "inputmode": "tel", "maxlength": 40, **(kwargs.pop("render_kw", None) or {})}
         super().__init__(label, validators, filters=[_strip], render_kw=render_kw, **kwargs)
         self.allow_extension = extension
@@ -44,10 +43,6 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
-def region_of(owner: User) -> str | None:
-    return owner.location.country if owner.location is not None else None
-
-
 def display_number(value: str | None, region: str | None) -> str:
     """E.164 in the reader's national or international format; an extension as it is."""
     if not value:
@@ -59,7 +54,7 @@ def normalise(text: str, owner: User, *, extension: bool, to_self: bool) -> str:
     """E.164 or an existing extension of the owner's organization; raises ValueError with the message."""
     text = text.strip()
     # Extensions have 2 to 10 digits, like some national numbers: an existing extension wins.
-    looks_like_extension = extension and text.isdigit() and 2 <= len(text) <= 10
+    looks_like_extension = extension and is_extension(text)
     if looks_like_extension and text == owner.extension and not to_self:
         raise ValueError(_l("This is your own extension: calls cannot be sent back to you."))
     if looks_like_extension and _extension_exists(owner, text):
@@ -77,8 +72,6 @@ def normalise(text: str, owner: User, *, extension: bool, to_self: bool) -> str:
 
 
 def _extension_exists(owner: User, extension: str) -> bool:
-    from ..accounts.models import User
-
     query = select(User.id).where(User.organization_id == owner.organization_id, User.extension == extension)
     return db.session.execute(query.limit(1)).first() is not None
 

@@ -4,18 +4,20 @@ on shared behaviour. A feature module declares a subclass of Feature and calls `
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args, get_origin
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SubmitField
 
-from . import criteria as crit
+from . import saved_criteria as crit
 from ..i18n import lazy_gettext as _l
 from ..i18n import ngettext
-from .criteria import CriteriaKind, Criterion
+from .saved_criteria import CriteriaKind, Criterion
 from .numbers import CallingNumberField, check_numbers, display_number, region_of
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
     from ..accounts.models import User
 
 
@@ -26,7 +28,14 @@ class FeatureForm(FlaskForm):
     save = SubmitField(_l("Save"))
 
 
-class Feature:
+V = TypeVar("V", bound="DataclassInstance")  # the feature's values: defaults are the reference defaults
+F = TypeVar("F", bound=FeatureForm)
+
+
+class Feature(Generic[V, F]):
+    """``class Hoteling(Feature[Values, Form])``: the type arguments are the feature's ``Values`` and
+    ``Form`` classes, so that its methods are checked against its own fields."""
+
     key: ClassVar[str]
     label: ClassVar[object]
     access_key: ClassVar[str]  # reference section 22
@@ -38,46 +47,55 @@ class Feature:
     row_lists: ClassVar[tuple[str, ...]] = ()  # FieldLists that get an "add a row" button
     relation_fields: ClassVar[tuple[str, ...]] = ()  # values kept in their own table, not in the JSON
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for base in getattr(cls, "__orig_bases__", ()):
+            arguments = get_args(base)
+            origin = get_origin(base)
+            concrete = len(arguments) == 2 and not any(isinstance(a, TypeVar) for a in arguments)
+            if isinstance(origin, type) and issubclass(origin, Feature) and concrete:
+                cls.Values, cls.Form = arguments
+
     # --- values ---------------------------------------------------------------------------------
-    def defaults(self) -> Any:
+    def defaults(self) -> V:
         return self.Values()
 
-    def load(self, stored: dict[str, Any] | None) -> Any:
+    def load(self, stored: dict[str, Any] | None) -> V:
         """Values from the JSON column; missing keys take their defaults, unknown keys are ignored."""
         names = {f.name for f in dataclasses.fields(self.Values)}
         return self.Values(**{k: v for k, v in (stored or {}).items() if k in names})
 
-    def dump(self, values: Any) -> dict[str, Any]:
+    def dump(self, values: V) -> dict[str, Any]:
         """What the JSON column holds."""
         return {k: v for k, v in dataclasses.asdict(values).items() if k not in self.relation_fields}
 
-    def attach(self, values: Any, snapshot: Any) -> None:
+    def attach(self, values: V, snapshot: Any) -> None:
         """Put values kept in relation tables (loaded with the snapshot) into ``values``."""
 
-    def persist(self, owner: User, values: Any) -> None:
+    def persist(self, owner: User, values: V) -> None:
         """Write values kept in relation tables (same transaction as the settings row)."""
 
-    def is_on(self, values: Any) -> bool:
+    def is_on(self, values: V) -> bool:
         return bool(getattr(values, "enabled", False))
 
-    def summary(self, values: Any, criteria: list[Criterion], region: str | None) -> str:
+    def summary(self, values: V, criteria: list[Criterion], region: str | None) -> str:
         """The key value shown on the overview next to on/off."""
         if self.criteria and criteria:
             return ngettext("%(num)d rule", "%(num)d rules", len(criteria))
         return ""
 
     # --- form -----------------------------------------------------------------------------------
-    def make_form(self, owner: User, formdata: Any = None) -> FeatureForm:
+    def make_form(self, owner: User, formdata: Any = None) -> F:
         form = self.Form(formdata=formdata) if formdata is not None else self.Form(formdata=None)
         self.configure(form, owner)
         return form
 
-    def configure(self, form: FeatureForm, owner: User) -> None:
+    def configure(self, form: F, owner: User) -> None:
         if self.criteria:
-            for entry in form.criteria:  # type: ignore[attr-defined]
+            for entry in form.criteria:
                 crit.configure(entry.form, self.criteria, owner)
 
-    def fill(self, form: FeatureForm, values: Any, criteria: list[Criterion], version: int, owner: User) -> None:
+    def fill(self, form: F, values: V, criteria: list[Criterion], version: int, owner: User) -> None:
         region = region_of(owner)
         form.version.data = str(version)
         for name, value in dataclasses.asdict(values).items():
@@ -87,15 +105,15 @@ class Feature:
             field.data = display_number(value, region) if isinstance(field, CallingNumberField) else value
         if self.criteria:
             for criterion in criteria:
-                crit.fill(form.criteria.append_entry().form, criterion, region)  # type: ignore[attr-defined]
-            form.criteria.append_entry()  # type: ignore[attr-defined]  # a blank row to add a rule
+                crit.fill(form.criteria.append_entry().form, criterion, region)
+            form.criteria.append_entry()  # a blank row to add a rule
         self.fill_rows(form, values, region)
         self.configure(form, owner)
 
-    def fill_rows(self, form: FeatureForm, values: Any, region: str | None) -> None:
+    def fill_rows(self, form: F, values: V, region: str | None) -> None:
         """Features with lists of numbers put one row per entry plus blank rows here."""
 
-    def read(self, form: FeatureForm) -> Any:
+    def read(self, form: F) -> V:
         """Values from a validated form (numbers already normalised)."""
         names = [f.name for f in dataclasses.fields(self.Values)]
         data = {n: getattr(form, n).data for n in names if hasattr(form, n) and not isinstance(getattr(form, n), FieldList)}
@@ -105,21 +123,21 @@ class Feature:
                 data[name] = field.data or ""
         return self.Values(**{**dataclasses.asdict(self.defaults()), **data})
 
-    def read_criteria(self, form: FeatureForm) -> list[Criterion]:
+    def read_criteria(self, form: F) -> list[Criterion]:
         if not self.criteria:
             return []
-        found = (crit.read(entry.form, self.criteria) for entry in form.criteria)  # type: ignore[attr-defined]
+        found = (crit.read(entry.form, self.criteria) for entry in form.criteria)
         return [c for c in found if c is not None]
 
-    def validate(self, form: FeatureForm, owner: User) -> bool:
+    def validate(self, form: F, owner: User) -> bool:
         """Field validators, then the number field for this owner, then the feature's own rules."""
         valid = form.validate()
         valid = check_numbers(form, owner) and valid
         if self.criteria:
-            valid = all([crit.check(entry.form) for entry in form.criteria]) and valid  # type: ignore[attr-defined]
+            valid = all([crit.check(entry.form) for entry in form.criteria]) and valid
         return self.check(form, owner) and valid
 
-    def check(self, form: FeatureForm, owner: User) -> bool:
+    def check(self, form: F, owner: User) -> bool:
         """Rules between fields (e.g. a destination when forwarding is on). Add errors to fields."""
         return True
 
@@ -139,21 +157,22 @@ class Feature:
         return str(label)
 
 
-_FEATURES: dict[str, Feature] = {}
+_FEATURES: dict[str, Feature[Any, Any]] = {}
 
 
-def register(feature: Feature) -> Feature:
+def register(feature: Feature[Any, Any]) -> Feature[Any, Any]:
     _FEATURES[feature.key] = feature
     return feature
 
 
-def features() -> list[Feature]:
-    from . import features as _load  # noqa: F401  (each module registers itself)
+def features() -> list[Feature[Any, Any]]:
+    # Late on purpose: each feature module imports this one to register itself.
+    from . import features as _load  # noqa: F401
 
     return sorted(_FEATURES.values(), key=lambda f: f.order)
 
 
-def get(key: str) -> Feature | None:
+def get(key: str) -> Feature[Any, Any] | None:
     features()
     return _FEATURES.get(key)
 

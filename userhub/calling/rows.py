@@ -3,20 +3,20 @@ one row per number plus a blank one; a blank row is ignored; the limit is checke
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from ..i18n import lazy_gettext as _l
 from .numbers import CallingNumberField, display_number
-from .registry import Feature, FeatureForm, require
+from .registry import F, Feature, FeatureForm, V, require
 
 
-class NumberRows(Feature):
+class NumberRows(Feature[V, F]):
     max_rows: int | None = None
     row_columns: tuple[str, ...] = ("phone_number",)
-    row_lists = ("numbers",)
+    row_lists: ClassVar[tuple[str, ...]] = ("numbers",)
 
     def fill_rows(self, form: FeatureForm, values: Any, region: str | None) -> None:
-        rows = form.numbers  # type: ignore[attr-defined]
+        rows = form.numbers
         for item in values.numbers:
             entry = rows.append_entry().form
             for name, value in item.items():
@@ -27,16 +27,16 @@ class NumberRows(Feature):
             rows.append_entry()
 
     def read(self, form: FeatureForm) -> Any:
-        values = super().read(form)
+        values: Any = super().read(form)  # a Values with a ``numbers`` list
         values.numbers = [
             {name: field.data for name, field in entry.form._fields.items()}
-            for entry in form.numbers  # type: ignore[attr-defined]
+            for entry in form.numbers
             if entry.form.phone_number.data
         ]
         return values
 
     def check(self, form: FeatureForm, owner: object) -> bool:
-        filled = [entry.form for entry in form.numbers if entry.form.phone_number.data]  # type: ignore[attr-defined]
+        filled = [entry.form for entry in form.numbers if entry.form.phone_number.data]
         valid = True
         if self.max_rows is not None and len(filled) > self.max_rows:
             extra = filled[self.max_rows].phone_number

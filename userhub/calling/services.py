@@ -10,14 +10,16 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from ..accounts.models import User
 from ..extensions import db
+from ..i18n import gettext as _
+from ..schedules.models import Schedule
 from ..timeutil import utcnow
-from . import access, registry
-from .criteria import Criterion
+from . import access, hooks, registry
+from .saved_criteria import Criterion
 from .models import CallingCriterion, CallingHistory, CallingSetting, ExecutiveAssistant
 
 if TYPE_CHECKING:
-    from ..accounts.models import User
     from .registry import Feature
 
 
@@ -49,7 +51,7 @@ class Snapshot:
 
 
 @cache
-def _settings_query(one_feature: bool) -> Select[Any]:
+def _settings_query(one_feature: bool) -> Select[CallingSetting, CallingCriterion]:
     """A user's settings with their criteria. Criteria are only ever written with their feature's settings
     row (``save``), so one outer join reads both in a single round trip. Statements here are built once,
     with bound parameters: building one cost about as much as running it (bench/bench_calling.py)."""
@@ -106,9 +108,8 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
         raise AccessDenied(feature.key)
     if before.version != expected_version:
         raise StaleVersion(feature.key)
-    from ..routing.loop_check import check_no_loop, save_edges  # raises SaveWouldLoop: nothing is written
-
-    check_no_loop(owner, feature, values, criteria)
+    pending = hooks.PendingSave(owner, feature, values, criteria)
+    hooks.run_guards(pending)  # may raise hooks.SaveRefused: nothing is written
     new_values = feature.dump(values)
     now = utcnow()
     if expected_version == 0:
@@ -131,7 +132,7 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
     if feature.criteria is not None:
         _replace_criteria(owner, feature, criteria)
     feature.persist(owner, values)
-    save_edges(owner, feature, values, criteria)  # the forwarding graph the next loop checks follow
+    hooks.run_after_save(pending)
     changes = diff(asdict(before.values), asdict(values), before.criteria, criteria)
     db.session.add(CallingHistory(user_id=owner.id, feature=feature.key, changed_by=actor.id,
                                   changed_by_name=actor.name_for_display, changed_at=now, changes=changes))
@@ -173,3 +174,21 @@ def criteria_using_schedule(schedule_id: int) -> list[ScheduleUse]:
              .where(CallingCriterion.schedule_id == schedule_id)
              .order_by(CallingCriterion.user_id, CallingCriterion.feature, CallingCriterion.position))
     return [ScheduleUse(*row) for row in db.session.execute(query)]
+
+
+def schedule_uses(schedule: Schedule) -> list[str]:
+    """Where a schedule is used, for the schedules area (registered by calling/blueprint.py), e.g.
+    "Simultaneous Ring, rule Office"; a location schedule names the person whose rule it is."""
+    uses = criteria_using_schedule(schedule.id)
+    people = {u.id: u.name_for_display for u in db.session.scalars(
+        select(User).where(User.id.in_({use.user_id for use in uses})))} if uses else {}
+    found = []
+    for use in uses:
+        feature = registry.get(use.feature)
+        label = str(feature.label) if feature is not None else use.feature
+        if schedule.is_personal and use.user_id == schedule.user_id:
+            found.append(_("%(feature)s, rule %(rule)s", feature=label, rule=use.criterion))
+        else:
+            found.append(_("%(feature)s, rule %(rule)s (%(person)s)", feature=label, rule=use.criterion,
+                           person=people.get(use.user_id, "")))
+    return found

@@ -9,21 +9,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _, lazy_gettext as _l
-from ..routing.loop_check import SaveWouldLoop, show_on_form
+from ..i18n import gettext as _
 from ..security.access import own_data
-from ..web import register_nav, register_tab
-from . import bp, registry, services
+from . import hooks, registry, services
+from .blueprint import bp
 from .history import render_changes
 from .numbers import region_of
 from .registry import Feature, FeatureForm
 
-bp.record_once(lambda state: register_nav(state.app, "calling.overview", _l("Calling"), order=30))
-bp.record_once(lambda state: register_tab(state.app, "calling", "calling.overview", _l("Call settings"), order=10))
 
 
 def _me() -> Any:
-    return current_user._get_current_object()  # type: ignore[attr-defined]
+    return current_user._get_current_object()
 
 
 @bp.get("/settings/calling")
@@ -36,9 +33,8 @@ def overview() -> ResponseReturnValue:
          "summary": s.feature.summary(s.values, s.criteria, region)}
         for s in snapshot.states.values()
     ]
-    from ..routing.page import routing_context  # a cycle: routing reads the calling area, which imports routing
-
-    return render_template("calling/overview.html", rows=rows, **routing_context(owner, request.args, snapshot=snapshot))
+    return render_template("calling/overview.html", rows=rows,
+                           **hooks.overview_sections(owner, request.args, snapshot))
 
 
 @bp.route("/settings/calling/<key>", methods=["GET", "POST"])
@@ -64,8 +60,8 @@ def feature_page(key: str) -> ResponseReturnValue:
                       _version(form), actor=owner)
     except services.AccessDenied:
         abort(403)
-    except SaveWouldLoop as loop:  # the forwarding would send calls round in a circle
-        show_on_form(form, loop)
+    except hooks.SaveRefused as refused:  # e.g. the forwarding would send calls round in a circle
+        refused.show_on(form)
         return _render(feature, form, state, owner, status=400)
     except services.StaleVersion:
         flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
@@ -101,5 +97,3 @@ def _render(feature: Feature, form: FeatureForm, state: services.FeatureState, o
     return render_template(feature.template, feature=feature, form=form, allowed=state.allowed,
                            errors=registry.flat_errors(form), **context), status
 
-
-from . import admin_views  # noqa: E402,F401  (administrator pages of this area)

@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, SmallInteger, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 
 MAX_NUMBERS_PER_CONTACT = 5
@@ -24,7 +24,7 @@ class NumberType(enum.StrEnum):
     OTHER = "other"
 
 
-class SpeedDial(db.Model):
+class SpeedDial(Model):
     """A code the user dials instead of the whole number (BroadWorks "Speed Dial 100")."""
 
     __tablename__ = "speed_dials"
@@ -48,7 +48,7 @@ class SpeedDial(db.Model):
         return f"{self.code:02d}"
 
 
-class Contact(db.Model):
+class Contact(Model):
     __tablename__ = "contacts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -67,7 +67,7 @@ class Contact(db.Model):
     )
 
 
-class ContactNumber(db.Model):
+class ContactNumber(Model):
     __tablename__ = "contact_numbers"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -116,7 +116,7 @@ def save_contact(user: User, name: str, numbers: list[NumberInput], contact_id: 
 def delete_contact(user: User, contact_id: int) -> bool:
     result = db.session.execute(delete(Contact).where(Contact.id == contact_id, Contact.user_id == user.id))
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
 
 
 # --- vCard ---------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import User
 from ..extensions import db
 from ..i18n import gettext as _
-from ..phones import InvalidPhoneNumber, parse_number
+from ..phones import InvalidPhoneNumber, is_extension, parse_number
 from .models import DESCRIPTION_LENGTH, SpeedDial
 
 
@@ -32,7 +32,7 @@ def parse_code(text: str) -> int:
 def resolve_destination(user: User, text: str) -> tuple[str | None, str | None]:
     """(E.164 number, None) or (None, extension): an extension must be one of the organization's."""
     text = (text or "").strip()
-    if text.isascii() and text.isdigit() and 2 <= len(text) <= 10:
+    if is_extension(text):
         if db.session.scalar(select(User.id).where(User.organization_id == user.organization_id,
                                                    User.extension == text)):
             return None, text
@@ -85,4 +85,4 @@ def delete_speed_dial(user: User, speed_dial_id: int) -> bool:
     """Only the user's own entry is deleted, whatever id is sent."""
     result = db.session.execute(delete(SpeedDial).where(SpeedDial.id == speed_dial_id, SpeedDial.user_id == user.id))
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult

@@ -183,7 +183,8 @@ def _escape(value: str) -> str:
 
 def _fold(line: str) -> str:
     """Lines of at most 75 octets, continued with a space, never cutting a UTF-8 character."""
-    pieces, current = [], ""
+    pieces: list[str] = []
+    current = ""
     for char in line:
         limit = 75 if not pieces else 74
         if len((current + char).encode()) > limit:
@@ -197,7 +198,7 @@ def _fold(line: str) -> str:
 
 def export_vcards(contacts: Iterable[tuple[str, Iterable[tuple[str, str]]]]) -> str:
     """vCard 3.0 text for (name, [(kind, E.164 number), ...]) pairs."""
-    out = []
+    out: list[str] = []
     for name, numbers in contacts:
         lines = ["BEGIN:VCARD", "VERSION:3.0", f"FN:{_escape(name)}", f"N:{_escape(name)};;;;"]
         lines += [f"TEL;TYPE={_TYPES_OUT.get(kind, 'VOICE')}:{number}" for kind, number in numbers]

@@ -6,15 +6,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _, lazy_gettext as _l, ngettext
+from ..i18n import gettext as _, ngettext
 from ..phones import format_number
 from ..security.access import own_data
-from ..web import register_tab
-from . import bp, services, speed_dials, vcard
+from . import services, speed_dials, vcard
+from .blueprint import bp
 from .forms import NUMBER_TYPES, ContactForm, ImportForm, SpeedDialForm
 from .models import Contact
 
-bp.record_once(lambda state: register_tab(state.app, "calling", "contacts.index", _l("Contacts"), order=40))
 
 URL = "/settings/calling/contacts"
 

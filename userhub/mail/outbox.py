@@ -168,7 +168,7 @@ def _claim(row_id: int, now: datetime) -> bool:
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
-    return result.rowcount == 1
+    return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
 
 
 def deliver_due(limit: int = 100, now: datetime | None = None) -> int:

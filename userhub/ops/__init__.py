@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+import pkgutil
 import re
 import secrets
 import time
 from datetime import timedelta
 
-from flask import Blueprint, Flask, Response, g, jsonify, request
+from babel import Locale
+from flask import Blueprint, Flask, Response, g, has_request_context, jsonify, request
 from flask.typing import ResponseReturnValue
+from flask_babel import force_locale
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import configure_mappers
+
+import userhub
 
 from ..extensions import csrf, db, limiter
+from ..i18n import LANGUAGES, gettext
+from ..mail.models import OutboxMessage
 from ..security.access import public
 from ..timeutil import utcnow
 
@@ -44,8 +53,6 @@ def healthz() -> ResponseReturnValue:
 @limiter.exempt
 def readyz() -> ResponseReturnValue:
     """Readiness: the database answers; the outbox backlog is reported (and old backlog flagged)."""
-    from ..mail.models import OutboxMessage
-
     try:
         db.session.execute(text("select 1"))
         pending = db.session.scalar(
@@ -68,17 +75,6 @@ def warm_up(app: Flask) -> None:
     set up the database mappings, compile every template, read each language's catalogue and its CLDR
     data. The first people a worker serves then do not wait for it, and a worker starts with the memory
     it serves with (bench/bench_load.py measures both)."""
-    import importlib
-    import pkgutil
-
-    from babel import Locale
-    from flask_babel import force_locale
-    from sqlalchemy.orm import configure_mappers
-
-    import userhub
-
-    from ..i18n import LANGUAGES, gettext
-
     for module in pkgutil.walk_packages(userhub.__path__, "userhub."):
         importlib.import_module(module.name)
     configure_mappers()
@@ -117,8 +113,6 @@ class JsonFormatter(logging.Formatter):
 
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        from flask import has_request_context
-
         if has_request_context() and not hasattr(record, "request_id"):
             record.request_id = g.get("request_id")
         return True

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ class ActivationEmails(enum.StrEnum):
     MANUAL = "manual"
 
 
-class Organization(db.Model):
+class Organization(Model):
     """A customer of the service provider."""
 
     __tablename__ = "organizations"
@@ -47,7 +47,7 @@ class Organization(db.Model):
         return f"<Organization {self.id} {self.name!r}>"
 
 
-class Package(db.Model):
+class Package(Model):
     """A commercial package ("Webex Suite", "Webex Calling"): what a user is billed for."""
 
     __tablename__ = "packages"
@@ -60,7 +60,7 @@ class Package(db.Model):
         return f"<Package {self.code}>"
 
 
-class Location(db.Model):
+class Location(Model):
     """A site of an organization; it owns a pool of phone numbers and a time zone."""
 
     __tablename__ = "locations"
@@ -83,7 +83,7 @@ class Location(db.Model):
         return f"<Location {self.id} {self.name!r}>"
 
 
-class PhoneNumber(db.Model):
+class PhoneNumber(Model):
     """A number of a location's pool. Unique everywhere; held by at most one user (database constraint)."""
 
     __tablename__ = "phone_numbers"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from zoneinfo import available_timezones
 
 import phonenumbers
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..extensions import db
 from ..i18n import gettext as _
@@ -83,9 +83,3 @@ def free_numbers(location: Location) -> list[PhoneNumber]:
             .order_by(PhoneNumber.e164)
         )
     )
-
-
-def count_free_numbers(location: Location) -> int:
-    return db.session.scalar(
-        select(func.count()).where(PhoneNumber.location_id == location.id, PhoneNumber.user_id.is_(None))
-    ) or 0

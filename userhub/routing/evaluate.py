@@ -48,9 +48,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .criteria import decide, has_positive_rule
+from .matching import decide, has_positive_rule
 from .executive import executive_filtering
-from .model import ANONYMOUS, IncomingCall, RoutingSettings
+from .inputs import ANONYMOUS, IncomingCall, RoutingSettings
 from .route import RING_SECONDS, TERMINAL, Feature, Outcome, Reason, Route, Step, Target, TargetKind, Why
 
 

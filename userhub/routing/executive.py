@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .criteria import Decision, decide
-from .model import ExecutiveFiltering, FilterType, IncomingCall, Rollover
+from .matching import Decision, decide
+from .inputs import ExecutiveFiltering, FilterType, IncomingCall, Rollover
 from .route import Feature, Match, Outcome, Reason, Target, TargetKind, Why
 
 if TYPE_CHECKING:

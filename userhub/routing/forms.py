@@ -5,7 +5,7 @@ bookmarked. Every field has a default, so an empty query string means "a call fr
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
@@ -17,7 +17,7 @@ from ..i18n import lazy_gettext as _l
 from ..phones import InvalidPhoneNumber, parse_number
 from ..security.bounds import FIRST_DAY, LAST_DAY
 from ..timeutil import require_aware
-from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
+from .inputs import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
 
 NUMBER, HIDDEN, NONE = "number", ANONYMOUS, UNAVAILABLE
 
@@ -70,7 +70,7 @@ def incoming_call(form: TryCallForm, time_zone: str, now: datetime) -> IncomingC
     day = form.day.data or local_now.date()
     moment_of_day = form.time.data or local_now.time().replace(second=0, microsecond=0)
     at = datetime.combine(day, moment_of_day, tzinfo=zone)
-    if at.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None) != at.replace(tzinfo=None):
+    if at.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != at.replace(tzinfo=None):
         form.time.errors = [*form.time.errors, _l("This time does not exist on that day: the clocks change.")]
         return None
     if form.caller_kind.data in (HIDDEN, NONE):

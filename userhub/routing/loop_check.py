@@ -1,10 +1,11 @@
 """The loop check when a calling feature that sends calls elsewhere is saved, and the edges it follows.
 
-``calling.services.save`` calls ``check_no_loop(owner, feature, values, criteria)`` before writing
-anything; it raises ``SaveWouldLoop`` (a ``loops.ForwardingLoop``) with the path in names and numbers,
-which the page shows next to the destination field (``show_on_form``). Once the setting is written, the
-same service calls ``save_edges``, which replaces the user's edges of that feature in the
-``calling_edges`` table (same transaction): the graph the next checks read.
+Plugged into calling's save flow at app set-up (``init_app``): ``guard`` runs before anything is
+written and raises ``SaveWouldLoop`` (a ``loops.ForwardingLoop`` and a ``calling.hooks.SaveRefused``)
+with the path in names and numbers, which the page shows next to the destination field
+(``show_on_form``). Once the setting is written, ``after_save`` replaces the user's edges of that
+feature in the ``calling_edges`` table (same transaction): the graph the next checks read. Both use
+the destinations of the values being saved, computed once per save.
 
 The graph is read from that table a breadth-first round at a time (one indexed query per round: the
 edges of the people just reached, with their destinations' owners), so that the check reads only what
@@ -20,7 +21,9 @@ from typing import Any
 from sqlalchemy import select
 from wtforms import FieldList, FormField
 
-from ..calling.criteria import Criterion as SavedCriterion
+from ..accounts.models import User, name_for_display
+from ..calling import hooks
+from ..calling.saved_criteria import Criterion as SavedCriterion
 from ..calling.numbers import CallingNumberField, display_number, region_of
 from ..extensions import db
 from ..i18n import gettext as _
@@ -47,12 +50,15 @@ FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWAR
                     Feature.SELECTIVE_FORWARD: "default_destination"}
 
 
-class SaveWouldLoop(ForwardingLoop):
+class SaveWouldLoop(ForwardingLoop, hooks.SaveRefused):
     """``message``: "Calls would go round in a circle: Jane Doe (3200) → forward all calls → ..."."""
 
     def __init__(self, path: tuple[Hop, ...], message: str) -> None:
         super().__init__(path)
         self.message = message
+
+    def show_on(self, form: Any) -> None:
+        show_on_form(form, self)
 
 
 def proposed_destinations(feature: Any, values: Any, criteria: Sequence[SavedCriterion]) -> list[Destination]:
@@ -60,13 +66,17 @@ def proposed_destinations(feature: Any, values: Any, criteria: Sequence[SavedCri
     return destinations(settings_of("", Saved({feature.key: values}, {feature.key: list(criteria)})))
 
 
-def save_edges(owner: Any, feature: Any, values: Any, criteria: Sequence[SavedCriterion]) -> None:
+def save_edges(owner: Any, feature: Any, values: Any, criteria: Sequence[SavedCriterion],
+               proposed: Sequence[Destination] | None = None) -> None:
     """Replace the owner's edges of ``feature`` with those of the values being saved (a destination's
-    voicemail is none: the call stops in the mailbox). In the caller's transaction, with the setting."""
+    voicemail is none: the call stops in the mailbox). In the caller's transaction, with the setting.
+    ``proposed``: the values' destinations, when the caller has them already."""
     kinds = EDGE_KINDS.get(feature.key)
     if kinds is None:
         return
-    edges = dict.fromkeys(edge for edge in proposed_destinations(feature, values, criteria) if not edge.to_voicemail)
+    if proposed is None:
+        proposed = proposed_destinations(feature, values, criteria)
+    edges = dict.fromkeys(edge for edge in proposed if not edge.to_voicemail)
     graph_sql.replace_edges(owner.organization_id, owner.id, kinds, edges)
 
 
@@ -110,8 +120,6 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
-    from ..accounts.models import User, name_for_display
-
     rows = db.session.execute(select(User.id, User.display_name, User.first_name, User.last_name, User.email)
                               .where(User.id.in_(sorted(user_ids))))
     return {row.id: name_for_display(row.display_name, row.first_name, row.last_name, row.email) for row in rows}
@@ -126,11 +134,14 @@ def loop_message(path: tuple[Hop, ...], owners: Owners, owner: Any) -> str:
     return loop_text(path, names)
 
 
-def check_no_loop(owner: Any, feature: Any, values: Any, criteria: Sequence[SavedCriterion] = ()) -> None:
-    """Raise ``SaveWouldLoop`` when saving ``values`` would send the owner's calls back to them."""
+def check_no_loop(owner: Any, feature: Any, values: Any, criteria: Sequence[SavedCriterion] = (),
+                  proposed: Sequence[Destination] | None = None) -> None:
+    """Raise ``SaveWouldLoop`` when saving ``values`` would send the owner's calls back to them.
+    ``proposed``: the values' destinations, when the caller has them already."""
     if feature.key not in CHECKED_AT_SAVE:
         return
-    proposed = proposed_destinations(feature, values, criteria)
+    if proposed is None:
+        proposed = proposed_destinations(feature, values, criteria)
     if not proposed:
         return  # no destination, no loop
     graph_sql.take_turns(owner.organization_id)
@@ -160,3 +171,23 @@ def show_on_form(form: Any, loop: SaveWouldLoop) -> None:
     if chosen is None:
         chosen = next(iter(_number_fields(form)))
     chosen.errors = [*chosen.errors, loop.message]
+
+
+# --- calling's save flow ---------------------------------------------------------------------------
+
+
+def _proposed(pending: hooks.PendingSave) -> list[Destination]:
+    return pending.once("routing.destinations",
+                        lambda: proposed_destinations(pending.feature, pending.values, pending.criteria))
+
+
+def guard(pending: hooks.PendingSave) -> None:
+    """Before anything of the save is written: refuse a save that closes a forwarding loop."""
+    if pending.feature.key in CHECKED_AT_SAVE:
+        check_no_loop(pending.owner, pending.feature, pending.values, pending.criteria, _proposed(pending))
+
+
+def after_save(pending: hooks.PendingSave) -> None:
+    """Once the setting is written: the forwarding graph the next loop checks follow."""
+    if pending.feature.key in EDGE_KINDS:
+        save_edges(pending.owner, pending.feature, pending.values, pending.criteria, _proposed(pending))

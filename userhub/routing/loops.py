@@ -13,8 +13,9 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from ..phones import is_extension
 from ..timeutil import require_aware
-from .model import Rollover, RoutingSettings, Schedule
+from .inputs import Rollover, RoutingSettings, Schedule
 from .route import Feature
 
 UserId = int
@@ -50,8 +51,7 @@ class Directory:
         """An extension nobody has, or a number of the organization nobody has any more."""
         if target in self.owners:
             return False
-        is_extension = target.isdigit() and 2 <= len(target) <= 10
-        return is_extension or target in self.org_numbers
+        return is_extension(target) or target in self.org_numbers
 
 
 Graph = Mapping[UserId, Sequence[Destination]]

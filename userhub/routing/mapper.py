@@ -11,20 +11,26 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, literal, or_, select, union_all
 from sqlalchemy.orm import selectinload
 
-from ..calling import registry
-from ..calling.criteria import Criterion as SavedCriterion
+from ..accounts.models import User, name_for_display
+from ..calling import registry, services
+from ..calling.features.call_forwarding import Values as ForwardingValues
+from ..calling.saved_criteria import Criterion as SavedCriterion
 from ..extensions import db
 from ..i18n import gettext as _
+from ..organizations.models import Location, PhoneNumber
+from ..phones import is_extension
 from ..schedules import engine
+from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
+from ..voicemail.for_routing import voicemail_for_routing
 from .loops import Directory
-from .model import (
+from .inputs import (
     CallsFrom,
     Criterion,
     ExecutiveFiltering,
@@ -67,7 +73,7 @@ class Saved:
         return tuple(criterion_of(c, schedules) for c in self.criteria.get(key, ()))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _feature(key: str) -> Any:
     feature = registry.get(key)  # sorts the registry on every call: looked up once per key
     if feature is None:
@@ -115,8 +121,6 @@ def load_schedules(user: Any, ids: Iterable[int]) -> dict[int, Schedule]:
     """The user's own and their location's schedules among ``ids``: three queries (schedules, events,
     exceptions; locations come along), none when no criterion has a schedule. One ``Schedule`` object
     per schedule, shared by the criteria that use it."""
-    from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
-
     wanted = sorted(set(ids))
     if not wanted:
         return {}
@@ -161,11 +165,6 @@ def criterion_of(saved: SavedCriterion, schedules: Mapping[int, Schedule] | None
         schedule=schedule, forward_to=saved.forward_to or None)
 
 
-def _forwarding(values: Any, group: str, rings: int = 3) -> Forwarding:
-    return Forwarding(bool(getattr(values, f"{group}_enabled")), getattr(values, f"{group}_destination") or "",
-                      bool(getattr(values, f"{group}_to_voicemail")), rings)
-
-
 def _ring_numbers(rows: Iterable[Mapping[str, Any]], with_rings: bool = False) -> tuple[RingNumber, ...]:
     return tuple(RingNumber(row["phone_number"], str(row.get("name") or ""),
                             int(row.get("rings") or 3) if with_rings else 3, bool(row.get("enabled", True)))
@@ -175,7 +174,7 @@ def _ring_numbers(rows: Iterable[Mapping[str, Any]], with_rings: bool = False) -
 def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | None = None,
                 voicemail: Voicemail = Voicemail(), assistants: Sequence[RingNumber] = ()) -> RoutingSettings:
     """The routing input of one user from their saved calling values (no database)."""
-    forwarding = saved.of("call-forwarding")
+    forwarding: ForwardingValues = saved.of("call-forwarding")
     selective = saved.of("selective-forward")
     sequential = saved.of("sequential-ring")
     simultaneous = saved.of("simultaneous-ring")
@@ -201,10 +200,16 @@ def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | 
         selective_forward=SelectiveForward(bool(selective.enabled), selective.default_destination or "",
                                            bool(selective.to_voicemail), saved.rules("selective-forward", schedules)),
         call_notify=screening("call-notify"),
-        forward_always=_forwarding(forwarding, "always"),
-        forward_busy=_forwarding(forwarding, "busy"),
-        forward_no_answer=_forwarding(forwarding, "no_answer", int(forwarding.no_answer_rings or 3)),
-        business_continuity=_forwarding(forwarding, "business_continuity"),
+        # the feature's typed values, field by field (a renamed field is a type error, not a silent default)
+        forward_always=Forwarding(bool(forwarding.always_enabled), forwarding.always_destination or "",
+                                  bool(forwarding.always_to_voicemail)),
+        forward_busy=Forwarding(bool(forwarding.busy_enabled), forwarding.busy_destination or "",
+                                bool(forwarding.busy_to_voicemail)),
+        forward_no_answer=Forwarding(bool(forwarding.no_answer_enabled), forwarding.no_answer_destination or "",
+                                     bool(forwarding.no_answer_to_voicemail), int(forwarding.no_answer_rings or 3)),
+        business_continuity=Forwarding(bool(forwarding.business_continuity_enabled),
+                                       forwarding.business_continuity_destination or "",
+                                       bool(forwarding.business_continuity_to_voicemail)),
         do_not_disturb=bool(saved.of("do-not-disturb").enabled),
         call_waiting=bool(saved.of("call-waiting").enabled),
         sequential_ring=SequentialRing(
@@ -227,9 +232,6 @@ def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | 
 
 def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     """Assigned assistants in table order: their direct number, else their extension (one query)."""
-    from ..accounts.models import User, name_for_display
-    from ..organizations.models import PhoneNumber
-
     rows = snapshot.assistants
     if not rows:
         return ()
@@ -240,8 +242,8 @@ def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     found = []
     for row in rows:
         person = people.get(row.assistant_id)
-        number = person and (person.e164 or person.extension)
-        if number:
+        number = person.e164 or person.extension if person is not None else None
+        if person is not None and number:
             name = name_for_display(person.display_name, person.first_name, person.last_name, person.email)
             found.append(RingNumber(number, name, enabled=row.opted_in))
     return tuple(found)
@@ -250,9 +252,6 @@ def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
 def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
     """Everything that decides where the user's calls go, read from the database. ``snapshot``: what
     ``calling.services.load(user)`` returned, when the page has it already (saves three queries)."""
-    from ..calling import services
-    from ..voicemail.for_routing import voicemail_for_routing
-
     if snapshot is None:
         snapshot = services.load(user)
     saved = Saved({key: state.values for key, state in snapshot.states.items()},
@@ -263,10 +262,6 @@ def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
     return settings_of(user.name_for_display, saved, schedules=schedules,
                        voicemail=Voicemail(**asdict(voicemail_for_routing(user.id))),
                        assistants=_assistants(snapshot) if executive.enabled else ())
-
-
-def is_extension(target: str) -> bool:
-    return target.isdigit() and 2 <= len(target) <= 10  # as loops.Directory reads a destination
 
 
 @dataclass
@@ -285,11 +280,8 @@ class Owners:
 def _owners_query(numbers: bool, extensions: bool) -> Any:
     """Who has some numbers and/or extensions of an organization; built once, with bound parameters
     (building it cost about as much as running it)."""
-    from ..accounts.models import User
-    from ..organizations.models import Location, PhoneNumber
-
     person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
-    parts = []
+    parts: list[Any] = []  # one or two SELECTs of the same columns
     if numbers:
         parts.append(select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
                      .join(Location, Location.id == PhoneNumber.location_id)
@@ -306,8 +298,6 @@ def _owners_query(numbers: bool, extensions: bool) -> Any:
 def resolve_targets(organization_id: int, targets: Iterable[str], into: Owners | None = None) -> Owners:
     """Owners of E.164 numbers and extensions within one organization: at most one query, none when
     there is nothing to look up."""
-    from ..accounts.models import name_for_display
-
     found = into if into is not None else Owners()
     targets = set(targets)
     numbers = sorted(t for t in targets if t.startswith("+"))

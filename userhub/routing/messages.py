@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from ..i18n import gettext as _, lazy_gettext as _l, ngettext
+from ..texts import gettext as _, lazy_gettext as _l, ngettext
 from ..phones import format_number
 from .loops import DeadEnd, Hop, IdleSchedule
 from .route import Feature, Match, Outcome, Reason, Step, Target, TargetKind, Why

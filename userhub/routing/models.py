@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .route import Feature
 
 # The calling features whose settings are edges, with the routing features of the edges each one makes
@@ -29,7 +29,7 @@ EDGE_KINDS: dict[str, tuple[Feature, ...]] = {
 }
 
 
-class CallingEdge(db.Model):
+class CallingEdge(Model):
     """A destination of one user's forwarding or ringing: ``user_id``'s calls go to whoever has ``target``."""
 
     __tablename__ = "calling_edges"

@@ -21,7 +21,7 @@ from .evaluate import evaluate
 from .forms import TryCallForm, incoming_call
 from ..phones import format_number
 from .messages import StepText, describe
-from .model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall, RoutingSettings
+from .inputs import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall, RoutingSettings
 from .route import Route
 
 

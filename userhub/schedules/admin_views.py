@@ -14,7 +14,8 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Location
 from ..security.access import admin_required
-from . import bp, pages, services
+from . import pages, services
+from .blueprint import bp
 
 CHANGE_ROLES = ("full",)  # location schedules are telephony configuration, not user management
 PREFIX = "/admin/locations/<int:location_id>/schedules"

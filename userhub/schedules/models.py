@@ -14,7 +14,7 @@ from flask import current_app, has_app_context
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 
 if TYPE_CHECKING:
@@ -51,7 +51,7 @@ def person_time_zone(user: User) -> str:
     return current_app.config["BABEL_DEFAULT_TIMEZONE"] if has_app_context() else "UTC"
 
 
-class Schedule(db.Model):
+class Schedule(Model):
     __tablename__ = "schedules"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -93,7 +93,7 @@ class Schedule(db.Model):
         return f"<Schedule {self.id} {self.name!r}>"
 
 
-class ScheduleEvent(db.Model):
+class ScheduleEvent(Model):
     """One event and its repetition. The first occurrence runs from start_date start_time to end_date
     end_time (all day: from start_date 00:00 to the day after end_date); repetitions keep that length."""
 
@@ -149,7 +149,7 @@ class ScheduleEvent(db.Model):
         return f"<ScheduleEvent {self.id} {self.name!r}>"
 
 
-class ScheduleException(db.Model):
+class ScheduleException(Model):
     """A skipped occurrence (iCalendar EXDATE): the local date on which that occurrence would start."""
 
     __tablename__ = "schedule_exceptions"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -27,7 +28,7 @@ class Scope:
     visible: list[Schedule]  # what the pages list
     editable: bool  # may the reader change the owner's schedules
     endpoint_prefix: str  # "schedules.my_" or "schedules.location_"
-    url_args: dict[str, object] = field(default_factory=dict)
+    url_args: dict[str, Any] = field(default_factory=dict)
     reader_time_zone: str = "UTC"
     base_template: str = "settings/_layout.html"
 
@@ -35,7 +36,7 @@ class Scope:
     def personal(self) -> bool:
         return isinstance(self.owner, User)
 
-    def url(self, name: str, **kwargs: object) -> str:
+    def url(self, name: str, **kwargs: Any) -> str:
         return url_for(self.endpoint_prefix + name, **self.url_args, **kwargs)
 
     def own(self, schedule: Schedule) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
@@ -61,12 +61,34 @@ def _ordinal_week(day: date) -> set[int]:
     return weeks
 
 
+Fail = Callable[[str, str], None]  # fail(field, message)
+
+
 def check_event(data: EventInput, personal: bool, other_names: set[str]) -> dict[str, list[str]]:
+    """Every message by field; checked in stages, each only once the previous one passed (a missing
+    date is reported alone, not with the overlaps it would cause)."""
     errors: dict[str, list[str]] = {}
 
     def fail(key: str, message: str) -> None:
         errors.setdefault(key, []).append(message)
 
+    _check_filled(data, other_names, fail)
+    if errors or data.start_date is None or data.end_date is None:  # missing dates were reported just above
+        return errors
+    _check_order(data, fail)
+    if errors:
+        return errors
+    allowed = PERSONAL_RECURRENCES if personal else LOCATION_RECURRENCES
+    if data.recurrence not in {r.value for r in allowed}:
+        fail("recurrence", _("This repetition is not available for this schedule."))
+        return errors
+    _check_repetition(data, fail)
+    if data.recurrence != "none":
+        _check_end_of_repetition(data, personal, fail)
+    return errors
+
+
+def _check_filled(data: EventInput, other_names: set[str], fail: Fail) -> None:
     name = (data.name or "").strip()
     if not name:
         fail("event_name", _("Enter a name for the event."))
@@ -83,21 +105,18 @@ def check_event(data: EventInput, personal: bool, other_names: set[str]) -> dict
             fail("start_time", _("Enter the start time, or choose All day event."))
         if data.end_time is None:
             fail("end_time", _("Enter the end time, or choose All day event."))
-    if errors or data.start_date is None or data.end_date is None:  # missing dates were reported just above
-        return errors
-    if data.end_date < data.start_date:
+
+
+def _check_order(data: EventInput, fail: Fail) -> None:
+    if data.end_date < data.start_date:  # type: ignore[operator]  # both set: check_event returned otherwise
         fail("end_date", _("The end date cannot be before the start date."))
-    elif not data.all_day and (data.end_date, data.end_time) <= (data.start_date, data.start_time):  # type: ignore[operator]
+    elif not data.all_day and (data.end_date, data.end_time) <= (data.start_date, data.start_time):
         fail("end_time", _("The end must be after the start. For an event that ends after midnight, "
                            "choose the next day as end date."))
-    if errors:
-        return errors
 
-    allowed = PERSONAL_RECURRENCES if personal else LOCATION_RECURRENCES
-    if data.recurrence not in {r.value for r in allowed}:
-        fail("recurrence", _("This repetition is not available for this schedule."))
-        return errors
-    length = engine.duration(data)  # type: ignore[arg-type]
+
+def _check_repetition(data: EventInput, fail: Fail) -> None:
+    length = engine.duration(data)  # type: ignore[arg-type]  # dates set: checked first
     if data.recurrence in ("daily", "weekly") and not 1 <= data.interval <= MAX_INTERVAL:
         fail("interval", _("Enter a number from 1 to %(max)d.", max=MAX_INTERVAL))
     if data.recurrence == "daily" and length > timedelta(days=data.interval):
@@ -114,22 +133,23 @@ def check_event(data: EventInput, personal: bool, other_names: set[str]) -> dict
     if data.recurrence == "yearly_by_day":
         if data.week_of_month not in (1, 2, 3, 4, -1):
             fail("week_of_month", _("Choose which week of the month."))
-        elif data.week_of_month not in _ordinal_week(data.start_date):
+        elif data.week_of_month not in _ordinal_week(data.start_date):  # type: ignore[arg-type]  # set: checked first
             fail("week_of_month", _("The start date is not on this week of its month. Choose the start date of "
                                     "the first occurrence."))
-    if data.recurrence != "none":
-        if data.ends not in ("never", "until", "count"):
-            fail("ends", _("Choose when the repetition ends."))
-        elif data.ends == "until":
-            if data.until is None:
-                fail("until", _("Enter the date of the last repetition."))
-            elif data.until < data.start_date:
-                fail("until", _("The repetition cannot end before the start date."))
-            elif data.until.year > data.start_date.year + MAX_YEARS_AHEAD:
-                fail("until", _("Choose an end within %(years)d years of the start.", years=MAX_YEARS_AHEAD))
-        elif data.ends == "count":
-            if not personal:
-                fail("ends", _("Location schedules end on a date or never."))
-            elif data.count is None or not 1 <= data.count <= MAX_COUNT:
-                fail("count", _("Enter a number of occurrences from 1 to %(max)d.", max=MAX_COUNT))
-    return errors
+
+
+def _check_end_of_repetition(data: EventInput, personal: bool, fail: Fail) -> None:
+    if data.ends not in ("never", "until", "count"):
+        fail("ends", _("Choose when the repetition ends."))
+    elif data.ends == "until":
+        if data.until is None:
+            fail("until", _("Enter the date of the last repetition."))
+        elif data.until < data.start_date:  # type: ignore[operator]  # set: checked first
+            fail("until", _("The repetition cannot end before the start date."))
+        elif data.until.year > data.start_date.year + MAX_YEARS_AHEAD:  # type: ignore[union-attr]  # set: checked first
+            fail("until", _("Choose an end within %(years)d years of the start.", years=MAX_YEARS_AHEAD))
+    elif data.ends == "count":
+        if not personal:
+            fail("ends", _("Location schedules end on a date or never."))
+        elif data.count is None or not 1 <= data.count <= MAX_COUNT:
+            fail("count", _("Enter a number of occurrences from 1 to %(max)d.", max=MAX_COUNT))

@@ -7,12 +7,10 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from .. import i18n
-from ..i18n import lazy_gettext as _l
 from ..security.access import own_data
-from ..web import register_tab
-from . import bp, pages, services
+from . import pages, services
+from .blueprint import bp
 
-bp.record_once(lambda state: register_tab(state.app, "calling", "schedules.my_index", _l("Schedules"), order=20))
 
 PREFIX = "/settings/calling/schedules"
 
@@ -72,5 +70,3 @@ def my_event(schedule_id: int, event_id: int) -> ResponseReturnValue:
 @own_data
 def my_event_delete(schedule_id: int, event_id: int) -> ResponseReturnValue:
     return pages.event_delete(_scope(), schedule_id, event_id)
-
-from . import admin_views  # noqa: E402,F401  (the administrators' routes attach to the same blueprint)

@@ -248,7 +248,7 @@ def _compress(text: str) -> str:
     """Drop the continuation of long repeats: of code points, of the steps between them, and of
     the text's shape, where the changes people make from one copy to the next do not count (a
     counter, another separator, other case): "Password1!Password2!Password3!" is "Password1!"."""
-    steps = "".join(chr((ord(b) - ord(a)) % 0x110000) for a, b in zip(text, text[1:]))
+    steps = "".join(chr((ord(b) - ord(a)) % 0x110000) for a, b in zip(text, text[1:], strict=False))
     shape, spans = _shape(text)
     drop = _cover((i, end) for _, i, end in _tandems(text) if end - i >= _MIN_DROP)
     drop += _cover((i + 1, end + 1) for _, i, end in _tandems(steps) if end - i >= _MIN_DROP)

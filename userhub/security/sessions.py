@@ -11,7 +11,6 @@ import hashlib
 import secrets
 from datetime import timedelta
 from functools import cache
-from typing import Any
 
 from flask import current_app, session
 from flask_login import login_user, logout_user
@@ -62,7 +61,7 @@ def end_all_sessions(user: User) -> None:
 
 
 @cache
-def _session_query() -> Select[Any]:
+def _session_query() -> Select[UserSession, User]:
     """Every signed-in request runs it: built once, with bound parameters."""
     return (select(UserSession, User).join(User, User.id == UserSession.user_id)
             .where(UserSession.key_hash == bindparam("key_hash"), User.id == bindparam("user_id")))

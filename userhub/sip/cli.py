@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import bp
+from .blueprint import bp
 
 
 def _fail(error: Exception) -> click.ClickException:

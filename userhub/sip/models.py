@@ -8,11 +8,11 @@ from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..accounts.models import User
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 
 
-class SipServer(db.Model):
+class SipServer(Model):
     """A SIP proxy allowed to ask for call decisions. Its credential is 256 random bits shown once; only
     the SHA-256 is stored (a random secret of that size needs no slow hash), so a dump reveals nothing usable."""
 
@@ -25,7 +25,7 @@ class SipServer(db.Model):
     rotated_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-class SipAccount(db.Model):
+class SipAccount(Model):
     """A person's SIP identity: the user name their phones register with and the digest hashes of their
     SIP password. HA1 = md5(user:realm:password) is what digest authentication needs (RFC 2617); the
     password itself is never stored. ``ha1b`` = md5(user@realm:realm:password), for phones that send the

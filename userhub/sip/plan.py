@@ -23,7 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from ..routing.model import ANONYMOUS
+from ..routing.inputs import ANONYMOUS
 from ..routing.route import Feature, Outcome, Route, Step, TargetKind, Why
 
 PRIORITY_ALERT = "<urn:alert:priority:high>"  # RFC 7462

@@ -26,7 +26,7 @@ from ..routing.mapper import (
     routing_settings_for,
     time_zone_of,
 )
-from ..routing.model import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
+from ..routing.inputs import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
 from ..routing.route import Route
 from ..timeutil import utcnow
 from .models import SipAccount, SipServer

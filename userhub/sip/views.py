@@ -22,14 +22,12 @@ from flask_login import current_user
 from ..admin.context import CHANGE_USERS, own_user
 from ..extensions import limiter
 from ..i18n import gettext as _
-from ..i18n import lazy_gettext as _l
 from ..i18n import ngettext
 from ..security.access import Access, admin_required, can_change_users, own_data
-from ..web import register_tab
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .forms import SipPasswordForm
 
-bp.record_once(lambda state: register_tab(state.app, "calling", "sip.phones", _l("Phones"), order=35))
 log = logging.getLogger("userhub.sip")
 
 # Nobody signed in to the web pages may ask for a decision, whatever their role: only a SIP server's

@@ -12,7 +12,8 @@ from flask_login import current_user
 from ..admin.context import FULL_ONLY, current_organization
 from ..i18n import gettext as _
 from ..security.access import admin_required
-from . import bp, services
+from . import services
+from .blueprint import bp
 from .forms import FaxMessagingForm
 
 

@@ -1,6 +1,6 @@
 """What the routing evaluator needs from voicemail, read without creating anything.
 
-The field names are those of ``userhub.routing.model.Voicemail`` so that a mapper can write
+The field names are those of ``userhub.routing.inputs.Voicemail`` so that a mapper can write
 ``Voicemail(**asdict(voicemail_for_routing(user_id)))``.
 """
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import CheckConstraint, ForeignKey, Index, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from ..timeutil import utcnow
 
 MIN_RINGS, MAX_RINGS, DEFAULT_RINGS = 2, 20, 3
@@ -34,7 +34,7 @@ class Storage(enum.StrEnum):
     EXTERNAL = "external"  # every message is sent to an email address
 
 
-class VoicemailOrganizationSettings(db.Model):
+class VoicemailOrganizationSettings(Model):
     """What an organization allows its users (no row: the defaults below)."""
 
     __tablename__ = "voicemail_organization_settings"
@@ -43,7 +43,7 @@ class VoicemailOrganizationSettings(db.Model):
     fax_messaging_allowed: Mapped[bool] = mapped_column(default=False)
 
 
-class VoicemailSettings(db.Model):
+class VoicemailSettings(Model):
     """One row per user; ``version`` refuses a save made from a page that is out of date."""
 
     __tablename__ = "voicemail_settings"
@@ -82,7 +82,7 @@ class VoicemailSettings(db.Model):
     )
 
 
-class VoicemailGreeting(db.Model):
+class VoicemailGreeting(Model):
     """A custom greeting: a WAV file checked by its content when uploaded."""
 
     __tablename__ = "voicemail_greetings"
@@ -102,7 +102,7 @@ class VoicemailGreeting(db.Model):
     )
 
 
-class VoicemailPin(db.Model):
+class VoicemailPin(Model):
     """The current PIN (newest row) and the ones before it: argon2 hashes only, ten at most."""
 
     __tablename__ = "voicemail_pins"

@@ -8,12 +8,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..admin import audit
 from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Organization
-from ..phones import InvalidPhoneNumber, parse_number
+from ..phones import InvalidPhoneNumber, is_extension, parse_number, region_of
 from ..timeutil import utcnow
 from .models import (
     MAX_RINGS,
@@ -70,10 +71,6 @@ class VoicemailInput:
     errors: dict[str, str] = field(default_factory=dict)
 
 
-def region_of(user: User) -> str | None:
-    return user.location.country if user.location else None
-
-
 def fax_allowed(user: User) -> bool:
     return organization_allows_fax(user.organization_id)
 
@@ -86,8 +83,6 @@ def organization_allows_fax(organization_id: int) -> bool:
 def set_fax_messaging(organization: Organization, allowed: bool) -> bool:
     """An administrator's switch, stored with its audit entry in one transaction; False when nothing changed
     (no row means "not allowed", so switching it off there adds neither a row nor an audit entry)."""
-    from ..admin import audit  # the admin area owns the audit log; imported here to keep the areas loosely tied
-
     if organization_allows_fax(organization.id) == allowed:
         return False
     row = db.session.get(VoicemailOrganizationSettings, organization.id)
@@ -179,7 +174,7 @@ def _checked(user: User, data: VoicemailInput) -> dict[str, object]:
     }
     if fax_ok:
         fax_extension = data.fax_extension.strip()
-        if fax_extension and not (fax_extension.isdigit() and 2 <= len(fax_extension) <= 10):
+        if fax_extension and not is_extension(fax_extension):
             errors["fax_extension"] = _("An extension has 2 to 10 digits.")
         values.update(fax_enabled=data.fax_enabled, fax_extension=fax_extension,
                       fax_number=_number(data.fax_number, "fax_number", region, errors, data.fax_enabled))

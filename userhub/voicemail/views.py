@@ -6,15 +6,14 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from ..i18n import gettext as _
 from ..phones import format_number
 from ..security.access import own_data
-from ..web import register_tab
-from . import bp, pin, services
+from . import pin, services
+from .blueprint import bp
 from .forms import GreetingUploadForm, PinForm, VoicemailSettingsForm
 from .models import GreetingKind, VoicemailSettings
 
-bp.record_once(lambda state: register_tab(state.app, "calling", "voicemail.settings", _l("Voicemail"), order=30))
 
 _FIELDS = [name for name in services.VoicemailInput.__dataclass_fields__ if name not in ("version", "errors")]
 _KINDS = "<any(busy, no_answer):kind>"

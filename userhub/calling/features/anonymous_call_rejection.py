@@ -19,13 +19,11 @@ class Form(FeatureForm):
     enabled = BooleanField(_l("Reject calls from people who block their caller ID"))
 
 
-class AnonymousCallRejection(Feature):
+class AnonymousCallRejection(Feature[Values, Form]):
     key = "anonymous-call-rejection"
     label = _l("Anonymous Call Rejection")
     access_key = "anonymousCallRejection"
     order = 40
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
 
 

@@ -21,13 +21,11 @@ class Form(FeatureForm):
     tone = BooleanField(_l("Play a tone when someone barges in"))
 
 
-class BargeIn(Feature):
+class BargeIn(Feature[Values, Form]):
     key = "barge-in"
     label = _l("Barge-in")
     access_key = "bargeIn"
     order = 120
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
 
 

@@ -27,13 +27,11 @@ class Form(FeatureForm):
     privacy = SelectField(_l("Block caller ID for forwarded calls"), choices=options(LEVELS.items()))
 
 
-class BlockCallerId(Feature):
+class BlockCallerId(Feature[Values, Form]):
     key = "block-caller-id"
     label = _l("Block caller ID for forwarded calls")
     access_key = "blockCallerId"
     order = 130
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
 
     def is_on(self, values: Values) -> bool:

@@ -58,13 +58,11 @@ class Form(FeatureForm):
     business_continuity_to_voicemail = BooleanField(_l("Send to voicemail"))
 
 
-class CallForwarding(Feature):
+class CallForwarding(Feature[Values, Form]):
     key = "call-forwarding"
     label = _l("Call Forwarding")
     access_key = "callForwarding"
     order = 20
-    Values = Values
-    Form = Form
     template = "calling/features/call_forwarding.html"
 
     def is_on(self, values: Values) -> bool:

@@ -9,7 +9,7 @@ from wtforms.validators import Length, ValidationError
 
 from ...accounts.emails import InvalidEmail, normalise_email
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..registry import Feature, FeatureForm, register, require
 
 
@@ -34,13 +34,11 @@ class Form(FeatureForm):
     criteria = FieldList(FormField(CriterionForm))
 
 
-class CallNotify(Feature):
+class CallNotify(Feature[Values, Form]):
     key = "call-notify"
     label = _l("Call Notify")
     access_key = "callNotify"
     order = 50
-    Values = Values
-    Form = Form
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Notify me"), _l("Don't notify me"))
     row_lists = ("criteria",)

@@ -19,13 +19,11 @@ class Form(FeatureForm):
     enabled = BooleanField(_l("Let me answer or ignore a second call while I am on a call"))
 
 
-class CallWaiting(Feature):
+class CallWaiting(Feature[Values, Form]):
     key = "call-waiting"
     label = _l("Call Waiting")
     access_key = "callWaiting"
     order = 30
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
 
 

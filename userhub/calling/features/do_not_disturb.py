@@ -21,13 +21,11 @@ class Form(FeatureForm):
     ring_reminder = BooleanField(_l("Play a ring reminder on my phone for incoming calls"))
 
 
-class DoNotDisturb(Feature):
+class DoNotDisturb(Feature[Values, Form]):
     key = "do-not-disturb"
     label = _l("Do Not Disturb")
     access_key = "doNotDisturb"
     order = 10
-    Values = Values
-    Form = Form
     template = "calling/features/do_not_disturb.html"
 
 

@@ -11,11 +11,13 @@ from sqlalchemy import delete, select
 from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from ...accounts.models import User
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ...i18n import ngettext
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
+from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
 from ..registry import Feature, FeatureForm, register, require
@@ -90,21 +92,17 @@ class Form(FeatureForm):
 
 def _candidates(owner: Any) -> list[tuple[str, str]]:
     """Assistants must be in the executive's organization and location (reference 17)."""
-    from ...accounts.models import User
-
     people = db.session.scalars(select(User).where(
         User.organization_id == owner.organization_id, User.location_id == owner.location_id, User.id != owner.id,
     ).order_by(User.last_name, User.first_name))
     return [(str(u.id), u.name_for_display) for u in people]
 
 
-class Executive(Feature):
+class Executive(Feature[Values, Form]):
     key = "executive"
     label = _l("Executive")
     access_key = "executive"
     order = 150
-    Values = Values
-    Form = Form
     template = "calling/features/executive.html"
     criteria = CriteriaKind(_l("Filter calls"), _l("Don't filter"),
                             calls_from=("any", "select", "internal", "external"))
@@ -156,8 +154,6 @@ class Executive(Feature):
                            for i, a in enumerate(values.assistants))
 
     def history_value(self, name: str, value: Any) -> Any:
-        from ..history import names_of
-
         return names_of(value) if name == "assistants" else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:

@@ -10,11 +10,13 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...accounts.models import User, name_for_display
 from ...extensions import db
 from ...forms import options
 from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...i18n import ngettext
+from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField, display_number
 from ..registry import Feature, FeatureForm, register, require
@@ -35,8 +37,6 @@ class Form(FeatureForm):
 
 
 def _my_executives(owner: Any) -> list[tuple[str, str]]:
-    from ...accounts.models import User, name_for_display
-
     rows = db.session.execute(
         select(User.id, User.display_name, User.first_name, User.last_name, User.email)
         .join(ExecutiveAssistant, ExecutiveAssistant.executive_id == User.id)
@@ -45,13 +45,11 @@ def _my_executives(owner: Any) -> list[tuple[str, str]]:
     return [(str(r.id), name_for_display(r.display_name, r.first_name, r.last_name, r.email)) for r in rows]
 
 
-class ExecutiveAssistantFeature(Feature):
+class ExecutiveAssistantFeature(Feature[Values, Form]):
     key = "executive-assistant"
     label = _l("Executive Assistant")
     access_key = "executive"
     order = 160
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
     relation_fields = ("opted_in",)
 
@@ -81,8 +79,6 @@ class ExecutiveAssistantFeature(Feature):
             row.opted_in = str(row.executive_id) in values.opted_in
 
     def history_value(self, name: str, value: Any) -> Any:
-        from ..history import names_of
-
         return names_of(value) if name == "opted_in" else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from ...accounts.models import User
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
@@ -37,20 +38,16 @@ class Form(FeatureForm):
 
 
 def _hosts(owner: Any) -> list[tuple[str, str]]:
-    from ...accounts.models import User
-
     people = db.session.scalars(select(User).where(User.organization_id == owner.organization_id,
                                                    User.id != owner.id).order_by(User.last_name, User.first_name))
     return [(str(u.id), u.name_for_display) for u in people]
 
 
-class Hoteling(Feature):
+class Hoteling(Feature[Values, Form]):
     key = "hoteling"
     label = _l("Hoteling")
     access_key = "hoteling"
     order = 140
-    Values = Values
-    Form = Form
     template = "calling/features/simple.html"
 
     def configure(self, form: Form, owner: Any) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from wtforms import BooleanField, FieldList, FormField
 
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..registry import Feature, FeatureForm, register
 
 
@@ -21,13 +21,11 @@ class Form(FeatureForm):
     criteria = FieldList(FormField(CriterionForm))
 
 
-class PriorityAlert(Feature):
+class PriorityAlert(Feature[Values, Form]):
     key = "priority-alert"
     label = _l("Priority Alert")
     access_key = "priorityAlert"
     order = 110
-    Values = Values
-    Form = Form
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Alert"), _l("Don't alert"))
     row_lists = ("criteria",)

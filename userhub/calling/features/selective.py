@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from wtforms import BooleanField, FieldList, FormField
 
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..numbers import CallingNumberField, display_number
 from ..registry import Feature, FeatureForm, register, require
 

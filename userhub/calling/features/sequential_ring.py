@@ -9,7 +9,7 @@ from wtforms import BooleanField, FieldList, Form as RowForm, FormField, Integer
 from wtforms.validators import InputRequired, NumberRange
 
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register
 from ..rows import NumberRows
@@ -47,13 +47,11 @@ class Form(FeatureForm):
     criteria = FieldList(FormField(CriterionForm))
 
 
-class SequentialRing(NumberRows):
+class SequentialRing(NumberRows[Values, Form]):
     key = "sequential-ring"
     label = _l("Sequential Ring")
     access_key = "sequentialRing"
     order = 80
-    Values = Values
-    Form = Form
     row_columns = ("phone_number", "rings", "answer_confirmation")
     template = "calling/features/ring_numbers.html"
     criteria = CriteriaKind(_l("Ring"), _l("Don't ring"))

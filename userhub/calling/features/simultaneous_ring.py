@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from wtforms import BooleanField, FieldList, Form as RowForm, FormField
 
 from ...i18n import lazy_gettext as _l
-from ..criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind, CriterionForm
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register
 from ..rows import NumberRows
@@ -34,13 +34,11 @@ class Form(FeatureForm):
     criteria = FieldList(FormField(CriterionForm))
 
 
-class SimultaneousRing(NumberRows):
+class SimultaneousRing(NumberRows[Values, Form]):
     key = "simultaneous-ring"
     label = _l("Simultaneous Ring")
     access_key = "simultaneousRing"
     order = 70
-    Values = Values
-    Form = Form
     row_columns = ("phone_number", "answer_confirmation")
     template = "calling/features/ring_numbers.html"
     criteria = CriteriaKind(_l("Ring"), _l("Don't ring"))

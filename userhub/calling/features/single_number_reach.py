@@ -36,13 +36,11 @@ class Form(FeatureForm):
     numbers = FieldList(FormField(NumberForm), label=_l("Numbers"))
 
 
-class SingleNumberReach(NumberRows):
+class SingleNumberReach(NumberRows[Values, Form]):
     key = "single-number-reach"
     label = _l("Single Number Reach (Office Anywhere)")
     access_key = "singleNumberReach"
     order = 60
-    Values = Values
-    Form = Form
     row_columns = ("phone_number", "name", "enabled", "answer_confirmation", "do_not_forward")
     template = "calling/features/single_number_reach.html"
 

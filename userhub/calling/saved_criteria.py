@@ -5,20 +5,18 @@ positive or "don't" rule. "Don't" rules win over positive ones when several matc
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING
 
 from flask import has_request_context, request
 from wtforms import BooleanField, Form, SelectField, StringField
 from wtforms.validators import Length
 
+from ..accounts.models import User
 from ..forms import options
-from ..i18n import gettext as _, lazy_gettext as _l
+from ..i18n import lazy_gettext as _l
+from ..schedules.models import Schedule
+from ..schedules.services import schedules_for_user
 from .models import CallingCriterion
 from .numbers import CallingNumberField, CallingNumberList, display_number
-
-if TYPE_CHECKING:
-    from ..accounts.models import User
-    from ..schedules.models import Schedule
 
 MAX_NUMBERS_PER_CRITERION = 12  # BroadWorks platform limit (reference 1c)
 EVERY_DAY = ""  # the schedule choice "Every day, all day"
@@ -100,8 +98,6 @@ def schedule_choices(owner: User) -> list[tuple[str, object]]:
     """Schedules a criterion may use: every day, all day, then the owner's own schedules, then their
     location's (each by name). A choice value is "<level>:<type>:<id>"; links hold the id, so renaming
     a schedule keeps them."""
-    from ..schedules.services import schedules_for_user  # imported late: schedules imports accounts
-
     # One query per request and owner, not one per rule row of the form.
     cache = request.environ.setdefault("userhub.schedule_choices", {}) if has_request_context() else {}
     if owner.id not in cache:
@@ -168,49 +164,6 @@ def check(entry: CriterionForm) -> bool:
     entry.phone_numbers.errors = [*entry.phone_numbers.errors,
                                   _l("Add a number, or choose private or unavailable numbers.")]
     return False
-
-
-def describe(criterion: Criterion, kind: CriteriaKind, region: str | None) -> str:
-    """One line for a rule, e.g. "Office: Ring (Office hours; Any phone number)"."""
-    who = str(CALLS_FROM_LABELS.get(criterion.calls_from, criterion.calls_from))
-    if criterion.calls_from == "select":
-        who = ", ".join([display_number(n, region) for n in criterion.phone_numbers]
-                        + ([str(_l("private"))] if criterion.anonymous_callers else [])
-                        + ([str(_l("unavailable"))] if criterion.unavailable_callers else []))
-    when = str(_l("Every day, all day")) if criterion.schedule_id is None else _schedule_name(criterion.schedule_id)
-    rule = kind.positive if criterion.enabled else kind.negative
-    target = f" → {display_number(criterion.forward_to, region)}" if criterion.forward_to else ""
-    return f"{criterion.name}: {rule}{target} ({when}; {who})"
-
-
-def _schedule_name(schedule_id: int) -> str:
-    from ..extensions import db
-    from ..schedules.models import Schedule
-
-    schedule = db.session.get(Schedule, schedule_id)
-    return schedule.name if schedule is not None else str(_l("Every day, all day"))
-
-
-def schedule_uses(schedule: Schedule) -> list[str]:
-    """Where a schedule is used, for the schedules area (registered in calling/__init__.py), e.g.
-    "Simultaneous Ring, rule Office"; a location schedule names the person whose rule it is."""
-    from ..accounts.models import User
-    from ..extensions import db
-    from . import registry, services
-
-    uses = services.criteria_using_schedule(schedule.id)
-    people = {u.id: u.name_for_display for u in db.session.scalars(
-        db.select(User).where(User.id.in_({use.user_id for use in uses})))} if uses else {}
-    found = []
-    for use in uses:
-        feature = registry.get(use.feature)
-        label = str(feature.label) if feature is not None else use.feature
-        if schedule.is_personal and use.user_id == schedule.user_id:
-            found.append(_("%(feature)s, rule %(rule)s", feature=label, rule=use.criterion))
-        else:
-            found.append(_("%(feature)s, rule %(rule)s (%(person)s)", feature=label, rule=use.criterion,
-                           person=people.get(use.user_id, "")))
-    return found
 
 
 def _schedule_id(value: str | None) -> int | None:

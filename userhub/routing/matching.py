@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .model import ANONYMOUS, UNAVAILABLE, CallsFrom, Criterion, IncomingCall
+from .inputs import ANONYMOUS, UNAVAILABLE, CallsFrom, Criterion, IncomingCall
 from .route import Match, Reason, Why
 
 

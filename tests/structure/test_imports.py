@@ -1,0 +1,123 @@
+"""The shape of the package: every module imports on its own, areas do not reach into each other's
+views, and the calling area does not depend on the routing area (routing plugs into calling instead)."""
+
+from __future__ import annotations
+
+import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import userhub
+
+PACKAGE = Path(userhub.__file__).resolve().parent
+ROOT = PACKAGE.parent
+VIEW_MODULES = ("views", "admin_views", "blueprint")
+
+
+def _modules() -> list[str]:
+    names = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+    return names
+
+
+# One interpreter for all modules: before each import, every userhub module is dropped from
+# sys.modules, so each import is the module's first (third-party packages stay loaded: they are not
+# what is tested, and reloading Flask 130 times would take minutes).
+_FRESH_IMPORTS = """
+import importlib, json, sys, traceback
+failures = {}
+for name in json.loads(sys.argv[1]):
+    for loaded in [m for m in sys.modules if m == "userhub" or m.startswith("userhub.")]:
+        del sys.modules[loaded]
+    try:
+        importlib.import_module(name)
+    except Exception:
+        failures[name] = traceback.format_exc(limit=-3)
+print(json.dumps(failures))
+"""
+
+
+def test_every_module_imports_on_its_own() -> None:
+    modules = _modules()
+    assert len(modules) > 100
+    done = subprocess.run([sys.executable, "-c", _FRESH_IMPORTS, json.dumps(modules)], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    failures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert failures == {}, "\n".join(f"{name}:\n{trace}" for name, trace in failures.items())
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """The userhub modules a file imports (relative imports resolved), wherever the import statement is."""
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")
+                anchor = anchor[: len(anchor) - node.level + 1]
+                base = ".".join(anchor + ([node.module] if node.module else []))
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)  # "from . import views"
+    return {name for name in found if name == "userhub" or name.startswith("userhub.")}
+
+
+def _area(module: str) -> str | None:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (PACKAGE / parts[-1]).is_dir() and len(parts) == 2 else None
+
+
+def _import_graph() -> dict[str, set[str]]:
+    graph = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+        graph[module] = _imports(path, module)
+    return graph
+
+
+def test_no_area_imports_the_views_of_another_area() -> None:
+    wrong = []
+    for module, imported in _import_graph().items():
+        for target in imported:
+            if target.rpartition(".")[2] in VIEW_MODULES and _area(target) not in (None, _area(module)):
+                if module != "userhub.web":  # the web wiring registers every area's blueprint
+                    wrong.append(f"{module} imports {target}")
+    assert wrong == []
+
+
+def test_calling_does_not_import_routing() -> None:
+    wrong = [f"{module} imports {target}" for module, imported in _import_graph().items()
+             if module.startswith("userhub.calling") for target in imported
+             if target == "userhub.routing" or target.startswith("userhub.routing.")]
+    assert wrong == []
+
+
+@pytest.mark.parametrize("target", ["userhub.admin.views", "userhub.routing.mapper"])
+def test_the_import_graph_sees_imports_inside_functions(tmp_path: Path, target: str) -> None:
+    """The checks above read import statements anywhere in a file, not only at the top."""
+    source = tmp_path / "probe.py"
+    source.write_text(f"def later():\n    import {target}\n")
+    assert target in _imports(source, "userhub.calling.probe")
+
+
+ROUTING_CORE = ["userhub.routing.inputs", "userhub.routing.route", "userhub.routing.matching",
+                "userhub.routing.executive", "userhub.routing.evaluate", "userhub.routing.loops",
+                "userhub.routing.messages"]
+
+
+def test_the_routing_core_imports_neither_flask_nor_sqlalchemy() -> None:
+    """The pure evaluator, its inputs, loops and messages run without a database or a web framework."""
+    probe = ("import importlib, sys\n"
+             f"for name in {ROUTING_CORE!r}: importlib.import_module(name)\n"
+             "print(sorted({m.partition('.')[0] for m in sys.modules} & {'flask', 'flask_babel', 'sqlalchemy', 'wtforms'}))")
+    done = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"

@@ -1,3 +1,0 @@
-"""Routes of the routing area."""
-
-from . import bp  # noqa: F401
