@@ -74,6 +74,7 @@ def test_same_number_twice_then_fixed_then_bulk_resend(page, words, mail, _smtp,
     # Step 2: both rows named by the person; the same number for both.
     expect(wizard.row(ann).get_by_role("rowheader")).to_have_accessible_name(f"Ann Lee {ann}")
     expect(wizard.row(bob).get_by_role("rowheader")).to_have_accessible_name(f"Bob Ray {bob}")
+    wizard.wait_for_script()
     page.get_by_label(f"Emplacement ({ann})", exact=True).select_option(label="IT division")
     free = wizard.free_numbers(ann)
     assert len(free) >= 2, free

@@ -71,6 +71,7 @@ class AddUsersWizard:
     def assign(self, email: str, location: str) -> tuple[str, Locator]:
         """Choose the location, then the last free number of it; returns the number and the extension field."""
         expect(self.page.get_by_role("heading", name="Étape 2 : Configuration du service d'appel - Attribuer des numéros")).to_be_visible()
+        self.wait_for_script()
         self.page.get_by_label(f"Emplacement ({email})", exact=True).select_option(label=location)
         numbers = self.page.get_by_label(f"Numéro de téléphone ({email})", exact=True)
         values = numbers.locator("optgroup:not([disabled]) option").evaluate_all("els => els.map(e => e.value)")
@@ -86,8 +87,14 @@ class AddUsersWizard:
         """A row of step 2 or step 3, found by its row header (the person's name and address)."""
         return self.page.get_by_role("row").filter(has=self.page.get_by_role("rowheader").filter(has_text=email))
 
+    def wait_for_script(self) -> None:
+        """The page's script is deferred: choosing before it has run leaves every location's numbers offered and
+        no extension proposed (the script marks <html> "js" and attaches its handlers in the same task)."""
+        expect(self.page.locator("html.js")).to_have_count(1)
+
     def choose_number(self, email: str, location: str, number: str) -> None:
         """Step 2: the location, then the given number (E.164, the menu's value; the menu shows it nationally)."""
+        self.wait_for_script()
         self.page.get_by_label(f"Emplacement ({email})", exact=True).select_option(label=location)
         self.page.get_by_label(f"Numéro de téléphone ({email})", exact=True).select_option(number)
 
