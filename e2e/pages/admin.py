@@ -36,6 +36,16 @@ class UsersAdminPage:
     def add_users(self) -> None:
         self.page.get_by_role("link", name="Ajouter des utilisateurs", exact=True).click()
 
+    def select(self, email: str) -> None:
+        """Tick the person's box of the selection (people not yet active have one)."""
+        self.page.get_by_role("checkbox", name=f"Sélectionner {email}", exact=True).check()
+
+    def resend_to_selected(self) -> None:
+        self.page.get_by_role("button", name="Renvoyer l'invitation aux personnes sélectionnées", exact=True).click()
+
+    def expect_message(self, text: str) -> None:
+        expect(self.page.get_by_role("status").filter(has_text=text)).to_be_visible()
+
     def delete_from_row_menu(self, email: str) -> None:
         row = self.row(email)
         row.locator("summary").click()
@@ -63,15 +73,40 @@ class AddUsersWizard:
     def assign(self, email: str, location: str) -> tuple[str, Locator]:
         """Choose the location, then the last free number of it; returns the number and the extension field."""
         expect(self.page.get_by_role("heading", name="Étape 2\u00a0: Configuration du service d’appel - Attribuer des numéros")).to_be_visible()
-        # The heading shows before admin-wizard.js has run (slower over TLS): a number chosen earlier gets no
-        # extension proposal. The script marks the page when its handlers are in place.
-        expect(self.page.locator("html")).to_have_class(re.compile(r"\bjs\b"))
+        self.wait_for_script()
         self.page.get_by_label(f"Emplacement ({email})", exact=True).select_option(label=location)
         numbers = self.page.get_by_label(f"Numéro de téléphone ({email})", exact=True)
         values = numbers.locator("optgroup:not([disabled]) option").evaluate_all("els => els.map(e => e.value)")
         assert values, "no free number in " + location
         numbers.select_option(values[-1])
         return values[-1], self.page.get_by_label(f"Numéro interne ({email})", exact=True)
+
+    def add_row(self) -> None:
+        """The "+" button: one more person (the page is posted back, the rows typed so far are kept)."""
+        self.page.get_by_role("button", name="Ajouter une ligne", exact=True).click()
+
+    def row(self, email: str) -> Locator:
+        """A row of step 2 or step 3, found by its row header (the person's name and address)."""
+        return self.page.get_by_role("row").filter(has=self.page.get_by_role("rowheader").filter(has_text=email))
+
+    def wait_for_script(self) -> None:
+        """The page's script is deferred: choosing before it has run leaves every location's numbers offered and
+        no extension proposed (the script marks <html> "js" and attaches its handlers in the same task)."""
+        expect(self.page.locator("html.js")).to_have_count(1)
+
+    def choose_number(self, email: str, location: str, number: str) -> None:
+        """Step 2: the location, then the given number (E.164, the menu's value; the menu shows it nationally)."""
+        self.wait_for_script()
+        self.page.get_by_label(f"Emplacement ({email})", exact=True).select_option(label=location)
+        self.page.get_by_label(f"Numéro de téléphone ({email})", exact=True).select_option(number)
+
+    def free_numbers(self, email: str) -> list[str]:
+        """Step 2: the free numbers (E.164) the row's menu offers for its chosen location."""
+        menu = self.page.get_by_label(f"Numéro de téléphone ({email})", exact=True)
+        return menu.locator("optgroup:not([disabled]) option").evaluate_all("els => els.map(e => e.value)")
+
+    def number_error(self, email: str) -> Locator:
+        return self.row(email).locator(".row-error")
 
     def allocate(self) -> None:
         self.page.get_by_role("button", name="Attribution des numéros", exact=True).click()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import func, select
 
@@ -114,7 +115,8 @@ def test_batch_is_all_or_nothing(admin_client, packages, paris, make_user):
     assert response.status_code == 409
     assert 'id="extension-1-error">Extension 3209 is already used.' in page
     assert 'id="extension-2-error">Give at least a phone number or an extension.' in page
-    assert 'id="number-3-error">+33184883201 has just been taken' in page
+    assert 'id="number-3-error">01 84 88 32 01 appears twice.' in page  # row 0 chose it first and keeps it
+    assert 'id="number-0-error"' not in page
     assert 'id="location-4-error">Choose a location.' in page
     assert 'value="ok@example.com"' in page  # the form is kept
     assert _count_users() == before
@@ -149,3 +151,84 @@ def test_the_proposed_extension_is_the_last_four_digits_unless_taken(
     page = admin_client.post("/admin/users/add", data=data).get_data(as_text=True)
     assert '<option value="+33184883208" data-extension="3208"' in page
     assert '<option value="+33184883207" >' in page
+
+
+def _step_two(admin_client, packages, rows):  # type: ignore[no-untyped-def]
+    return html.unescape(admin_client.post("/admin/users/add", data=rows_form("next", rows)).get_data(as_text=True))
+
+
+def test_step_two_shows_numbers_in_national_format_and_names_each_row(admin_client, packages):
+    p = packages["webex_calling"].id
+    admin_client.post("/language", data={"locale": "fr"})
+    page = _step_two(admin_client, packages, [{"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com",
+                                              "package": p}, {"email": "bob@example.com", "package": p}])
+    # The value stays E.164 (what is stored); the reader sees the number as everywhere else in the product.
+    assert '<option value="+33184883201" data-extension="3201" >01 84 88 32 01</option>' in page
+    assert ">+33184883201<" not in page
+    # Each row is named by its row header: the person's name and address.
+    assert ('<th scope="row" id="person-0">\n        <span class="person-name">Ann Lee</span><br>'
+            '<span class="person-email">ann@example.com</span>') in page
+    assert '<th scope="row" id="person-1">\n        <span class="person-email">bob@example.com</span>' in page
+
+
+def test_a_number_chosen_twice_in_one_batch_says_so_on_the_second_row_and_goes_once_fixed(
+        admin_client, packages, paris):
+    p = packages["webex_suite"].id
+    rows = [{"email": "ann@example.com", "package": p, "location": paris.id, "number": "+33184883205"},
+            {"email": "bob@example.com", "package": p, "location": paris.id, "number": "+33184883205"}]
+    before = _count_users()
+    admin_client.post("/language", data={"locale": "fr"})
+    response = admin_client.post("/admin/users/add", data=rows_form("finish", rows))
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 409
+    assert 'id="number-1-error">01 84 88 32 05 apparaît deux fois.' in page
+    assert "vient d'être attribué" not in page and 'id="number-0-error"' not in page
+    assert _count_users() == before  # nothing stored
+    rows[1]["number"] = "+33184883206"  # fixed: the row's error is gone, the batch goes through
+    response = admin_client.post("/admin/users/add", data=rows_form("finish", rows))
+    assert response.status_code == 302
+    assert db.session.scalar(select(User.email).join(User.phone_number).where(
+        PhoneNumber.e164 == "+33184883206")) == "bob@example.com"
+
+
+def test_a_number_another_administrator_gave_away_still_says_just_taken(admin_client, packages, paris, make_user):
+    make_user("quick@example.com", location=paris,
+              phone_number=db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == "+33184883207")))
+    rows = [{"email": "late@example.com", "package": packages["webex_suite"].id, "location": paris.id,
+             "number": "+33184883207"}]
+    admin_client.post("/language", data={"locale": "fr"})
+    page = html.unescape(admin_client.post("/admin/users/add", data=rows_form("finish", rows)).get_data(as_text=True))
+    assert "id=\"number-0-error\">01 84 88 32 07 vient d'être attribué. Choisissez un autre numéro." in page
+
+
+def test_step_three_lists_numbers_extensions_and_invitations_and_starts_again(
+        admin_client, organization, packages, paris, other_org):
+    admin_client.post("/language", data={"locale": "fr"})
+    data = rows_form("finish", [
+        {"first_name": "Ann", "last_name": "Lee", "email": "ann@example.com", "package": packages["webex_suite"].id,
+         "location": paris.id, "number": "+33184883204", "extension": "3204"},
+        {"email": "bob@example.com", "package": packages["webex_calling"].id, "location": paris.id, "extension": "77"},
+    ])
+    response = admin_client.post("/admin/users/add", data=data)
+    assert response.status_code == 302
+    page = html.unescape(admin_client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "2 utilisateurs ajoutés" in page and "Terminer" in page
+    rows = re.findall(r"<tr>\s*(.*?)\s*</tr>", page, re.DOTALL)
+    cells = [re.sub(r"<[^>]+>", " ", row).split() for row in rows[1:]]
+    assert cells == [["Ann", "Lee", "ann@example.com", "01", "84", "88", "32", "04", "3204", "Invitation", "envoyée"],
+                     ["bob@example.com", "Aucun", "77", "Invitation", "envoyée"]]
+    assert '<a class="button primary" href="/admin/users/add">Ajouter d\'autres utilisateurs</a>' in page
+    # Someone of another organization cannot be listed by changing the address.
+    other = other_org["employee"].id
+    page = admin_client.get(f"/admin/users/added?user={other}").get_data(as_text=True)
+    assert "worker@globex.example.com" not in page and 'class="wizard-added"' not in page
+
+
+def test_step_three_says_when_no_invitation_went_out(admin_client, organization, packages, paris, mailbox):
+    organization.activation_emails = ActivationEmails.MANUAL.value
+    db.session.commit()
+    data = rows_form("finish", [{"email": "quiet@example.com", "package": packages["webex_suite"].id,
+                                 "location": paris.id, "extension": "88"}])
+    page = admin_client.post("/admin/users/add", data=data, follow_redirects=True).get_data(as_text=True)
+    assert "1 user added" in page and "quiet@example.com" in page
+    assert "Not sent (manual activation emails)" in page and "Invitation sent" not in page

@@ -58,3 +58,20 @@ def resend(user: User) -> bool:
     send_invitation(user)
     audit.record(user.organization, "invitation.sent", user.email)
     return True
+
+
+MAX_SELECTED = 500  # more than a page of the users list; a longer post is cut, not refused
+
+
+def resend_selected(organization: Organization, user_ids: list[int]) -> tuple[list[User], int]:
+    """"Renvoyer l'invitation" to the people ticked in the users list: a fresh activation email to each one of
+    this organization who has not activated, audited one by one as the single resend is. Returns the people
+    emailed and how many of the selection were skipped (already active, deleted, or of another organization)."""
+    ids = list(dict.fromkeys(user_ids))[:MAX_SELECTED]
+    pending = list(db.session.scalars(select(User).where(
+        User.id.in_(ids), User.organization_id == organization.id,
+        User.status == UserStatus.INVITED.value).order_by(User.id)))
+    for user in pending:
+        send_invitation(user)
+        audit.record(organization, "invitation.sent", user.email)
+    return pending, len(ids) - len(pending)

@@ -49,13 +49,14 @@ def add_users() -> ResponseReturnValue:
         created = wizard.create_batch(organization, rows, mode)
         if created is None:
             return _render(2, rows, mode, 409)
-        return redirect(url_for("admin.users_added", count=len(created)))
+        return redirect(url_for("admin.users_added", user=[user.id for user in created]))
     return _render(1, rows, mode)
 
 
 @bp.route("/users/added")
 @admin_required(*CHANGE_USERS)
 def users_added() -> ResponseReturnValue:
-    count = request.args.get("count", 0, type=query_int)
-    message = ngettext("%(num)d user added", "%(num)d users added", count)
-    return render_template("admin/wizard_step3.html", message=message, step=3)
+    """Step 3, "Terminer": who got which number and extension, and whether an invitation went out."""
+    added = wizard.added_summary(current_organization(), request.args.getlist("user", type=query_int))
+    message = ngettext("%(num)d user added", "%(num)d users added", len(added))
+    return render_template("admin/wizard_step3.html", message=message, added=added, step=3)

@@ -17,11 +17,12 @@ from werkzeug.datastructures import MultiDict
 
 from ..accounts import provisioning
 from ..accounts.emails import InvalidEmail, normalise_email
-from ..accounts.models import User
+from ..accounts.models import AccountToken, TokenPurpose, User
 from ..accounts.services import send_invitation
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import ActivationEmails, Location, Organization, Package, PhoneNumber
+from ..phones import format_number
 from . import audit
 
 MAX_ROWS = 50
@@ -86,6 +87,8 @@ def check_numbers(organization: Organization, rows: list[Row]) -> bool:
         select(Location).where(Location.organization_id == organization.id))}
     numbers_seen: set[str] = set()
     extensions_seen: set[str] = set()
+    taken_numbers = set(db.session.scalars(select(PhoneNumber.e164).where(
+        PhoneNumber.e164.in_({row.number for row in rows if row.number}), PhoneNumber.user_id.is_not(None))))
     for row in rows:
         for key in ("location", "number", "extension"):
             row.errors.pop(key, None)
@@ -98,8 +101,11 @@ def check_numbers(organization: Organization, rows: list[Row]) -> bool:
             number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row.number))
             if number is None or location is None or number.location_id != location.id:
                 row.errors["number"] = _("The number must belong to the chosen location.")
-            elif number.user_id is not None or row.number in numbers_seen:
-                row.errors["number"] = _("%(number)s has just been taken. Choose another number.", number=row.number)
+            elif row.number in taken_numbers:  # another administrator gave it away since step 2 was shown
+                row.errors["number"] = _("%(number)s has just been taken. Choose another number.",
+                                         number=format_number(row.number, location.country))
+            elif row.number in numbers_seen:  # the same batch chose it for an earlier row: that row keeps it
+                row.errors["number"] = _("%(number)s appears twice.", number=format_number(row.number, location.country))
             numbers_seen.add(row.number)
         if row.extension:
             try:
@@ -169,3 +175,28 @@ def proposed_extensions(organization: Organization, numbers: Iterable[str]) -> d
     taken = set(db.session.scalars(select(User.extension).where(
         User.organization_id == organization.id, User.extension.in_(set(candidates.values())))))
     return {number: extension for number, extension in candidates.items() if extension not in taken}
+
+
+@dataclass(frozen=True)
+class Added:
+    """One line of step 3: who was added, with which number and extension, and whether an invitation went out."""
+
+    name: str
+    email: str
+    number: str
+    extension: str
+    invited: bool
+
+
+def added_summary(organization: Organization, user_ids: Iterable[int]) -> list[Added]:
+    """Step 3's list for the users just created (ids of other organizations are ignored). "Invited" means an
+    activation email was queued for the user: the batch issues one only in automatic activation-email mode."""
+    ids = list(dict.fromkeys(user_ids))[:MAX_ROWS]
+    users = db.session.scalars(select(User).where(User.id.in_(ids), User.organization_id == organization.id)
+                               .order_by(User.id)).all()
+    invited = set(db.session.scalars(select(AccountToken.user_id).where(
+        AccountToken.user_id.in_(ids), AccountToken.purpose == TokenPurpose.ACTIVATION.value)))
+    return [Added(name=" ".join(part for part in (user.first_name, user.last_name) if part), email=user.email,
+                  number=format_number(user.phone_number.e164, user.location.country if user.location else None)
+                  if user.phone_number else "",
+                  extension=user.extension or "", invited=user.id in invited) for user in users]

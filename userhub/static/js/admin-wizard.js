@@ -46,4 +46,17 @@
       }
     });
   });
+
+  // An error is about what was in its field: once the field is changed, the message goes (the server checks
+  // again on submit), and the summary at the top goes with the last one.
+  form.addEventListener("change", function (event) {
+    var control = event.target;
+    if (control.getAttribute("aria-invalid") !== "true") { return; }
+    var message = document.getElementById(control.id + "-error");
+    if (message) { message.remove(); }
+    control.removeAttribute("aria-invalid");
+    control.removeAttribute("aria-describedby");
+    var summary = document.getElementById("error-summary");
+    if (summary && !form.querySelector("[aria-invalid='true']")) { summary.hidden = true; }
+  });
 }());
