@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from datetime import datetime
+from datetime import UTC, datetime
 
 from userhub.admin.models import PackageAssignment
 from userhub.extensions import db
@@ -17,7 +17,7 @@ def test_billing_shows_dates_and_user_days_in_the_readers_language(admin_client,
     for user_id in range(1, 1101):  # 1,100 people the whole period: 67,100 user-days
         db.session.add(PackageAssignment(organization_id=organization.id, user_id=user_id,
                                          user_email=f"{user_id}@x.example.com", package_id=packages["webex_suite"].id,
-                                         started_at=datetime(2026, 10, 1), ended_at=None))
+                                         started_at=datetime(2026, 10, 1, tzinfo=UTC), ended_at=None))
     db.session.commit()
     url = "/admin/billing?start=2026-11-01&end=2026-12-31"
     english = _page(admin_client, url)
