@@ -1,6 +1,17 @@
-"""Password hashing with argon2id (argon2-cffi)."""
+"""Password hashing with argon2id (argon2-cffi).
+
+Each hash takes 64 MiB and about a third of a second of both cores. A worker computes at most
+``USERHUB_HASHES_AT_ONCE`` (default 1) at a time; the other sign-ins of that worker wait their turn
+while its threads go on serving page views, instead of all the threads hashing at once and every page
+view of the machine queueing behind them (a morning rush: bench/bench_load.py). The hash itself is not
+weakened, and the wait is the same whether the account exists or not.
+"""
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
 
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -12,6 +23,25 @@ _PROFILES = {
     "test": profiles.CHEAPEST,
 }
 _DUMMY_PASSWORD = "not-a-real-password-but-hashed-the-same-way"
+T = TypeVar("T")
+_SLOTS_LOCK = threading.Lock()
+
+
+def _slots() -> threading.BoundedSemaphore:
+    """This worker's hashing slots (each forked worker has its own: the app's extensions dict)."""
+    slots = current_app.extensions.get("userhub_hash_slots")
+    if slots is None:
+        with _SLOTS_LOCK:
+            slots = current_app.extensions.get("userhub_hash_slots")
+            if slots is None:
+                at_once = max(1, int(current_app.config.get("USERHUB_HASHES_AT_ONCE", 1)))
+                slots = current_app.extensions["userhub_hash_slots"] = threading.BoundedSemaphore(at_once)
+    return slots
+
+
+def _in_turn(work: Callable[[], T]) -> T:
+    with _slots():
+        return work()
 
 
 def _hasher() -> PasswordHasher:
@@ -23,7 +53,8 @@ def _hasher() -> PasswordHasher:
 
 
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    hasher = _hasher()
+    return _in_turn(lambda: hasher.hash(password))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
@@ -33,7 +64,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         dummy = current_app.extensions.setdefault("userhub_dummy_hash", {})
         if hasher not in dummy:
-            dummy[hasher] = hasher.hash(_DUMMY_PASSWORD)
+            dummy[hasher] = _in_turn(lambda: hasher.hash(_DUMMY_PASSWORD))
         _safe_verify(hasher, dummy[hasher], password)
         return False
     return _safe_verify(hasher, password_hash, password)
@@ -44,7 +75,9 @@ def needs_rehash(password_hash: str) -> bool:
 
 
 def _safe_verify(hasher: PasswordHasher, password_hash: str, password: str) -> bool:
-    try:
-        return hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
-        return False
+    def verify() -> bool:
+        try:
+            return hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+    return _in_turn(verify)
