@@ -37,12 +37,12 @@ from .route import Feature
 EDGE_FEATURES = tuple(EDGE_KINDS)
 CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
 # Breadth-first rounds of one indexed query each before the whole graph is read at once. Rounds stop as
-# soon as the saver is reached and read only what the destinations lead to (2 to 5 ms); reading the
-# organization's 30,000 edges of 10,000 people costs about 10 to 30 ms whatever the reach, where rounds
-# grow with it (a chain of 10,000 people: 10,000 rounds; 1,000 people reached: about 0.1 s). Measured with
-# bench_loop_check.py.
-MAX_ROUNDS = 8
-MAX_ROUND_ROWS = 2000
+# soon as the saver is reached and read only what the destinations lead to: 2 to 5 ms, 9 to 15 ms for
+# 992 people reached in 19 rounds. Reading who leads to whom in an organization of 10,000 people (30,000
+# edges) costs the same whatever the reach, where rounds grow with it (a chain of 10,000 people: 10,000
+# rounds). Measured with bench_loop_check.py.
+MAX_ROUNDS = 30
+MAX_ROUND_ROWS = 6000
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
                     Feature.FORWARD_NO_ANSWER: "no_answer_destination",
