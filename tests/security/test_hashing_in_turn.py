@@ -1,8 +1,11 @@
-"""A worker computes at most USERHUB_HASHES_AT_ONCE password hashes at a time: the other threads that
-need one wait their turn (a morning rush of sign-ins then does not take every core from page views)."""
+"""A worker computes at most USERHUB_HASHES_AT_ONCE password hashes at a time, at a lower scheduling
+priority: the other threads that need one wait their turn, and page views go first (a morning rush of
+sign-ins then does not take every core from them)."""
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 
 import pytest
@@ -17,11 +20,13 @@ class _Watched:
         self.real, self.running, self.most = real, 0, 0
         self.lock = threading.Lock()
         self.entered = threading.Event()
+        self.nice: set[int] = set()
 
     def _watch(self, work):  # type: ignore[no-untyped-def]
         with self.lock:
             self.running += 1
             self.most = max(self.most, self.running)
+            self.nice.add(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
         self.entered.set()
         try:
             # Give the other threads every chance to come in too if nothing stopped them.
@@ -44,7 +49,7 @@ class _Watched:
 @pytest.mark.parametrize("at_once", [1, 3])
 def test_hashes_wait_their_turn(app, monkeypatch, at_once):
     app.config["USERHUB_HASHES_AT_ONCE"] = at_once
-    app.extensions.pop("userhub_hash_slots", None)
+    app.extensions.pop("userhub_hash_pool", None)
     with app.app_context():
         watched = _Watched(hashing._hasher())
         monkeypatch.setattr(hashing, "_hasher", lambda: watched)
@@ -71,3 +76,16 @@ def test_a_hash_still_verifies_and_the_turns_are_released(app):
             stored = hashing.hash_password("correct horse")
             assert hashing.verify_password(stored, "correct horse")
             assert not hashing.verify_password(stored, "wrong horse")
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="the nice value is per thread on Linux only")
+def test_hashes_run_after_page_views(app, monkeypatch):
+    app.extensions.pop("userhub_hash_pool", None)
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    with app.app_context():
+        watched = _Watched(hashing._hasher())
+        monkeypatch.setattr(hashing, "_hasher", lambda: watched)
+        assert hashing.verify_password(hashing.hash_password("correct horse"), "correct horse")
+    assert watched.nice == {min(19, mine + hashing.HASHING_NICE)}
+    # the request's own thread keeps its priority
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine

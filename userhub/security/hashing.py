@@ -1,16 +1,20 @@
 """Password hashing with argon2id (argon2-cffi).
 
-Each hash takes 64 MiB and about a third of a second of both cores. A worker computes at most
-``USERHUB_HASHES_AT_ONCE`` (default 1) at a time; the other sign-ins of that worker wait their turn
-while its threads go on serving page views, instead of all the threads hashing at once and every page
-view of the machine queueing behind them (a morning rush: bench/bench_load.py). The hash itself is not
-weakened, and the wait is the same whether the account exists or not.
+Each hash takes 64 MiB and, with its 4 lanes, both cores for about a third of a second. A worker computes
+at most ``USERHUB_HASHES_AT_ONCE`` (default 1) at a time, in its own hashing threads whose scheduling
+priority is lowered (Linux: nice +10, per thread): the other sign-ins wait their turn, and while they
+hash, page views of every worker take the CPU first instead of queueing behind them (a morning rush:
+bench/bench_load.py). The hash itself is not weakened, and the wait is the same whether the account
+exists or not.
 """
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 from argon2 import PasswordHasher, profiles
@@ -23,25 +27,37 @@ _PROFILES = {
     "test": profiles.CHEAPEST,
 }
 _DUMMY_PASSWORD = "not-a-real-password-but-hashed-the-same-way"
+HASHING_NICE = 10  # added to the hashing threads' nice value; argon2's lane threads inherit it
 T = TypeVar("T")
-_SLOTS_LOCK = threading.Lock()
+_POOL_LOCK = threading.Lock()
 
 
-def _slots() -> threading.BoundedSemaphore:
-    """This worker's hashing slots (each forked worker has its own: the app's extensions dict)."""
-    slots = current_app.extensions.get("userhub_hash_slots")
-    if slots is None:
-        with _SLOTS_LOCK:
-            slots = current_app.extensions.get("userhub_hash_slots")
-            if slots is None:
+def _lower_priority() -> None:
+    """Run this thread (a hashing thread) after page views. Linux sets the nice value per thread; elsewhere
+    the call would change the whole process, so it is skipped."""
+    if sys.platform == "linux":
+        try:
+            os.setpriority(os.PRIO_PROCESS, threading.get_native_id(),
+                           min(19, os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) + HASHING_NICE))
+        except OSError:
+            pass  # not allowed here: hash at the normal priority
+
+
+def _pool() -> ThreadPoolExecutor:
+    """This worker's hashing threads (created in the worker after gunicorn forks, never at import)."""
+    found = current_app.extensions.get("userhub_hash_pool")
+    if found is None or found[0] != os.getpid():
+        with _POOL_LOCK:
+            found = current_app.extensions.get("userhub_hash_pool")
+            if found is None or found[0] != os.getpid():
                 at_once = max(1, int(current_app.config.get("USERHUB_HASHES_AT_ONCE", 1)))
-                slots = current_app.extensions["userhub_hash_slots"] = threading.BoundedSemaphore(at_once)
-    return slots
+                found = (os.getpid(), ThreadPoolExecutor(at_once, "userhub-hash", initializer=_lower_priority))
+                current_app.extensions["userhub_hash_pool"] = found
+    return found[1]
 
 
 def _in_turn(work: Callable[[], T]) -> T:
-    with _slots():
-        return work()
+    return _pool().submit(work).result()
 
 
 def _hasher() -> PasswordHasher:
