@@ -3,6 +3,10 @@ and a user's page where package, location, number and extension change with the 
 
 from __future__ import annotations
 
+import base64
+import html
+import json
+
 from sqlalchemy import event, select
 
 from userhub.admin import users as user_service
@@ -51,12 +55,89 @@ def test_a_search_for_percent_matches_literally(organization, make_user):
     assert page.total == 0
 
 
+def _walk(organization, query, page_size):  # type: ignore[no-untyped-def]
+    """Every page from the first by "Next", then back by "Previous"; the emails of each page."""
+    from dataclasses import replace
+
+    forward, page = [], user_service.list_users(organization, query, page_size=page_size)
+    assert not page.has_previous
+    forward.append([row.email for row in page.rows])
+    while page.has_next:
+        page = user_service.list_users(organization, replace(query, after=page.rows[-1].key), page_size=page_size)
+        forward.append([row.email for row in page.rows])
+    backward = [forward[-1]]
+    while page.has_previous:
+        page = user_service.list_users(organization, replace(query, after="", before=page.rows[0].key),
+                                       page_size=page_size)
+        backward.append([row.email for row in page.rows])
+    return forward, backward[::-1]
+
+
 def test_pages(organization, make_user):
     for i in range(7):
         make_user(f"p{i}@example.com", first_name="P", last_name=f"N{i}", active=False)
-    first = user_service.list_users(organization, user_service.UserQuery(page=1), page_size=3)
-    last = user_service.list_users(organization, user_service.UserQuery(page=3), page_size=3)
-    assert (first.total, first.pages, len(first.rows), len(last.rows)) == (7, 3, 3, 1)
+    first = user_service.list_users(organization, user_service.UserQuery(), page_size=3)
+    last = user_service.list_users(organization, user_service.UserQuery(last=True), page_size=3)
+    assert (first.total, len(first.rows), first.has_previous, first.has_next) == (7, 3, False, True)
+    # The last page is the last rows in order (keyset: the first page read backwards), full.
+    assert [row.email for row in last.rows] == ["p4@example.com", "p5@example.com", "p6@example.com"]
+    assert (last.has_previous, last.has_next) == (True, False)
+
+
+def test_keyset_pages_in_each_sort_with_ties_and_filters(organization, make_user, paris):
+    lyon = create_location(organization, "Lyon", "FR", "Europe/Paris")
+    db.session.commit()
+    # Ties everywhere: same first and last names, both statuses, two locations.
+    for i in range(11):
+        make_user(f"t{i:02d}@example.com", first_name="Sam", last_name="Same" if i % 3 else "Aa",
+                  active=bool(i % 2), location=lyon if i % 4 == 0 else paris)
+    everyone = db.session.scalars(select(user_service.User).order_by(user_service.User.id)).all()
+    expected_order = {
+        "name": lambda u: (u.last_name, u.first_name, u.id),
+        "email": lambda u: (u.email, u.id),
+        "status": lambda u: (u.status, u.last_name, u.first_name, u.id),
+    }
+    for sort, key in expected_order.items():
+        for filters, keep in (({}, lambda u: True), ({"status": "invited"}, lambda u: u.status == "invited"),
+                              ({"location_id": lyon.id}, lambda u: u.location_id == lyon.id),
+                              ({"search": "t0"}, lambda u: u.email.startswith("t0"))):
+            wanted = [u.email for u in sorted(filter(keep, everyone), key=key)]
+            forward, backward = _walk(organization, user_service.UserQuery(sort=sort, **filters), 2)
+            assert [e for page in forward for e in page] == wanted, (sort, filters)
+            assert backward == forward, (sort, filters)
+            assert all(len(page) == 2 for page in forward[:-1])
+
+
+def test_a_cursor_edited_by_hand_shows_the_first_page(admin_client, organization, make_user):
+    for i in range(3):
+        make_user(f"c{i}@example.com")
+    first = user_service.list_users(organization, user_service.UserQuery(), page_size=2)
+    for cursor in ("", "%%%", "bm90IGpzb24", "WzEsMiwzXQ", "WyJhIiwiYiIsImMiXQ", "x" * 5000):
+        page = user_service.list_users(organization, user_service.UserQuery(after=cursor), page_size=2)
+        assert [r.email for r in page.rows] == [r.email for r in first.rows], cursor
+        assert admin_client.get(f"/admin/users?after={cursor}&before={cursor}&sort=status").status_code == 200
+    # A key of another sort is refused too (name keys have three parts, email keys two).
+    name_key = first.rows[0].key
+    page = user_service.list_users(organization, user_service.UserQuery(sort="email", after=name_key), page_size=2)
+    assert [r.email for r in page.rows] == ["admin@example.com", "c0@example.com"]
+
+
+def test_more_than_the_cap_is_not_counted(admin_client, organization, paris, monkeypatch):
+    from sqlalchemy import insert
+
+    db.session.execute(insert(user_service.User), [
+        {"organization_id": organization.id, "email": f"many{i:03d}@example.com", "first_name": "Many",
+         "last_name": f"N{i:03d}", "location_id": paris.id} for i in range(12)])
+    db.session.commit()
+    monkeypatch.setattr(user_service, "COUNT_CAP", 10)
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    assert "More than 10 users" in page
+    page = admin_client.get("/admin/users?q=many00").get_data(as_text=True)
+    assert "10 users<" in page
+    # Past the cap the search reads the sort's index in order: the same rows, in the same order.
+    names = [r.email for r in user_service.list_users(organization, user_service.UserQuery(search="many"),
+                                                      page_size=5).rows]
+    assert names == [f"many{i:03d}@example.com" for i in range(5)]
 
 
 def _statements(app, action) -> int:  # type: ignore[no-untyped-def]
@@ -131,7 +212,33 @@ def test_the_page_links_keep_the_filters(admin_client, organization, paris):
                                        "first_name": "Bulk", "last_name": f"N{i:03d}", "location_id": paris.id}
                                       for i in range(120)])
     db.session.commit()
-    page = admin_client.get(f"/admin/users?location={paris.id}&page=2").get_data(as_text=True)
-    assert "Page 2 of 3" in page and "bulk050@example.com" in page and "bulk099@example.com" in page
-    assert "bulk049@example.com" not in page and "bulk100@example.com" not in page
-    assert "page=3" in page and f"location={paris.id}" in page.split('rel="next"')[0].rsplit("<a", 1)[1]
+    first = admin_client.get(f"/admin/users?location={paris.id}&sort=email").get_data(as_text=True)
+    assert "bulk000@example.com" in first and "bulk049@example.com" in first and "bulk050@example.com" not in first
+    assert 'rel="prev"' not in first and 'rel="first"' not in first
+    following = html.unescape(first.split('rel="next"')[0].rsplit('href="', 1)[1].split('"')[0])
+    assert f"location={paris.id}" in following and "sort=email" in following
+    second = admin_client.get(following).get_data(as_text=True)
+    assert "bulk050@example.com" in second and "bulk099@example.com" in second
+    assert "bulk049@example.com" not in second and "bulk100@example.com" not in second
+    last = html.unescape(second.split('rel="last"')[0].rsplit('href="', 1)[1].split('"')[0])
+    assert f"location={paris.id}" in last and "last=1" in last
+    final = admin_client.get(last).get_data(as_text=True)
+    assert "bulk070@example.com" in final and "bulk119@example.com" in final and "bulk069@example.com" not in final
+    assert 'rel="next"' not in final
+    back = html.unescape(final.split('rel="prev"')[0].rsplit('href="', 1)[1].split('"')[0])
+    previous = admin_client.get(back).get_data(as_text=True)
+    assert "bulk020@example.com" in previous and "bulk069@example.com" in previous
+    assert "bulk019@example.com" not in previous and "bulk070@example.com" not in previous
+
+
+def test_a_cursor_holding_what_no_row_can_hold_shows_the_first_page(admin_client, organization):
+    """An edited link: an id past PostgreSQL's integer, or a NUL in a name, is no key: the first page, never a 500."""
+    keys = {"name": [["Doe", "Jane", 2**63], ["x\u0000", "Jane", 1]],
+            "email": [["a@example.com", 2**63], ["x\u0000", 1]],
+            "status": [["active", "Doe", "Jane", 2**63], ["x\u0000", "Doe", "Jane", 1]]}
+    for sort, wrong in keys.items():
+        for key in wrong:
+            raw = base64.urlsafe_b64encode(json.dumps(key).encode()).decode().rstrip("=")
+            for arg in ("after", "before"):
+                response = admin_client.get(f"/admin/users?sort={sort}&{arg}={raw}")
+                assert response.status_code == 200, (sort, arg, key)

@@ -87,12 +87,16 @@ def test_the_message_is_in_the_reader_language(jane, john, set_feature, client_o
     assert "Les appels tourneraient en boucle\u00a0: John Smith (01 84 88 32 01)" in text_of(response)
 
 
-def test_a_long_chain_is_followed_one_query_per_round(make_user, organization, set_feature, app):
-    """Twelve people forward to the next one: the last closing the circle is refused; each breadth-first
-    round is one query of the edge table, whatever the number of people it reaches."""
+@pytest.mark.parametrize("length", [12, 30])
+def test_a_long_chain_costs_the_same_queries_whatever_its_length(make_user, organization, set_feature, app,
+                                                                  length, monkeypatch):
+    """People forward to the next one: the last closing the circle is refused; each breadth-first round
+    is one query of the edge table, whatever the number of people it reaches, and past MAX_ROUNDS one
+    query reads who leads to whom and one the edges of the way found: the count does not grow with the chain."""
+    monkeypatch.setattr(loop_check, "MAX_ROUNDS", 8)  # rounds before the whole graph, fewer for a short test
     location = organization.locations[0]
     people = [make_user(f"p{i}@example.com", first_name="P", last_name=str(i), location=location,
-                        extension=f"41{i:02d}") for i in range(12)]
+                        extension=f"41{i:02d}") for i in range(length)]
     for i, person in enumerate(people[:-1]):
         set_feature(person, "call-forwarding", no_answer_enabled=True, no_answer_destination=f"41{i + 1:02d}")
     feature = registry.get("call-forwarding")
@@ -112,12 +116,13 @@ def test_a_long_chain_is_followed_one_query_per_round(make_user, organization, s
     finally:
         event.remove(db.engine, "before_cursor_execute", count_it)
     assert [hop.to_user_id for hop in refused.value.path] == [p.id for p in people]
-    # the owner of the destination, one round per person, the names on the path; then the user
-    # (expired above) and their location (the numbers of the message are in the reader's format)
-    assert count == 1 + 11 + 1 + 2
+    # the owner of the destination, MAX_ROUNDS rounds, who leads to whom in the organization, the edges of
+    # the way found, the names on the path; then the user (expired above) and their location (the numbers
+    # of the message are in the reader's format)
+    assert count == 1 + 8 + 1 + 1 + 1 + 2
 
 
-def test_past_the_rounds_the_database_finishes_the_search(make_user, organization, set_feature, monkeypatch):
+def test_past_the_rounds_the_whole_graph_is_read_once(make_user, organization, set_feature, monkeypatch):
     monkeypatch.setattr(loop_check, "MAX_ROUNDS", 3)
     location = organization.locations[0]
     people = [make_user(f"p{i}@example.com", first_name="P", last_name=str(i), location=location,

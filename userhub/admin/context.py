@@ -126,5 +126,7 @@ def user_query_from_args() -> user_service.UserQuery:
         location_id=args.get("location", type=query_int),
         status=args.get("status", ""),
         sort=args.get("sort", "name") if args.get("sort") in user_service.SORTS else "name",
-        page=args.get("page", 1, type=query_int),
+        after=args.get("after", "")[:500],
+        before=args.get("before", "")[:500],
+        last=args.get("last") == "1",
     )

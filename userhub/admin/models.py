@@ -111,3 +111,12 @@ Index("ix_admin_users_org_last_lower", _users.c.organization_id, func.lower(_use
 # The location filter, in name order.
 Index("ix_admin_users_org_location_name", _users.c.organization_id, _users.c.location_id, _users.c.last_name,
       _users.c.first_name)
+# The users list's keyset pages: each sort, alone or behind the status or location filter, read in order
+# from an index ending with the sort's key (admin.users.SORTS; "name" alone: ix_users_org_last_first).
+Index("ix_admin_users_org_email", _users.c.organization_id, _users.c.email)
+Index("ix_admin_users_org_status_name", _users.c.organization_id, _users.c.status, _users.c.last_name,
+      _users.c.first_name, _users.c.id)
+Index("ix_admin_users_org_status_email", _users.c.organization_id, _users.c.status, _users.c.email)
+Index("ix_admin_users_org_location_status_name", _users.c.organization_id, _users.c.location_id, _users.c.status,
+      _users.c.last_name, _users.c.first_name, _users.c.id)
+Index("ix_admin_users_org_location_email", _users.c.organization_id, _users.c.location_id, _users.c.email)

@@ -1,27 +1,43 @@
 """The users list (search, filters, sort, pages) and changes made on a user's page.
 
-The list costs two statements whatever the size of the organization: one count and one page of rows
-(users joined to their location and number), ordered on indexed columns with LIMIT/OFFSET.
+The list costs two statements whatever the size of the organization: a count that stops at
+``SORT_CAP`` (shown exactly up to ``COUNT_CAP``) and one page of rows (users joined to their location and number). Pages are keyset
+pages: a page starts after (or ends before) the sort key of a row of the page the link came from, so
+that the database reads the page's rows from an index in the sort's order instead of skipping the rows
+before them; the last page is the first one in reverse order. Each sort, alone or behind the location or
+status filter, has an index in its order (this area's migration).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass, field
+from typing import Any
 
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import provisioning
 from ..accounts.models import User, UserStatus
 from ..extensions import db
+from ..security.bounds import ID_MAX
 from ..i18n import gettext as _
 from ..organizations.models import Location, Organization, Package, PhoneNumber
 from . import audit
 
 PAGE_SIZE = 50
+# Past this many matching users the list says "more than 1,000" instead of counting them all.
+COUNT_CAP = 1000
+# Up to this many matches, a search collects them by its indexes and sorts them (10,000: 7 ms on SQLite);
+# past it, it reads the sort's index in order instead, which stops when the page is full (sorting all of
+# 100,000 took 110 ms). A search's count stops here, so it costs what it reads.
+SORT_CAP = 20_000
+# Each sort ends with the id, so that its key tells rows apart (keyset pages need a total order).
 SORTS = {
     "name": (User.last_name, User.first_name, User.id),
-    "email": (User.email,),
+    "email": (User.email, User.id),
     "status": (User.status, User.last_name, User.first_name, User.id),
 }
 
@@ -32,7 +48,9 @@ class UserQuery:
     location_id: int | None = None
     status: str = ""
     sort: str = "name"
-    page: int = 1
+    after: str = ""  # a cursor: the page starts after this key ("Next")
+    before: str = ""  # a cursor: the page ends before this key ("Previous")
+    last: bool = False  # the last page
 
 
 @dataclass
@@ -45,31 +63,44 @@ class UserRow:
     location: str | None
     number: str | None
     extension: str | None
+    key: str = ""  # this row's cursor in the page's sort
 
 
 @dataclass
 class UserPage:
     rows: list[UserRow]
-    total: int
-    page: int
-    pages: int
+    total: int  # exact up to COUNT_CAP; COUNT_CAP + 1 means "more than COUNT_CAP"
+    has_previous: bool
+    has_next: bool
     query: UserQuery = field(default_factory=UserQuery)
 
+    @property
+    def total_is_exact(self) -> bool:
+        return self.total <= COUNT_CAP
 
-def _filtered(organization: Organization, query: UserQuery, statement: Select) -> Select:  # type: ignore[type-arg]
+
+def search_clause(text: str, *, use_indexes: bool = True) -> ColumnElement[bool]:
+    """Users whose email, first name or last name starts with ``text`` (lower case).
+
+    Prefix search as ranges [text, text + U+10FFFF): each one can use an index (email's unique index, the
+    lower(name) indexes of this area), on SQLite and PostgreSQL alike. ``use_indexes=False`` writes the
+    same test so that no index serves it (``|| ''``): when most users match, the page is found faster by
+    reading the sort's index in order and testing each row than by collecting every match and sorting."""
+    end = text + "\U0010ffff"
+    email: Any = User.email
+    first: Any = func.lower(User.first_name)
+    last: Any = func.lower(User.last_name)
+    if not use_indexes:
+        email, first, last = email.concat(""), first.concat(""), last.concat("")
+    return or_(and_(email >= text, email < end), and_(first >= text, first < end), and_(last >= text, last < end))
+
+
+def _filtered(organization: Organization, query: UserQuery, statement: Select,  # type: ignore[type-arg]
+              *, use_indexes: bool = True) -> Select:  # type: ignore[type-arg]
     statement = statement.where(User.organization_id == organization.id)
     text = query.search.strip().lower()
     if text:
-        # Prefix search as ranges [text, text + U+10FFFF): each one can use an index (email's unique
-        # index, the lower(name) indexes of this area), on SQLite and PostgreSQL alike.
-        end = text + "\U0010ffff"
-        statement = statement.where(
-            or_(
-                and_(User.email >= text, User.email < end),
-                and_(func.lower(User.first_name) >= text, func.lower(User.first_name) < end),
-                and_(func.lower(User.last_name) >= text, func.lower(User.last_name) < end),
-            )
-        )
+        statement = statement.where(search_clause(text, use_indexes=use_indexes))
     if query.location_id:
         statement = statement.where(User.location_id == query.location_id)
     if query.status in (UserStatus.INVITED.value, UserStatus.ACTIVE.value):
@@ -77,27 +108,88 @@ def _filtered(organization: Organization, query: UserQuery, statement: Select) -
     return statement
 
 
+def _encode_key(values: tuple[Any, ...]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_key(cursor: str, sort: str) -> tuple[Any, ...] | None:
+    """The sort key a cursor holds, or None when it is not one of this sort's keys (a link edited by
+    hand, an old bookmark): the list then shows its first page."""
+    if not cursor or len(cursor) > 2000:
+        return None
+    try:
+        values = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+    except (ValueError, binascii.Error):
+        return None
+    columns = SORTS[sort]
+    if not isinstance(values, list) or len(values) != len(columns):
+        return None
+    for column, value in zip(columns, values, strict=True):
+        wanted = int if column is User.id else str
+        if type(value) is not wanted:
+            return None
+        # What the database cannot hold is no key of any row: an id past PostgreSQL's integer, a NUL.
+        if (wanted is int and not 0 <= value <= ID_MAX) or (wanted is str and ("\x00" in value or len(value) > 500)):
+            return None
+    return tuple(values)
+
+
+def _key_of(sort: str, row: Any) -> tuple[Any, ...]:
+    by_name = {"id": row.id, "last_name": row.last_name, "first_name": row.first_name, "email": row.email,
+               "status": row.status}
+    return tuple(by_name[column.key] for column in SORTS[sort])
+
+
 def list_users(organization: Organization, query: UserQuery, page_size: int = PAGE_SIZE) -> UserPage:
-    total = db.session.scalar(_filtered(organization, query, select(func.count(User.id)))) or 0
-    pages = max(1, -(-total // page_size))
-    page = min(max(query.page, 1), pages)
-    order = SORTS.get(query.sort, SORTS["name"])
-    # The page's ids first, from the indexes alone (a deep OFFSET then skips index entries, not joined
-    # rows); then the 50 rows with their location and number.
-    page_ids = (_filtered(organization, query, select(User.id)).order_by(*order)
-                .limit(page_size).offset((page - 1) * page_size).scalar_subquery())
+    sort = query.sort if query.sort in SORTS else "name"
+    searching = bool(query.search.strip())
+    # Without a search the filters and sorts have indexes in order: count only what is shown.
+    cap = SORT_CAP if searching else COUNT_CAP
+    matching = _filtered(organization, query, select(literal(1))).limit(cap + 1).subquery()
+    found = db.session.scalar(select(func.count()).select_from(matching)) or 0
+    total = min(found, COUNT_CAP + 1)
+    order: tuple[Any, ...] = SORTS[sort]
+    after, before = decode_key(query.after, sort), decode_key(query.before, sort)
+    backwards = query.last or (before is not None and after is None)
+    # A search with few matches: collect them by the search's indexes and sort them; the sort key is
+    # written so that no index serves it, else PostgreSQL, which expects matches spread evenly, may read
+    # the sort's index instead and test 90,000 rows to find 50 matches at its end. Many matches: read the
+    # sort's index in order, testing each row, until the page is full (see search_clause).
+    collect = searching and found <= SORT_CAP
+    if collect:
+        order = tuple(column + 0 if column is User.id else column.concat("") for column in order)
+    ids = _filtered(organization, query, select(User.id), use_indexes=collect or not searching)
+    if query.last:
+        pass
+    elif after is not None:
+        ids = ids.where(tuple_(*order) > tuple_(*after))
+    elif before is not None:
+        ids = ids.where(tuple_(*order) < tuple_(*before))
+    direction = [column.desc() for column in order] if backwards else list(order)
+    # One row more than the page tells whether there is a page further in the direction read.
+    page_ids = ids.order_by(*direction).limit(page_size + 1).scalar_subquery()
     statement = (
         select(User.id, User.first_name, User.last_name, User.email, User.status, User.admin_role,
                Location.name, PhoneNumber.e164, User.extension)
         .outerjoin(Location, Location.id == User.location_id)
         .outerjoin(PhoneNumber, PhoneNumber.user_id == User.id)
         .where(User.id.in_(page_ids))
-        .order_by(*order)
+        .order_by(*[column.desc() for column in SORTS[sort]] if backwards else SORTS[sort])
     )
-    rows = db.session.execute(statement).all()
+    rows = list(db.session.execute(statement).all())
+    further = len(rows) > page_size
+    rows = rows[:page_size]
+    if backwards:
+        rows.reverse()
+    moved = after is not None or before is not None
+    if backwards:
+        has_previous, has_next = further, not query.last and moved
+    else:
+        has_previous, has_next = after is not None, further
     return UserPage(
-        [UserRow(r[0], " ".join(p for p in (r[1], r[2]) if p), r[3], r[4], r[5], r[6], r[7], r[8]) for r in rows],
-        total, page, pages, query,
+        [UserRow(r.id, " ".join(p for p in (r.first_name, r.last_name) if p), r.email, r.status, r.admin_role,
+                 r[6], r[7], r[8], _encode_key(_key_of(sort, r))) for r in rows],
+        total, has_previous, has_next, query,
     )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
 from flask_login import current_user
 from wtforms.fields import SelectChoice
 
@@ -51,7 +52,10 @@ def _admin_menu() -> dict[str, object]:
 def users_list() -> ResponseReturnValue:
     organization = current_organization()
     page = user_service.list_users(organization, user_query_from_args())
-    count_label = ngettext("%(num)d user", "%(num)d users", page.total)
+    if page.total_is_exact:
+        count_label = ngettext("%(num)d user", "%(num)d users", page.total)
+    else:
+        count_label = _("More than %(count)s users", count=format_decimal(user_service.COUNT_CAP))
     return render_template("admin/users.html", page=page, count_label=count_label, organization=organization,
                            locations=user_service.locations(organization), confirm=ConfirmForm())
 

@@ -9,8 +9,9 @@ the destinations of the values being saved, computed once per save.
 
 The graph is read from that table a breadth-first round at a time (one indexed query per round: the
 edges of the people just reached, with their destinations' owners), so that the check reads only what
-the new destinations lead to and stops as soon as the saver is reached; past ``MAX_ROUNDS`` one
-recursive query over the same table finishes the search inside the database (``graph_sql``).
+the new destinations lead to and stops as soon as the saver is reached; past ``MAX_ROUNDS`` rounds or
+``MAX_ROUND_ROWS`` edges read, one query reads who leads to whom in the whole organization and the search
+goes on in memory from where the rounds stopped (``graph_sql``).
 """
 
 from __future__ import annotations
@@ -38,11 +39,13 @@ from .route import Feature
 # not followed, see MAPPING.md "Limits").
 EDGE_FEATURES = tuple(EDGE_KINDS)
 CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
-# Breadth-first rounds of one indexed query each before the recursive query takes over. Rounds stop as
-# soon as the saver is reached; the recursive query cannot (bench_loop_check.py with MAX_ROUNDS = 0: a loop
-# refused took 26 ms instead of 6 on PostgreSQL), but spares a round trip per person of a long chain (a
-# chain of 200 people: 19 ms with 30 rounds, 32 ms with 200; 2,000 people: about 0.3 s; PostgreSQL, measured).
+# Breadth-first rounds of one indexed query each before the whole graph is read at once. Rounds stop as
+# soon as the saver is reached and read only what the destinations lead to: 2 to 5 ms, 9 to 15 ms for
+# 992 people reached in 19 rounds. Reading who leads to whom in an organization of 10,000 people (30,000
+# edges) costs the same whatever the reach, where rounds grow with it (a chain of 10,000 people: 10,000
+# rounds). Measured with bench_loop_check.py.
 MAX_ROUNDS = 30
+MAX_ROUND_ROWS = 6000
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
                     Feature.FORWARD_NO_ANSWER: "no_answer_destination",
@@ -85,28 +88,32 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
 
     Breadth-first rounds from the new destinations, one query each (the edges of the people just
     reached, with the owners of their destinations), stopping when the saver is reached or nobody new
-    is; after ``MAX_ROUNDS`` the database finishes the search in one recursive query. The rows become a
-    graph only when the saver was reached (most saves close no loop)."""
+    is; past ``MAX_ROUNDS`` rounds or ``MAX_ROUND_ROWS`` edges, who leads to whom in the whole organization
+    is read in one query and the search goes on in memory from the same frontier, then the edges of the
+    people on the way found are read to name it. The rows become a graph only when the saver was reached
+    (most saves close no loop)."""
     org = owner.organization_id
     targets = sorted({edge.target for edge in proposed if not edge.to_voicemail})
     found = resolve_targets(org, targets)
     seeds = {found.owners[t] for t in targets if t in found.owners}
     rows: list[graph_sql.Row] = []
     frontier, expanded = set(seeds), {owner.id}
-    for _round in range(MAX_ROUNDS):
-        if owner.id in frontier:
-            break  # the loop closes with what is read
+    rounds = 0
+    while owner.id not in frontier:  # else the loop closes with what is read
         frontier -= expanded
         if not frontier:
             return None  # nobody new, and the saver was never reached: no loop
+        if rounds >= MAX_ROUNDS or len(rows) > MAX_ROUND_ROWS:
+            path_users = _path_in_organization(org, owner.id, frontier, expanded)
+            if path_users is None:
+                return None
+            rows.extend(graph_sql.edges_of(org, sorted(path_users)))  # the loop's edges, to name them
+            break
         expanded |= frontier
+        rounds += 1
         read = graph_sql.edges_of(org, sorted(frontier))
         rows.extend(read)
         frontier = {to_user for *_edge, to_user in read if to_user is not None}
-    else:  # a long way still to go: let the database search the rest, from the start
-        rows = graph_sql.reached_edges(org, owner.id, seeds)
-        if owner.id not in seeds and all(to_user != owner.id for *_edge, to_user in rows):
-            return None
     graph: dict[int, list[Destination]] = {}
     for user_id, feature, target, to_user in rows:
         graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
@@ -117,6 +124,30 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
         return None
     found.names.update(_names({hop.to_user_id for hop in path}))
     return path, found
+
+
+def _path_in_organization(org: int, saver: int, frontier: set[int], expanded: set[int]) -> set[int] | None:
+    """Go on from the rounds' ``frontier`` over the organization's whole graph (one query, in memory):
+    the people on a way from the frontier to ``saver`` (the saver excluded), or None when there is none.
+    ``expanded``: those the rounds have read already (their edges are in hand)."""
+    hops = graph_sql.organization_hops(org)
+    parent: dict[int, int | None] = dict.fromkeys(frontier)
+    seen = expanded | frontier
+    queue = list(frontier)
+    for user in queue:  # breadth-first; the list grows as it is read
+        for to_user in hops.get(user, ()):
+            if to_user == saver:
+                on_path = set()
+                step: int | None = user
+                while step is not None:
+                    on_path.add(step)
+                    step = parent[step]
+                return on_path
+            if to_user not in seen:
+                seen.add(to_user)
+                parent[to_user] = user
+                queue.append(to_user)
+    return None
 
 
 def _names(user_ids: set[int]) -> dict[int, str]:
