@@ -3,7 +3,7 @@
 The users list reads its pages from an index in the sort's order (email; status then name; each also
 behind the status or the location filter) instead of sorting the organization's users on every page.
 
-Revision ID: 0008
+Revision ID: 0008_users_list_keyset
 Revises: 0007_calling_edges
 Create Date: 2026-12-05
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0008'
+revision = '0008_users_list_keyset'
 down_revision = '0007_calling_edges'
 branch_labels = None
 depends_on = None

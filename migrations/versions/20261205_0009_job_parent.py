@@ -1,7 +1,7 @@
 """admin_jobs.parent_id: the job that queued this one (an import's invitations), for the import's progress
 
-Revision ID: 0008d
-Revises: 0007_calling_edges
+Revision ID: 0009_job_parent
+Revises: 0008_users_list_keyset
 Create Date: 2026-12-05
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008d'
-down_revision = '0007_calling_edges'
+revision = '0009_job_parent'
+down_revision = '0008_users_list_keyset'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """sip: SIP servers allowed to ask for call decisions, and people's SIP accounts (digest HA1)
 
-Revision ID: 0009
-Revises: 0007_calling_edges
+Revision ID: 0010_sip
+Revises: 0009_job_parent
 Create Date: 2026-12-05
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0009'
-down_revision = '0007_calling_edges'
+revision = '0010_sip'
+down_revision = '0009_job_parent'
 branch_labels = None
 depends_on = None
 
