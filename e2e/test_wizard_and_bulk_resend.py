@@ -91,7 +91,7 @@ def test_same_number_twice_then_fixed_then_bulk_resend(page, words, mail, _smtp,
     # The duplicate is named on the second row only, as a duplicate (not as someone else's).
     expect(wizard.number_error(bob)).to_have_text(f"{shown} apparaît deux fois.")
     expect(wizard.number_error(ann)).to_have_count(0)
-    expect(page.get_by_text("vient d'être attribué")).to_have_count(0)
+    expect(page.get_by_text("vient d’être attribué")).to_have_count(0)
     assert_accessible(page)
     _shoot(page, tmp_path, "step2-error")
 
@@ -115,7 +115,7 @@ def test_same_number_twice_then_fixed_then_bulk_resend(page, words, mail, _smtp,
     assert (_count_to(collector, ann, 1), _count_to(collector, bob, 1)) == (1, 1)
 
     # "Ajouter d'autres utilisateurs" starts the wizard again.
-    page.get_by_role("link", name="Ajouter d'autres utilisateurs", exact=True).click()
+    page.get_by_role("link", name="Ajouter d’autres utilisateurs", exact=True).click()
     expect(page.get_by_role("heading", name="Étape 1 : Informations de base")).to_be_visible()
 
     # The users list: both selected, one click, one more email each.

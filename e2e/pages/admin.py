@@ -41,7 +41,7 @@ class UsersAdminPage:
         self.page.get_by_role("checkbox", name=f"Sélectionner {email}", exact=True).check()
 
     def resend_to_selected(self) -> None:
-        self.page.get_by_role("button", name="Renvoyer l'invitation aux personnes sélectionnées", exact=True).click()
+        self.page.get_by_role("button", name="Renvoyer l’invitation aux personnes sélectionnées", exact=True).click()
 
     def expect_message(self, text: str) -> None:
         expect(self.page.get_by_role("status").filter(has_text=text)).to_be_visible()

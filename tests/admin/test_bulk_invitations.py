@@ -26,7 +26,7 @@ def test_the_list_offers_a_selection_of_the_people_not_yet_active(admin_client, 
     assert 'aria-label="Sélectionner pending@example.com"' in page
     form = re.search(r'<form method="post" action="/admin/users/invitations" id="resend-selected".*?</form>', page, re.DOTALL)
     assert form and 'name="csrf_token"' in form.group(0)
-    assert "Renvoyer l'invitation aux personnes sélectionnées</button>" in form.group(0)
+    assert "Renvoyer l’invitation aux personnes sélectionnées</button>" in form.group(0)
 
 
 def test_read_only_administrators_get_no_selection_and_cannot_post(client_as, make_user, mailbox):
@@ -64,7 +64,7 @@ def test_the_counts_are_singular_in_french(admin_client, make_user, mailbox):
     admin_client.post("/admin/users/invitations", data={"user": [one.id, done.id]})
     page = html.unescape(admin_client.get("/admin/users").get_data(as_text=True))
     assert "Invitation renvoyée à 1 personne." in page
-    assert "1 personne ignorée\u00a0: son compte est déjà actif ou n'existe plus." in page
+    assert "1 personne ignorée\u00a0: son compte est déjà actif ou n’existe plus." in page
     assert [m["To"] for m in mailbox.deliver()] == ["one@example.com"]
 
 

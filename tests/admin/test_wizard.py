@@ -182,7 +182,7 @@ def test_a_number_chosen_twice_in_one_batch_says_so_on_the_second_row_and_goes_o
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 409
     assert 'id="number-1-error">01 84 88 32 05 apparaît deux fois.' in page
-    assert "vient d'être attribué" not in page and 'id="number-0-error"' not in page
+    assert "vient d’être attribué" not in page and 'id="number-0-error"' not in page
     assert _count_users() == before  # nothing stored
     rows[1]["number"] = "+33184883206"  # fixed: the row's error is gone, the batch goes through
     response = admin_client.post("/admin/users/add", data=rows_form("finish", rows))
@@ -198,7 +198,7 @@ def test_a_number_another_administrator_gave_away_still_says_just_taken(admin_cl
              "number": "+33184883207"}]
     admin_client.post("/language", data={"locale": "fr"})
     page = html.unescape(admin_client.post("/admin/users/add", data=rows_form("finish", rows)).get_data(as_text=True))
-    assert "id=\"number-0-error\">01 84 88 32 07 vient d'être attribué. Choisissez un autre numéro." in page
+    assert "id=\"number-0-error\">01 84 88 32 07 vient d’être attribué. Choisissez un autre numéro." in page
 
 
 def test_step_three_lists_numbers_extensions_and_invitations_and_starts_again(
@@ -217,7 +217,7 @@ def test_step_three_lists_numbers_extensions_and_invitations_and_starts_again(
     cells = [re.sub(r"<[^>]+>", " ", row).split() for row in rows[1:]]
     assert cells == [["Ann", "Lee", "ann@example.com", "01", "84", "88", "32", "04", "3204", "Invitation", "envoyée"],
                      ["bob@example.com", "Aucun", "77", "Invitation", "envoyée"]]
-    assert '<a class="button primary" href="/admin/users/add">Ajouter d\'autres utilisateurs</a>' in page
+    assert '<a class="button primary" href="/admin/users/add">Ajouter d’autres utilisateurs</a>' in page
     # Someone of another organization cannot be listed by changing the address.
     other = other_org["employee"].id
     page = admin_client.get(f"/admin/users/added?user={other}").get_data(as_text=True)

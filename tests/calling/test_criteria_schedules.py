@@ -90,7 +90,8 @@ def test_the_refusal_is_in_french_for_a_french_reader(app, client, make_user, or
 def test_a_schedule_in_use_is_not_deleted_and_the_message_names_the_rule(me_client, me, office_hours):
     schedule_id = office_hours.id
     save(me_client, SIM, rule("Office", value(office_hours)))
-    response = me_client.post(f"/settings/calling/schedules/{schedule_id}/delete", follow_redirects=True)
+    response = me_client.post(f"/settings/calling/schedules/{schedule_id}/delete", data={"confirmed": "yes"},
+                               follow_redirects=True)
     page = html.unescape(response.get_data(as_text=True))
     assert "The schedule Office hours is used and cannot be deleted." in page
     assert "It is used by: Simultaneous Ring, rule Office." in page
@@ -100,7 +101,8 @@ def test_a_schedule_in_use_is_not_deleted_and_the_message_names_the_rule(me_clie
     # Once the rule is removed, the schedule can go.
     save(me_client, SIM, {"criteria-0-name": "Office", "criteria-0-remove": "y", "criteria-0-rule": "on",
                           "criteria-0-calls_from": "any", "criteria-0-schedule": value(office_hours)})
-    assert me_client.post(f"/settings/calling/schedules/{schedule_id}/delete").status_code == 302
+    assert me_client.post(f"/settings/calling/schedules/{schedule_id}/delete",
+                          data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Schedule, schedule_id) is None
 
@@ -109,7 +111,7 @@ def test_a_location_schedule_used_by_a_person_is_not_deleted_and_the_admin_sees_
         me_client, me, admin_client, bank_holidays):
     save(me_client, "priority-alert", rule("Holidays", value(bank_holidays), enabled="y"))
     url = f"/admin/locations/{me.location_id}/schedules/{bank_holidays.id}/delete"
-    page = html.unescape(admin_client.post(url, follow_redirects=True).get_data(as_text=True))
+    page = html.unescape(admin_client.post(url, data={"confirmed": "yes"}, follow_redirects=True).get_data(as_text=True))
     assert "It is used by: Priority Alert, rule Holidays (Jane Doe)." in page
     db.session.expire_all()
     assert db.session.get(Schedule, bank_holidays.id) is not None

@@ -123,6 +123,7 @@ _ORGANIZATION_ROWS = {
     "organizations": "id = :org",
     "outbox_messages": None,  # mail in flight names no organization
     "packages": None,  # shared by every organization
+    "sip_servers": None,  # the service provider's SIP proxies, not an organization's
     "users": "organization_id = :org",
     "locations": "organization_id = :org",
     "phone_numbers": "location_id IN (SELECT id FROM locations WHERE organization_id = :org)",

@@ -129,7 +129,10 @@ def decode_key(cursor: str, sort: str) -> tuple[Any, ...] | None:
         if type(value) is not wanted:
             return None
         # What the database cannot hold is no key of any row: an id past PostgreSQL's integer, a NUL.
-        if (wanted is int and not 0 <= value <= ID_MAX) or (wanted is str and ("\x00" in value or len(value) > 500)):
+        if isinstance(value, int):
+            if not 0 <= value <= ID_MAX:
+                return None
+        elif "\x00" in value or len(value) > 500:
             return None
     return tuple(values)
 

@@ -86,6 +86,7 @@ def load(owner: User, only: Feature | None = None) -> Snapshot:
     parameters = {"user_id": owner.id, "feature": only.key if only is not None else None}
     rows: dict[str, CallingSetting] = {}
     by_feature: dict[str, list[Criterion]] = {}
+    criterion: list[Any]
     for setting, criterion_id, *criterion in db.session.execute(_settings_query(only is not None), parameters):
         rows[setting.feature] = setting
         if criterion_id is not None:
