@@ -12,3 +12,5 @@ graceful_timeout = 10
 # gunicorn 24+ opens a control socket under ~/.gunicorn, one per user, which two sites on a machine would share;
 # nothing here uses it. Older gunicorn ignores the unknown setting.
 control_socket_disable = True
+# Error lines (and access lines, if turned on) with activation and reset links redacted, as in the app's log.
+logger_class = "userhub.ops.gunicorn_logging.RedactingLogger"

@@ -212,9 +212,10 @@ def testing_config(url: str, smtp_port: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app_config() -> dict[str, Any]:
-    """Override in a test module (or parametrize indirectly) to change settings."""
-    return {}
+def app_config(request: pytest.FixtureRequest) -> dict[str, Any]:
+    """Override in a test module, or parametrize indirectly with the settings to change:
+    ``@pytest.mark.parametrize("app_config", [{"USERHUB_DEMO_MAILBOX": True}], indirect=True)``."""
+    return dict(getattr(request, "param", {}))
 
 
 @pytest.fixture

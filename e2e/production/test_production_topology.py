@@ -222,3 +222,10 @@ def test_fr_people_use_the_production_site_over_https(production_site, https_con
     log = (site.folder / "gunicorn.log").read_text(errors="replace")
     assert re.search(r"Traceback|Internal Server Error", log) is None, log[-3000:]
     assert "Mail worker started" in (site.folder / "mail-worker.log").read_text(errors="replace")
+    # Both activation links went through nginx: its access lines show them redacted, and no log of the run
+    # (nginx, gunicorn, mail worker) holds either token.
+    access = (site.folder / "userhub-access.log").read_text(errors="replace")
+    assert access.count("GET /activate/[redacted] ") >= 2, access[-3000:]
+    for token in (admin_link.rsplit("/", 1)[1], link.rsplit("/", 1)[1]):
+        for path in site.folder.glob("*.log"):
+            assert token not in path.read_text(errors="replace"), path.name

@@ -15,7 +15,7 @@ from ..extensions import db, limiter
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
-from ..security.tokens import TokenState
+from ..security.tokens import TokenState, hash_token
 from . import services
 from .blueprint import bp
 from .forms import (
@@ -55,7 +55,8 @@ def _clear_sign_in_throttle(email: str) -> None:
 
 
 def _token_key() -> str:
-    return "token:" + (request.view_args or {}).get("token", "")[:100]
+    # The digest the token table keeps, never the raw token: the limiter's keys live in Redis.
+    return "token:" + hash_token((request.view_args or {}).get("token", ""))
 
 
 def _no_store(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:

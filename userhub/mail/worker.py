@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from flask import Flask
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -54,14 +54,20 @@ def run_forever(app: Flask) -> None:
         pass
 
 
+def _wake(session: Session) -> None:
+    """After a commit that queued mail, wake the thread of the application the commit ran in."""
+    if session.info.pop("userhub_mail_queued", False) and has_app_context():
+        worker = current_app.extensions.get("userhub_outbox_worker")
+        if worker is not None:
+            worker.wake_up.set()
+
+
 def start_thread(app: Flask) -> OutboxWorker:
     worker = OutboxWorker(app)
     app.extensions["userhub_outbox_worker"] = worker
-
-    @event.listens_for(Session, "after_commit")
-    def _wake(session: Session) -> None:
-        if session.info.pop("userhub_mail_queued", False):
-            worker.wake_up.set()
-
+    # One listener per process, on the class: one per call would keep every old worker (and its
+    # application) alive and wake them all on any commit.
+    if not event.contains(Session, "after_commit", _wake):
+        event.listen(Session, "after_commit", _wake)
     worker.start()
     return worker

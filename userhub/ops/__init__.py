@@ -85,6 +85,9 @@ def warm_up(app: Flask) -> None:
             with force_locale(language):
                 gettext("Save")
             Locale.parse(language).territories  # loads the language's whole CLDR data  # noqa: B018
+    from ..security.password_policy import load_word_lists
+
+    load_word_lists()  # about 0.3 s of CPU the first sign-up or activation would otherwise wait for
 
 
 def redact(message: str) -> str:

@@ -306,6 +306,11 @@ _SHAPE = re.compile(r"\d+|.", re.S)
 _SEPARATORS = SPECIAL_CHARACTERS | {" "}
 
 
+def load_word_lists() -> None:
+    """Read the word lists now (production warm-up) rather than on the first check."""
+    _words()
+
+
 @functools.cache
 def _words() -> tuple[dict[str, int], list[str], dict[str, tuple[str, ...]], frozenset[str]]:
     """zxcvbn's ranked word lists and French ones (common French passwords, then French words,
