@@ -146,3 +146,25 @@ def test_deleting_a_person_removes_their_schedules(app, user) -> None:
     db.session.delete(user)
     db.session.commit()
     assert db.session.scalar(select(Schedule)) is None
+
+
+def test_a_schedule_page_opens_on_the_week_of_its_next_occurrence(user_client, user) -> None:
+    # "Soirées" starting on Monday 1 March 2027: this week is empty, the page opens on that week.
+    user_client.post(f"{URL}/new", data=evening_form(start_date="2027-03-01", end_date="2027-03-02"))
+    schedule = db.session.scalar(select(Schedule).where(Schedule.user_id == user.id))
+    for page in (user_client.get(f"{URL}/{schedule.id}").get_data(as_text=True),
+                 user_client.get(URL).get_data(as_text=True)):
+        assert "Week of March 1, 2027" in page
+        assert page.count('class="cell-full"') == 5 * 6 + 5 * 8  # Mon-Fri evenings, Tue-Sat mornings
+    # An explicit week is still shown as asked.
+    page = user_client.get(f"{URL}/{schedule.id}?week=2027-03-08").get_data(as_text=True)
+    assert "Week of March 8, 2027" in page
+
+
+def test_calling_menu_entry_and_schedules_tab_stay_current_on_a_schedule_page(user_client, user) -> None:
+    user_client.post(f"{URL}/new", data=evening_form())
+    schedule = db.session.scalar(select(Schedule).where(Schedule.user_id == user.id))
+    page = user_client.get(f"{URL}/{schedule.id}").get_data(as_text=True)
+    assert 'aria-current="page">Calling<' in page
+    assert 'aria-current="page">Schedules<' in page
+    assert page.count('aria-current="page"') == 2
