@@ -9,6 +9,7 @@ CALLING_WORDS = {
     "fr": {
         "tab": "Paramètres d’appel", "forwarding": "Renvoi d’appel", "sim_ring": "Sonnerie simultanée",
         "busy": "Renvoyer les appels quand je suis occupé", "forward_to": "Renvoyer vers",
+        "ring_number": "Faire sonner ce numéro",
         "enable_sim": "Faire sonner ces numéros en même temps que mon téléphone",
         "phone_number": "Numéro de téléphone", "add_number": "Ajouter un numéro", "save": "Enregistrer",
         "saved": "vos modifications ont été enregistrées", "busy_summary": "En cas d’occupation vers",
@@ -17,6 +18,7 @@ CALLING_WORDS = {
     "en": {
         "tab": "Call settings", "forwarding": "Call Forwarding", "sim_ring": "Simultaneous Ring",
         "busy": "Forward calls when I am busy", "forward_to": "Forward to",
+        "ring_number": "Ring this number",
         "enable_sim": "Ring these numbers at the same time as my phone",
         "phone_number": "Phone number", "add_number": "Add a number", "save": "Save",
         "saved": "your changes were saved", "busy_summary": "When busy to",
@@ -40,8 +42,12 @@ class CallSettingsPage:
         expect(self.page.get_by_role("heading", level=2, name=self.words[key], exact=True)).to_be_visible()
 
     def forward_when_busy(self, number: str) -> None:
+        details = self.page.locator("#busy-details")  # four "Forward to" fields: one per case
+        expect(details).to_be_hidden()  # a group's details show only once it is switched on
         self.page.get_by_label(self.words["busy"], exact=True).check()
-        self.page.locator("#busy_destination").fill(number)  # four "Forward to" fields: one per case
+        expect(details).to_be_visible()
+        details.get_by_label(self.words["forward_to"], exact=True).fill(number)
+        expect(details.get_by_label(self.words["ring_number"], exact=True)).to_be_checked()
         self.save()
 
     def ring_simultaneously(self, *numbers: str) -> None:
