@@ -18,6 +18,7 @@ bp.record_once(lambda state: register_tab(state.app, "calling", "voicemail.setti
 
 _FIELDS = [name for name in services.VoicemailInput.__dataclass_fields__ if name not in ("version", "errors")]
 _KINDS = "<any(busy, no_answer):kind>"
+_UPLOAD_LABELS = {"busy": _l("“Busy” greeting"), "no_answer": _l("“No answer” greeting")}
 
 
 def _fill(form: VoicemailSettingsForm, settings: VoicemailSettings) -> None:
@@ -34,6 +35,8 @@ def _page(form: VoicemailSettingsForm, status: int = 200, upload_forms: dict | N
           conflict: bool = False):  # type: ignore[no-untyped-def]
     forms = upload_forms or {}
     uploads = {kind.value: forms.get(kind.value) or GreetingUploadForm(prefix=kind.value) for kind in GreetingKind}
+    for kind, upload in uploads.items():  # two file inputs on one page: each named after its greeting
+        upload.greeting_file.label.text = _UPLOAD_LABELS[kind]
     return render_template(
         "voicemail/settings.html", form=form, uploads=uploads, greetings=services.uploaded_greetings(current_user),
         fax_allowed=services.fax_allowed(current_user), pin_set_at=pin.pin_set_at(current_user), conflict=conflict,
