@@ -3,7 +3,7 @@ Settings > Calling > Programmations and sees in the week view when it is in effe
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -49,3 +49,19 @@ def test_soirees_schedule_in_the_week_view(page, activated_employee, base_url, l
     schedules.next_week()
     assert schedules.in_effect("Soirées", "23:00", 4)  # every week: next Friday too
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_a_schedule_starting_later_opens_on_its_first_week(page, activated_employee, base_url, lang):  # type: ignore[no-untyped-def]
+    activated_employee("Noé", "Lambert", PASSWORD)
+    schedules = SchedulesPage(page).open(base_url)
+    schedules.expect_calling_highlighted()
+    schedules.start_creating()
+    start = date(2027, 7, 5)  # a Monday, months ahead: this week is empty
+    schedules.create_weekly("Soirées d'été", "Soir", start, start + timedelta(days=1), "18:00", "08:00",
+                            WORDS_FR["weekdays"])  # type: ignore[arg-type]
+    schedules.expect_week_of("5 juillet 2027")
+    assert schedules.in_effect("Soirées d'été", "18:00", 0)
+    schedules.expect_calling_highlighted()
+    assert_accessible(page)
+
