@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 
 from e2e.axe import assert_accessible
 from e2e.pages.schedules import WORDS_FR, SchedulesPage
@@ -57,10 +58,11 @@ def test_a_schedule_starting_later_opens_on_its_first_week(page, activated_emplo
     schedules = SchedulesPage(page).open(base_url)
     schedules.expect_calling_highlighted()
     schedules.start_creating()
-    start = date(2027, 7, 5)  # a Monday, months ahead: this week is empty
+    start = date.today() + timedelta(days=120)  # a Monday months ahead: this week is empty
+    start -= timedelta(days=start.weekday())
     schedules.create_weekly("Soirées d'été", "Soir", start, start + timedelta(days=1), "18:00", "08:00",
                             WORDS_FR["weekdays"])  # type: ignore[arg-type]
-    schedules.expect_week_of("5 juillet 2027")
+    schedules.expect_week_of(format_date(start, "long", locale="fr"))
     assert schedules.in_effect("Soirées d'été", "18:00", 0)
     schedules.expect_calling_highlighted()
     assert_accessible(page)

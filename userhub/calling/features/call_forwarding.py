@@ -94,7 +94,7 @@ class CallForwarding(Feature):
         for group in GROUPS:
             getattr(form, f"{group}_to_voicemail").data = "y" if getattr(values, f"{group}_to_voicemail") else "n"
 
-    def read(self, form: FeatureForm) -> Values:
+    def read(self, form: FeatureForm) -> Any:
         values = super().read(form)
         for group in GROUPS:
             setattr(values, f"{group}_to_voicemail", getattr(form, f"{group}_to_voicemail").data == "y")
