@@ -65,3 +65,15 @@ def test_forwarding_and_simultaneous_ring_show_on_the_overview(page, base_url, c
     page.goto(f"{base_url}/settings/calling/history")
     expect(page.get_by_text("06 34 33 32 11").first).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_do_not_disturb_switches_from_the_overview_and_the_route_links_to_it(page, base_url, cli, mail, words, lang):  # type: ignore[no-untyped-def]
+    _signed_in_employee(page, base_url, cli, mail, words, lang)
+    calling = CallSettingsPage(page, lang).open_overview(base_url)
+    calling.switch_do_not_disturb(True)
+    assert_accessible(page)
+    calling.follow_route_step(calling.words["dnd"])
+    calling.open_overview(base_url)
+    calling.switch_do_not_disturb(False)
+

@@ -3,10 +3,11 @@ Settings > Calling > Programmations and sees in the week view when it is in effe
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from babel.dates import format_date
 
 from e2e.axe import assert_accessible
 from e2e.pages.schedules import WORDS_FR, SchedulesPage
@@ -49,3 +50,20 @@ def test_soirees_schedule_in_the_week_view(page, activated_employee, base_url, l
     schedules.next_week()
     assert schedules.in_effect("Soirées", "23:00", 4)  # every week: next Friday too
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_a_schedule_starting_later_opens_on_its_first_week(page, activated_employee, base_url, lang):  # type: ignore[no-untyped-def]
+    activated_employee("Noé", "Lambert", PASSWORD)
+    schedules = SchedulesPage(page).open(base_url)
+    schedules.expect_calling_highlighted()
+    schedules.start_creating()
+    start = date.today() + timedelta(days=120)  # a Monday months ahead: this week is empty
+    start -= timedelta(days=start.weekday())
+    schedules.create_weekly("Soirées d'été", "Soir", start, start + timedelta(days=1), "18:00", "08:00",
+                            WORDS_FR["weekdays"])  # type: ignore[arg-type]
+    schedules.expect_week_of(format_date(start, "long", locale="fr"))
+    assert schedules.in_effect("Soirées d'été", "18:00", 0)
+    schedules.expect_calling_highlighted()
+    assert_accessible(page)
+

@@ -50,18 +50,33 @@ def init_app(app: Flask) -> None:
 
 
 def _entries(group: str) -> list[dict[str, object]]:
-    entries = current_app.extensions.get("userhub_nav", {}).get(group, [])
+    navigation = current_app.extensions.get("userhub_nav", {})
+    entries = navigation.get(group, [])
     here = request.endpoint or ""
     # Administrators' pages of other areas (/admin/calling/access, /admin/voicemail...) belong to the
     # administration entry of the main menu, not to the area's own entry.
     blueprint = "admin" if request.path.startswith("/admin/") else here.partition(".")[0]
+    exact_tab = any(here == e.endpoint for e in entries)
     result = []
     for e in entries:
         if not (current_user.is_authenticated and e.visible(current_user)):
             continue
-        current = here == e.endpoint if group != "main" else e.endpoint.partition(".")[0] == blueprint
+        own_blueprint = e.endpoint.partition(".")[0]
+        if group == "main":
+            # A page reached through a tab (a schedule, a voicemail greeting) belongs to the main entry whose
+            # area leads that tab group: Settings > Calling stays highlighted on every calling tab.
+            current = own_blueprint == blueprint or (
+                blueprint != "admin" and any(_area_of(g, own_blueprint) and _area_of(g, blueprint)
+                                             for name, g in navigation.items() if name != "main"))
+        else:
+            # A tab stays highlighted on the pages below it (a schedule's page, a feature's page).
+            current = here == e.endpoint or (not exact_tab and blueprint != "admin" and own_blueprint == blueprint)
         result.append({"url": url_for(e.endpoint), "label": e.label, "current": current, "endpoint": e.endpoint})
     return result
+
+
+def _area_of(group: list[NavEntry], blueprint: str) -> bool:
+    return any(e.endpoint.partition(".")[0] == blueprint for e in group)
 
 
 def _nav_entries() -> list[dict[str, object]]:

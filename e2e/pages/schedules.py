@@ -24,6 +24,7 @@ WORDS_FR = {
     "next_week": "Semaine suivante",
     "error_summary": "Veuillez corriger les points suivants\u00a0:",
     "weekdays": ("Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi"),
+    "calling": "Appel",
 }
 
 
@@ -76,3 +77,15 @@ class SchedulesPage:
 
     def next_week(self) -> None:
         self.page.get_by_role("link", name=str(self.words["next_week"]), exact=True).first.click()
+
+    def expect_week_of(self, long_date: str) -> None:
+        """The week the page shows ("Semaine du 5 juillet 2027")."""
+        expect(self.page.get_by_text(f"Semaine du {long_date}", exact=True).first).to_be_visible()
+
+    def expect_calling_highlighted(self) -> None:
+        """The "Appel" menu entry and the "Programmations" tab stay current on every schedule page."""
+        menu = self.page.get_by_role("link", name=str(self.words["calling"]), exact=True)
+        expect(menu).to_have_attribute("aria-current", "page")
+        tab = self.page.get_by_role("link", name=str(self.words["heading"]), exact=True)
+        expect(tab).to_have_attribute("aria-current", "page")
+

@@ -9,11 +9,18 @@ WORDS = {
            "set_pin": "Définir le code d’accès", "pin": "Nouveau code d’accès",
            "confirm": "Confirmer le code d’accès", "save": "Enregistrer",
            "saved": "Votre code d’accès à la messagerie vocale a été enregistré.",
-           "sequence": "N’utilisez pas plus de trois chiffres croissants ou décroissants"},
+           "sequence": "N’utilisez pas plus de trois chiffres croissants ou décroissants",
+           "busy_upload": "Message d’accueil «\u202foccupé\u202f»",
+           "no_answer_upload": "Message d’accueil «\u202fpas de réponse\u202f»",
+           "busy_greeting": "Annonce en cas d’occupation",
+           "no_answer_greeting": "Annonce en cas de non-réponse", "custom": "Annonce personnalisée",
+           "upload": "Téléverser"},
     "en": {"heading": "Voicemail", "pin_heading": "Voicemail access code", "set_pin": "Set the access code",
            "pin": "New access code", "confirm": "Confirm the access code", "save": "Save",
            "saved": "Your voicemail access code has been saved.",
-           "sequence": "Do not use more than three ascending or descending digits"},
+           "sequence": "Do not use more than three ascending or descending digits",
+           "busy_upload": "“Busy” greeting", "no_answer_upload": "“No answer” greeting",
+           "busy_greeting": "Busy greeting", "no_answer_greeting": "No answer greeting", "custom": "Custom greeting", "upload": "Upload"},
 }
 
 
@@ -44,3 +51,14 @@ class VoicemailPage:
 
     def expect_saved(self) -> None:
         expect(self.page.get_by_role("status")).to_contain_text(self.words["saved"])
+
+    def custom_greeting_choice(self, kind: str = "busy"):  # type: ignore[no-untyped-def]
+        group = self.page.get_by_role("group", name=self.words[f"{kind}_greeting"], exact=True)
+        return group.get_by_label(self.words["custom"], exact=True)
+
+    def upload_greeting(self, kind: str, path: str) -> None:
+        """Each upload control is named after its greeting ("Message d'accueil « occupé »")."""
+        self.page.get_by_label(self.words[f"{kind}_upload"], exact=True).set_input_files(path)
+        self.page.get_by_role("button", name=f"{self.words['upload']} – {self.words[f'{kind}_upload']}",
+                              exact=True).click()
+

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -149,3 +149,29 @@ def test_deleting_a_person_removes_their_schedules(app, user) -> None:
     db.session.delete(user)
     db.session.commit()
     assert db.session.scalar(select(Schedule)) is None
+
+
+def test_a_schedule_page_opens_on_the_week_of_its_next_occurrence(user_client, user) -> None:
+    # "Soirées" starting on a Monday three months ahead: this week is empty, the page opens on that week.
+    start = date.today() + timedelta(days=90)
+    start -= timedelta(days=start.weekday())
+    user_client.post(f"{URL}/new", data=evening_form(start_date=start.isoformat(),
+                                                     end_date=(start + timedelta(days=1)).isoformat()))
+    schedule = db.session.scalar(select(Schedule).where(Schedule.user_id == user.id))
+    for page in (user_client.get(f"{URL}/{schedule.id}").get_data(as_text=True),
+                 user_client.get(URL).get_data(as_text=True)):
+        assert f"Week of {start:%B} {start.day}, {start.year}" in page
+        assert page.count('class="cell-full"') == 5 * 6 + 5 * 8  # Mon-Fri evenings, Tue-Sat mornings
+    # An explicit week is still shown as asked.
+    later = start + timedelta(days=7)
+    page = user_client.get(f"{URL}/{schedule.id}?week={later.isoformat()}").get_data(as_text=True)
+    assert f"Week of {later:%B} {later.day}, {later.year}" in page
+
+
+def test_calling_menu_entry_and_schedules_tab_stay_current_on_a_schedule_page(user_client, user) -> None:
+    user_client.post(f"{URL}/new", data=evening_form())
+    schedule = db.session.scalar(select(Schedule).where(Schedule.user_id == user.id))
+    page = user_client.get(f"{URL}/{schedule.id}").get_data(as_text=True)
+    assert 'aria-current="page">Calling<' in page
+    assert 'aria-current="page">Schedules<' in page
+    assert page.count('aria-current="page"') == 2

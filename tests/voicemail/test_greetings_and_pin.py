@@ -124,3 +124,33 @@ def test_none_of_the_last_ten_access_codes_can_be_used_again(employee_client, em
         response = _set(employee_client, recent)
         assert response.status_code == 400
         assert "Do not use one of your last ten access codes." in response.text
+
+
+def test_the_page_is_one_form_with_one_save_and_custom_is_disabled_until_uploaded(employee_client):
+    import re
+
+    html = employee_client.get(URL).text
+    assert html.count(">Save</button>") == 1 and html.count(f'action="{URL}"') == 1
+    # The settings form comes first; the access code (a link, not a form) after the greetings.
+    assert html.index('id="settings-title"') < html.index('id="greetings-title"') < html.index('id="access-code-title"')
+    for name in ("busy_greeting", "no_answer_greeting"):
+        custom = re.search(rf'<input[^>]*name="{name}"[^>]*value="custom"[^>]*>', html).group(0)
+        assert "disabled" in custom and f'aria-describedby="{name}-hint"' in custom
+    assert "upload it first" in html and 'href="#greeting-busy"' in html
+    employee_client.post(f"{URL}/greetings/busy", data=wav_upload(make_wav(1.0), "occupé.wav"))
+    html = employee_client.get(URL).text
+    busy = re.search(r'<input[^>]*name="busy_greeting"[^>]*value="custom"[^>]*>', html).group(0)
+    no_answer = re.search(r'<input[^>]*name="no_answer_greeting"[^>]*value="custom"[^>]*>', html).group(0)
+    assert "disabled" not in busy and "disabled" in no_answer
+
+
+def test_the_two_upload_controls_have_distinct_names(employee_client, employee):
+    import re
+
+    html = employee_client.get(URL).text
+    labels = re.findall(r'<label for="(\w+-greeting_file)">([^<]+)</label>', html)
+    assert labels == [("busy-greeting_file", "“Busy” greeting"), ("no_answer-greeting_file", "“No answer” greeting")]
+    employee.locale = "fr"
+    db.session.commit()
+    html = employee_client.get(URL).text
+    assert "Message d’accueil «\u202foccupé\u202f»" in html and "Message d’accueil «\u202fpas de réponse\u202f»" in html

@@ -3,11 +3,14 @@ Thin: load the user's state, let the feature read and check its form, save throu
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
 
 from ..i18n import gettext as _
 from ..security.access import own_data
@@ -33,8 +36,77 @@ def overview() -> ResponseReturnValue:
          "summary": s.feature.summary(s.values, s.criteria, region)}
         for s in snapshot.states.values()
     ]
-    return render_template("calling/overview.html", rows=rows,
+    states = snapshot.states
+    switches = {key: _switch(states[key], field) for key, field in SWITCHES.items() if key in states}
+    return render_template("calling/overview.html", rows=rows, switches=switches, route_links=_route_links(),
                            **hooks.overview_sections(owner, request.args, snapshot))
+
+
+# The two settings a person flips most, switchable from the overview: feature key -> the boolean it flips.
+SWITCHES = {"do-not-disturb": "enabled", "call-forwarding": "always_enabled"}
+
+# Each step of "Where will my call go?" links to the page of the setting that causes it.
+_ROUTE_FEATURE_PAGES = {
+    "selective_reject": "selective-reject", "selective_accept": "selective-accept",
+    "anonymous_rejection": "anonymous-call-rejection", "selective_forward": "selective-forward",
+    "call_notify": "call-notify", "forward_always": "call-forwarding", "forward_busy": "call-forwarding",
+    "forward_no_answer": "call-forwarding", "business_continuity": "call-forwarding",
+    "executive_filtering": "executive", "do_not_disturb": "do-not-disturb", "sequential_ring": "sequential-ring",
+    "simultaneous_ring": "simultaneous-ring", "single_number_reach": "single-number-reach",
+    "priority_alert": "priority-alert", "call_waiting": "call-waiting",
+}
+
+
+def _route_links() -> dict[str, str]:
+    links = {step: url_for(".feature_page", key=key) for step, key in _ROUTE_FEATURE_PAGES.items()
+             if registry.get(key) is not None}
+    voicemail = url_for("voicemail.settings")
+    return {**links, "voicemail": voicemail, "voicemail_all": voicemail}
+
+
+class SwitchForm(FlaskForm):
+    """One switch of the overview: the state wanted and the version it was shown with (CSRF included)."""
+    on = HiddenField()
+    version = HiddenField()
+
+
+def _switch(state: services.FeatureState, field: str) -> dict[str, Any]:
+    on = bool(getattr(state.values, field))
+    form = SwitchForm(formdata=None, on="0" if on else "1", version=str(state.version))
+    # Forwarding all calls needs a number: without a saved one, the overview links to the page instead.
+    needs_page = state.feature.key == "call-forwarding" and not on and not state.values.always_destination
+    return {"on": on, "allowed": state.allowed, "form": form, "needs_page": needs_page}
+
+
+@bp.post("/settings/calling/switch/<key>")
+def switch(key: str) -> ResponseReturnValue:
+    """Turn Do Not Disturb or "forward all calls" on or off from the overview, through the same save as
+    the feature's page (access, version, loop check, history)."""
+    field = SWITCHES.get(key) or abort(404)
+    feature = registry.get(key) or abort(404)
+    owner = _me()
+    form = SwitchForm()
+    if not form.validate_on_submit() or form.on.data not in ("0", "1"):
+        abort(400)
+    state = services.load(owner, feature).states[key]
+    values = replace(state.values, **{field: form.on.data == "1"})
+    back = redirect(url_for(".overview"))
+    if key == "call-forwarding" and values.always_enabled and not values.always_destination:
+        flash(_("Enter the number to forward to on the Call Forwarding page first."), "error")
+        return redirect(url_for(".feature_page", key=key))
+    try:
+        services.save(owner, feature, values, state.criteria, _version(form), actor=owner)
+    except services.AccessDenied:
+        abort(403)
+    except hooks.SaveRefused as refused:  # e.g. the forwarding would send calls round in a circle
+        flash(refused.message, "error")
+        return back
+    except services.StaleVersion:
+        flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
+                "values: make your change again."), "error")
+        return back
+    flash(_("%(feature)s: your changes were saved.", feature=feature.label), "success")
+    return back
 
 
 @bp.route("/settings/calling/<key>", methods=["GET", "POST"])
@@ -79,7 +151,7 @@ def history() -> ResponseReturnValue:
                            person=owner, back=url_for(".overview"))
 
 
-def _version(form: FeatureForm) -> int:
+def _version(form: FeatureForm | SwitchForm) -> int:
     try:
         return int(form.version.data or "")
     except ValueError:

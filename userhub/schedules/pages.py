@@ -4,7 +4,7 @@ whose schedules are shown, which of them may be changed, and where the links go.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -19,7 +19,7 @@ from .describe import describe_repeat, describe_when
 from .forms import ConfirmForm, EventForm, ImportForm, NewScheduleForm, ScheduleForm, add_errors
 from .ical import MAX_ICS_BYTES, IcsRejected, export_schedule, read_ics
 from .models import Schedule, ScheduleEvent
-from .weekview import week_start, week_view
+from .weekview import next_occurrence_day, week_start, week_view
 
 
 @dataclass
@@ -74,18 +74,21 @@ def _week_url(monday: date) -> str:
     return url_for(request.endpoint or "", **(request.view_args or {}), week=monday.isoformat())
 
 
-def _chosen_week(scope: Scope) -> date:
+def _chosen_week(scope: Scope, shown: list[Schedule]) -> date:
+    """The week asked for, else the week in which the shown schedules are next in effect, else this week."""
     try:
         chosen = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
-        chosen = services.today_in(scope.reader_time_zone)
+        now = datetime.now(UTC)
+        upcoming = [d for s in shown if (d := next_occurrence_day(s, now, scope.reader_time_zone)) is not None]
+        chosen = min(upcoming, default=services.today_in(scope.reader_time_zone))
     if not 2000 <= chosen.year <= 2100:
         chosen = services.today_in(scope.reader_time_zone)
     return week_start(chosen)
 
 
 def index(scope: Scope) -> ResponseReturnValue:
-    monday = _chosen_week(scope)
+    monday = _chosen_week(scope, scope.visible)
     views = {s.id: week_view(s, monday, scope.reader_time_zone) for s in scope.visible}
     return _page(scope, "schedules/index.html", _("Schedules"), monday=monday, views=views)
 
@@ -127,7 +130,7 @@ def detail(scope: Scope, schedule_id: int) -> ResponseReturnValue:
                 return redirect(scope.url("detail", schedule_id=schedule.id))
     elif request.method == "POST":
         abort(403)
-    monday = _chosen_week(scope)
+    monday = _chosen_week(scope, [schedule])
     status = 422 if form is not None and form.errors else 200
     return _page(scope, "schedules/detail.html", schedule.name, status, schedule=schedule, form=form,
                  confirm=ConfirmForm(), monday=monday, view=week_view(schedule, monday, scope.reader_time_zone))

@@ -8,6 +8,18 @@ from datetime import UTC, date, datetime, time, timedelta
 from .engine import ScheduleLike, merge, schedule_occurrences, zone
 
 
+def next_occurrence_day(schedule: ScheduleLike, now: datetime, reader_time_zone: str) -> date | None:
+    """The reader's day on which the schedule is next in effect (today if it is in effect now), or None
+    if it never is again: the week a schedule's page opens on, so a schedule that starts later is not an
+    empty week."""
+    # Widening windows: most schedules repeat within days; a yearly holiday or a far start needs years.
+    for span in (timedelta(days=8), timedelta(days=400), timedelta(days=366 * 5)):
+        upcoming = [o for o in schedule_occurrences(schedule, now, now + span) if o.end > now]
+        if upcoming:
+            return max(upcoming[0].start, now).astimezone(zone(reader_time_zone)).date()
+    return None
+
+
 def week_start(day: date) -> date:
     """The Monday of the week containing ``day``."""
     return day - timedelta(days=day.weekday())

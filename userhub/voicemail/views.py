@@ -6,7 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _
+from ..i18n import gettext as _, lazy_gettext as _l
 from ..phones import format_number
 from ..security.access import own_data
 from . import pin, services
@@ -17,6 +17,7 @@ from .models import GreetingKind, VoicemailSettings
 
 _FIELDS = [name for name in services.VoicemailInput.__dataclass_fields__ if name not in ("version", "errors")]
 _KINDS = "<any(busy, no_answer):kind>"
+_UPLOAD_LABELS = {"busy": _l("“Busy” greeting"), "no_answer": _l("“No answer” greeting")}
 
 
 def _fill(form: VoicemailSettingsForm, settings: VoicemailSettings) -> None:
@@ -33,6 +34,8 @@ def _page(form: VoicemailSettingsForm, status: int = 200, upload_forms: dict | N
           conflict: bool = False):  # type: ignore[no-untyped-def]
     forms = upload_forms or {}
     uploads = {kind.value: forms.get(kind.value) or GreetingUploadForm(prefix=kind.value) for kind in GreetingKind}
+    for kind, upload in uploads.items():  # two file inputs on one page: each named after its greeting
+        upload.greeting_file.label.text = _UPLOAD_LABELS[kind]
     return render_template(
         "voicemail/settings.html", form=form, uploads=uploads, greetings=services.uploaded_greetings(current_user),
         fax_allowed=services.fax_allowed(current_user), pin_set_at=pin.pin_set_at(current_user), conflict=conflict,

@@ -5,12 +5,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wtforms import BooleanField, IntegerField
+from typing import Any
+
+from wtforms import BooleanField, IntegerField, RadioField
 from wtforms.validators import InputRequired, NumberRange
 
 from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField, display_number
 from ..registry import Feature, FeatureForm, register, require
+
+# "Ring the number" or "straight to that number's voicemail" (destinationVoicemailEnabled): one radio per
+# group, so the two can never both be chosen; "y" keeps the value the former checkbox posted.
+SEND_CHOICES = [("n", _l("Ring this number")), ("y", _l("Send straight to this number's voicemail"))]
+
+
+def send_field() -> RadioField:
+    return RadioField(_l("When forwarding"), choices=SEND_CHOICES, default="n",
+                      validate_choice=True)
 
 RINGS = NumberRange(2, 20, _l("Enter a number of rings between 2 and 20."))
 GROUPS = {
@@ -42,20 +53,20 @@ class Values:
 class Form(FeatureForm):
     always_enabled = BooleanField(_l("Forward all calls"))
     always_destination = CallingNumberField(_l("Forward to"))
-    always_to_voicemail = BooleanField(_l("Send to voicemail"))
+    always_to_voicemail = send_field()
     always_ring_reminder = BooleanField(_l("Play a ring reminder when a call is forwarded"))
     busy_enabled = BooleanField(_l("Forward calls when I am busy"))
     busy_destination = CallingNumberField(_l("Forward to"))
-    busy_to_voicemail = BooleanField(_l("Send to voicemail"))
+    busy_to_voicemail = send_field()
     no_answer_enabled = BooleanField(_l("Forward calls when I do not answer"))
     no_answer_destination = CallingNumberField(_l("Forward to"))
     no_answer_rings = IntegerField(_l("Number of rings"), default=3,
                                    validators=[InputRequired(_l("Enter a number of rings between 2 and 20.")), RINGS],
                                    render_kw={"min": 2, "max": 20})
-    no_answer_to_voicemail = BooleanField(_l("Send to voicemail"))
+    no_answer_to_voicemail = send_field()
     business_continuity_enabled = BooleanField(_l("Forward calls when my phone is not connected"))
     business_continuity_destination = CallingNumberField(_l("Forward to"))
-    business_continuity_to_voicemail = BooleanField(_l("Send to voicemail"))
+    business_continuity_to_voicemail = send_field()
 
 
 class CallForwarding(Feature[Values, Form]):
@@ -76,13 +87,29 @@ class CallForwarding(Feature[Values, Form]):
                 parts.append(str(_l("%(when)s to %(number)s", when=label, number=target)))
         return "; ".join(parts)
 
+    def fill(self, form: FeatureForm, values: Any, criteria: list, version: int, owner: Any) -> None:
+        super().fill(form, values, criteria, version, owner)
+        for group in GROUPS:
+            getattr(form, f"{group}_to_voicemail").data = "y" if getattr(values, f"{group}_to_voicemail") else "n"
+
+    def read(self, form: FeatureForm) -> Any:
+        values = super().read(form)
+        for group in GROUPS:
+            setattr(values, f"{group}_to_voicemail", getattr(form, f"{group}_to_voicemail").data == "y")
+        return values
+
     def check(self, form: Form, owner: object) -> bool:
         valid = True
-        for group in GROUPS:
+        for group, label in GROUPS.items():
             if getattr(form, f"{group}_enabled").data:
                 destination = getattr(form, f"{group}_destination")
                 if not destination.errors:
                     valid = require(bool(destination.data), destination, _l("Enter the number to forward to.")) and valid
+            # Four groups share the same field names: each message says which group it is about.
+            for field in form:
+                if field.name.startswith(group + "_") and field.errors:
+                    field.errors = [str(_l("%(group)s: %(message)s", group=label, message=e)) for e in field.errors]
+                    valid = False
         return valid
 
     def field_label(self, name: str) -> str:

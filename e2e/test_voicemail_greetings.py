@@ -1,0 +1,27 @@
+"""Voicemail greetings in the browser: "Annonce personnalisée" cannot be chosen before a greeting is
+uploaded; each upload control is found by its own name; the page stays accessible."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.axe import assert_accessible
+from e2e.pages.voicemail import VoicemailPage
+from e2e.test_activation import STRONG_PASSWORD
+from userhub.voicemail.wav import make_wav
+
+
+@pytest.mark.parametrize("lang", ["fr"])
+def test_a_custom_greeting_is_chosen_once_uploaded(page, activated_employee, base_url, lang, tmp_path):  # type: ignore[no-untyped-def]
+    activated_employee("Yanis", "Perrin", STRONG_PASSWORD)
+    voicemail = VoicemailPage(page, lang).open(base_url)
+    expect(voicemail.custom_greeting_choice("busy")).to_be_disabled()
+    assert_accessible(page)
+    wav = tmp_path / "accueil-occupe.wav"
+    wav.write_bytes(make_wav(1.0))
+    voicemail.upload_greeting("busy", str(wav))
+    expect(page.get_by_role("status")).to_be_visible()
+    expect(voicemail.custom_greeting_choice("busy")).to_be_enabled()
+    expect(voicemail.custom_greeting_choice("no_answer")).to_be_disabled()
+    assert_accessible(page)
