@@ -102,6 +102,30 @@ def test_plain_call_rings_own_phones_then_voicemail(decide, jane, with_phones):
     assert decide(to=sip) == plan  # by SIP user name too
 
 
+def test_saved_voicemail_settings_are_read_with_the_person_called(app, client, sip_token, jane, with_phones):
+    from sqlalchemy import event
+
+    from userhub.extensions import db
+    from userhub.voicemail.models import VoicemailSettings
+
+    sip = with_phones(jane)
+    db.session.add(VoicemailSettings(user_id=jane.id, unanswered_rings=5))
+    db.session.commit()
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        plan = client.get("/sip/decision?to=%2B33184883200", headers={"Authorization": f"Bearer {sip_token}"}).get_json()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert plan["legs"] == [{"targets": [f"L:{sip}"], "seconds": 30}]  # 5 rings of 6 s: the saved settings
+    assert not [s for s in statements if "FROM voicemail_settings" in s]
+    assert [s for s in statements if "JOIN voicemail_settings" in s]
+
+
 def test_do_not_disturb_is_busy(decide, jane, with_phones, set_feature):
     with_phones(jane)
     set_feature(jane, "do-not-disturb", enabled=True)
