@@ -31,6 +31,39 @@ def test_rotating_the_credential_stops_the_old_one(app, client, sip_token, jane,
     assert client.get("/sip/decision?to=%2B33184883200", headers={"Authorization": f"Bearer {new}"}).status_code == 200
 
 
+def test_a_credential_is_looked_up_once_per_process_for_a_few_seconds(app, client, sip_token, jane, with_phones,
+                                                                       monkeypatch):
+    from sqlalchemy import delete, event
+
+    from userhub.extensions import db
+    from userhub.sip import services
+    from userhub.sip.models import SipServer
+
+    with_phones(jane)
+    lookups = []
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        if statement.startswith("SELECT") and "FROM sip_servers" in statement:
+            lookups.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        headers = {"Authorization": f"Bearer {sip_token}"}
+        for _ in range(3):
+            assert client.get("/sip/decision?to=%2B33184883200", headers=headers).status_code == 200
+        assert len(lookups) == 1
+        # another process removes the server: this one keeps it for SERVER_CACHE_SECONDS at most
+        db.session.execute(delete(SipServer))
+        db.session.commit()
+        assert client.get("/sip/decision?to=%2B33184883200", headers=headers).status_code == 200
+        later = services.monotonic() + services.SERVER_CACHE_SECONDS + 1
+        monkeypatch.setattr(services, "monotonic", lambda: later)
+        assert client.get("/sip/decision?to=%2B33184883200", headers=headers).status_code == 401
+        assert len(lookups) == 2
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
 def test_only_the_hash_of_the_credential_is_stored(app, sip_token):
     from userhub.extensions import db
     from userhub.sip.models import SipServer
@@ -67,6 +100,30 @@ def test_plain_call_rings_own_phones_then_voicemail(decide, jane, with_phones):
                     "then": {"action": "forward", "target": f"V:{sip}", "diversion": "no-answer"},
                     "busy": busy, "unreachable": busy}
     assert decide(to=sip) == plan  # by SIP user name too
+
+
+def test_saved_voicemail_settings_are_read_with_the_person_called(app, client, sip_token, jane, with_phones):
+    from sqlalchemy import event
+
+    from userhub.extensions import db
+    from userhub.voicemail.models import VoicemailSettings
+
+    sip = with_phones(jane)
+    db.session.add(VoicemailSettings(user_id=jane.id, unanswered_rings=5))
+    db.session.commit()
+    statements = []
+
+    def count(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        plan = client.get("/sip/decision?to=%2B33184883200", headers={"Authorization": f"Bearer {sip_token}"}).get_json()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert plan["legs"] == [{"targets": [f"L:{sip}"], "seconds": 30}]  # 5 rings of 6 s: the saved settings
+    assert not [s for s in statements if "FROM voicemail_settings" in s]
+    assert [s for s in statements if "JOIN voicemail_settings" in s]
 
 
 def test_do_not_disturb_is_busy(decide, jane, with_phones, set_feature):

@@ -51,6 +51,19 @@ def test_sip_servers_page_lists_servers_for_full_administrators(admin_client):
     assert "edge-paris" in html and token not in html
 
 
+def test_the_admin_menu_links_the_sip_servers_page_for_full_administrators_only(app, admin_client, make_user):
+    from tests.conftest import sign_in
+    from userhub.accounts.models import AdminRole
+
+    link = 'href="/admin/sip-servers"'
+    assert link in admin_client.get("/admin/users").get_data(as_text=True)
+    make_user("reader@example.com", admin_role=AdminRole.READ_ONLY)
+    reader = app.test_client()
+    assert sign_in(reader, "reader@example.com").status_code == 302
+    html = reader.get("/admin/users").get_data(as_text=True)
+    assert reader.get("/admin/users").status_code == 200 and link not in html
+
+
 def test_cli_adds_rotates_lists_and_removes(app):
     runner = app.test_cli_runner()
     added = runner.invoke(args=["sip-server", "add", "edge-1"])

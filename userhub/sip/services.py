@@ -9,11 +9,13 @@ import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
+from time import monotonic
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
@@ -21,14 +23,15 @@ from ..extensions import db
 from ..organizations.models import PhoneNumber
 from ..routing.evaluate import evaluate
 from ..routing.mapper import (
+    _owners_query,
     is_extension,
-    resolve_targets,
     routing_settings_for,
     time_zone_of,
 )
 from ..routing.inputs import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
 from ..routing.route import Route
 from ..timeutil import utcnow
+from ..voicemail.models import VoicemailSettings
 from .models import SipAccount, SipServer
 from .plan import Plan, Targets, plan_of, reject
 
@@ -46,6 +49,25 @@ class SipError(Exception):
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+# A proxy asks for every call: its credential is looked up once, then kept per process for this long.
+# Rotating or removing a server forgets it in this process at once, in the other processes after this.
+SERVER_CACHE_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class KnownServer:
+    name: str
+    until: float  # monotonic() after which the database is asked again
+
+
+def _known_servers() -> dict[str, KnownServer]:
+    return current_app.extensions.setdefault("userhub_sip_servers", {})  # type: ignore[no-any-return]
+
+
+def _forget_servers() -> None:
+    _known_servers().clear()
 
 
 def add_server(name: str) -> tuple[SipServer, str]:
@@ -75,24 +97,44 @@ def rotate_server(name: str) -> str:
     server.token_hash = _digest(token)
     server.rotated_at = utcnow()
     db.session.commit()
+    _forget_servers()
     return token
 
 
 def remove_server(name: str) -> None:
     db.session.delete(_server(name))
     db.session.commit()
+    _forget_servers()
 
 
 def servers() -> list[SipServer]:
     return list(db.session.scalars(select(SipServer).order_by(SipServer.name)))
 
 
-def server_for(authorization: str) -> SipServer | None:
-    """The server whose credential is in an ``Authorization: Bearer ...`` header, if any."""
+@cache
+def _server_query() -> Any:
+    return select(SipServer.name).where(SipServer.token_hash == bindparam("token_hash"))
+
+
+def server_for(authorization: str) -> KnownServer | None:
+    """The server whose credential is in an ``Authorization: Bearer ...`` header, if any. Only the
+    SHA-256 of the token is compared (stored, cached): timing tells nothing about the token itself.
+    Refusals are not cached, so a server added on another process is accepted at once."""
     scheme, _, token = authorization.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return None
-    return db.session.scalar(select(SipServer).where(SipServer.token_hash == _digest(token.strip())))
+    digest = _digest(token.strip())
+    known = _known_servers()
+    found = known.get(digest)
+    now = monotonic()
+    if found is not None and found.until > now:
+        return found
+    name = db.session.scalar(_server_query(), {"token_hash": digest})
+    if name is None:
+        known.pop(digest, None)
+        return None
+    found = known[digest] = KnownServer(name, now + SERVER_CACHE_SECONDS)
+    return found
 
 
 # --- SIP accounts -----------------------------------------------------------------------------------
@@ -161,45 +203,75 @@ class CallQuestion:
     at: datetime | None = None  # aware; None: now
 
 
-def _with_account() -> Any:
-    """A person with their SIP account and location (the time zone) in one query."""
-    return select(User, SipAccount).join(SipAccount, SipAccount.user_id == User.id).options(joinedload(User.location))
+@cache
+def _person_query(by: str) -> Any:
+    """A person with their SIP account and location (the time zone) in one query; built once with
+    bound parameters (building a statement cost about as much as running it). ``by``: how the person
+    is named: "sip_user", "e164" or "extension" (within an organization). Their voicemail settings come
+    along (when they have saved some): the voicemail reader then finds them in the session, no round trip."""
+    query = (select(User, SipAccount, VoicemailSettings).join(SipAccount, SipAccount.user_id == User.id)
+             .outerjoin(VoicemailSettings, VoicemailSettings.user_id == User.id)
+             .options(joinedload(User.location)))
+    if by == "e164":
+        return query.join(PhoneNumber, PhoneNumber.user_id == User.id).where(PhoneNumber.e164 == bindparam("name"))
+    if by == "extension":
+        return query.where(User.organization_id == bindparam("organization_id"), User.extension == bindparam("name"))
+    return query.where(SipAccount.sip_user == bindparam("name"))
 
 
-def _account_user(sip_user: str) -> tuple[User, SipAccount] | None:
-    row = db.session.execute(_with_account().where(SipAccount.sip_user == sip_user)).first()
-    return None if row is None else (row[0], row[1])
+Person = tuple[User, SipAccount, VoicemailSettings | None]
 
 
-def _called(question: CallQuestion, caller: User | None) -> tuple[User, SipAccount] | None:
+def _person(by: str, **parameters: Any) -> Person | None:
+    row = db.session.execute(_person_query(by), parameters).first()
+    return None if row is None else (row[0], row[1], row[2])
+
+
+def _account_user(sip_user: str) -> Person | None:
+    return _person("sip_user", name=sip_user)
+
+
+def _called(question: CallQuestion, caller: User | None) -> Person | None:
     """The person called and their SIP account (None: nobody, or nobody with a SIP account)."""
     if question.called.startswith("+"):
-        query = _with_account().join(PhoneNumber, PhoneNumber.user_id == User.id).where(
-            PhoneNumber.e164 == question.called)
-    elif is_extension(question.called) and caller is not None:
-        query = _with_account().where(User.organization_id == caller.organization_id,
-                                      User.extension == question.called)
-    else:
-        return _account_user(question.called)
-    row = db.session.execute(query).first()
-    return None if row is None else (row[0], row[1])
+        return _person("e164", name=question.called)
+    if is_extension(question.called) and caller is not None:
+        return _person("extension", name=question.called, organization_id=caller.organization_id)
+    return _account_user(question.called)
+
+
+@cache
+def _owners_with_accounts(numbers: bool, extensions: bool) -> Any:
+    """The panel's owners query (routing.mapper) with each owner's SIP user name: one round trip."""
+    owners = _owners_query(numbers, extensions).subquery()
+    return select(owners, SipAccount.sip_user).outerjoin(SipAccount, SipAccount.user_id == owners.c.user_id)
 
 
 def _targets(user: User, own: str, routes: Iterable[Route]) -> Targets:
-    numbers = {t.number for route in routes for step in route.steps for t in step.targets if t.number}
-    owners = resolve_targets(user.organization_id, numbers)
+    wanted = {t.number for route in routes for step in route.steps for t in step.targets if t.number}
+    numbers = sorted(t for t in wanted if t.startswith("+"))
+    extensions = sorted(t for t in wanted if is_extension(t))
+    owner_of: dict[str, int] = {}
+    org_numbers: set[str] = set()
     accounts: dict[int, str] = {}
-    if owners.owners:
-        rows = db.session.execute(select(SipAccount.user_id, SipAccount.sip_user)
-                                  .where(SipAccount.user_id.in_(set(owners.owners.values()))))
-        accounts = {user_id: sip_user for user_id, sip_user in rows}
+    if numbers or extensions:
+        parameters: dict[str, Any] = {"organization_id": user.organization_id}
+        parameters.update({"numbers": numbers} if numbers else {})
+        parameters.update({"extensions": extensions} if extensions else {})
+        for row in db.session.execute(_owners_with_accounts(bool(numbers), bool(extensions)), parameters):
+            if row.org_number:
+                org_numbers.add(row.target)
+            if row.user_id is not None:
+                owner_of[row.target] = row.user_id
+                if row.sip_user:
+                    accounts[row.user_id] = row.sip_user
 
     def sip_user(number: str) -> str | None:
-        owner = owners.owners.get(number)
+        owner = owner_of.get(number)
         return accounts.get(owner) if owner is not None else None
 
     def outside(number: str) -> bool:  # a public number nobody of the organization has
-        return number.startswith("+") and number not in owners.org_numbers and number not in owners.owners
+        return number.startswith("+") and number not in org_numbers and number not in owner_of
 
     def ring(number: str) -> str | None:
         found = sip_user(number)
@@ -231,7 +303,9 @@ def decide(question: CallQuestion) -> Plan:
     called = _called(question, caller_user)
     if called is None:
         return reject(404, "Not Found")
-    user, account = called
+    # the voicemail row is held here: the session keeps only objects someone refers to, and the
+    # voicemail reader (routing_settings_for) is to find it there instead of asking the database
+    user, account, _voicemail = called
     if caller.lower() == "anonymous":
         caller = ANONYMOUS
     elif not caller:
