@@ -60,7 +60,7 @@ def run(backend: str, runs: int) -> None:
     from userhub import create_app
     from userhub.accounts.provisioning import create_user
     from userhub.calling import registry, services
-    from userhub.calling.criteria import Criterion
+    from userhub.calling.saved_criteria import Criterion
     from userhub.extensions import db
     from userhub.organizations.services import create_location, create_organization
     from userhub.security.hashing import hash_password

@@ -8,7 +8,7 @@ import dataclasses
 from sqlalchemy import event
 
 from userhub.calling import registry, services
-from userhub.calling.criteria import Criterion as Rule
+from userhub.calling.saved_criteria import Criterion as Rule
 from userhub.calling.models import CallingCriterion
 from userhub.extensions import db
 
