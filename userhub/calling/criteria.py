@@ -77,7 +77,6 @@ class CriterionForm(Form):
     phone_numbers = CallingNumberList(_l("Specific numbers, one per line (up to 12)"), limit=MAX_NUMBERS_PER_CRITERION)
     rule = SelectField(_l("Rule"), default="on")
     forward_to = CallingNumberField(_l("Forward to (empty: the default number)"))
-    remove = BooleanField(_l("Remove this rule"))
 
 
 class RuleForm(FlaskForm, CriterionForm):
@@ -85,7 +84,6 @@ class RuleForm(FlaskForm, CriterionForm):
     was loaded with (optimistic concurrency, as the feature's own form)."""
 
     version = HiddenField()
-    remove = None  # a rule is deleted from the list, after a confirmation
 
 
 class DeleteRuleForm(FlaskForm):
@@ -190,8 +188,8 @@ def fill(entry: CriterionForm, criterion: Criterion, region: str | None) -> None
 
 
 def read(entry: CriterionForm, kind: CriteriaKind) -> Criterion | None:
-    """The criterion a row describes (numbers already checked), or None for a blank or removed row."""
-    if (entry.remove is not None and entry.remove.data) or not entry.name.data:
+    """The criterion a form describes (numbers already checked), or None without a name."""
+    if not entry.name.data:
         return None
     level, type_, schedule_id = _parse_schedule(entry.schedule.data)
     selected = entry.calls_from.data == "select"
@@ -210,7 +208,7 @@ def read(entry: CriterionForm, kind: CriteriaKind) -> Criterion | None:
 def check(entry: CriterionForm) -> bool:
     """Rules a single field cannot see: the schedule is one of the owner's (choices set by ``configure``);
     selected numbers need at least one kind of caller."""
-    if (entry.remove is not None and entry.remove.data) or not entry.name.data:
+    if not entry.name.data:
         return True
     return _check_fields(entry)
 

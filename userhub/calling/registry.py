@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SubmitField
 
-from . import criteria as crit
 from ..i18n import lazy_gettext as _l
 from .criteria import CriteriaKind, Criterion
 from .numbers import CallingNumberField, check_numbers, display_number, region_of
@@ -72,9 +71,7 @@ class Feature:
         return form
 
     def configure(self, form: FeatureForm, owner: User) -> None:
-        if self.criteria:
-            for entry in form.criteria:  # type: ignore[attr-defined]
-                crit.configure(entry.form, self.criteria, owner)
+        """Choices that depend on the owner (rules are not part of the feature's form: calling.rule_page)."""
 
     def fill(self, form: FeatureForm, values: Any, criteria: list[Criterion], version: int, owner: User) -> None:
         region = region_of(owner)
@@ -84,10 +81,6 @@ class Feature:
             if field is None or isinstance(field, FieldList):
                 continue
             field.data = display_number(value, region) if isinstance(field, CallingNumberField) else value
-        if self.criteria:
-            for criterion in criteria:
-                crit.fill(form.criteria.append_entry().form, criterion, region)  # type: ignore[attr-defined]
-            form.criteria.append_entry()  # type: ignore[attr-defined]  # a blank row to add a rule
         self.fill_rows(form, values, region)
         self.configure(form, owner)
 
@@ -104,18 +97,10 @@ class Feature:
                 data[name] = field.data or ""
         return self.Values(**{**dataclasses.asdict(self.defaults()), **data})
 
-    def read_criteria(self, form: FeatureForm) -> list[Criterion]:
-        if not self.criteria:
-            return []
-        found = (crit.read(entry.form, self.criteria) for entry in form.criteria)  # type: ignore[attr-defined]
-        return [c for c in found if c is not None]
-
     def validate(self, form: FeatureForm, owner: User) -> bool:
         """Field validators, then the number field for this owner, then the feature's own rules."""
         valid = form.validate()
         valid = check_numbers(form, owner) and valid
-        if self.criteria:
-            valid = all([crit.check(entry.form) for entry in form.criteria]) and valid  # type: ignore[attr-defined]
         return self.check(form, owner) and valid
 
     def check(self, form: FeatureForm, owner: User) -> bool:
