@@ -58,7 +58,11 @@ def test_a_selective_reject_rule_is_added_edited_and_deleted(page, activated_emp
     _fits(page, width)
     assert_accessible(page)
     page.screenshot(path=str(SCREENSHOTS / f"rules-list-fr-{width}.png"), full_page=True)
+    print(f"rules list with one rule, {width} px wide: page {page.evaluate('document.documentElement.scrollHeight')} px tall")
 
+    calling.rule_row("Démarcheurs").get_by_role("link", name="Modifier Démarcheurs", exact=True).click()
+    page.screenshot(path=str(SCREENSHOTS / f"rule-edit-fr-{width}.png"), full_page=True)
+    page.go_back()
     calling.edit_rule("Démarcheurs", name="Démarcheurs du soir", rule="Ne pas rejeter")
     expect(calling.rule_row("Démarcheurs du soir")).to_contain_text("Ne pas rejeter")
 

@@ -109,3 +109,12 @@ def test_the_when_choice_links_to_creating_a_schedule_and_back(me_client, stored
     elsewhere = me_client.post("/settings/calling/schedules/new?back=https://evil.example/rules/",
                                data=evening_form(name="Autre"))
     assert "evil" not in elsewhere.location
+
+
+def test_saving_the_features_own_form_keeps_its_rules(me_client, stored, me):
+    from .conftest import save
+
+    save_rule(me_client, KEY, ANY)
+    assert save(me_client, KEY, {"enabled": "y"}).status_code == 302
+    state = stored(me, KEY)
+    assert state.values.enabled and [c.name for c in state.criteria] == ["Nuit"] and state.version == 2
