@@ -35,10 +35,8 @@ def test_the_accepted_number_gets_through_do_not_disturb(page, activated_employe
     calling.open_overview(base_url)
     page.get_by_role("link", name="Appels sélectifs\u00a0: acceptation", exact=True).click()
     page.get_by_label("N’accepter que les appels de mes règles", exact=True).check()
-    page.get_by_label("Nom de la règle", exact=True).first.fill("Maman")
-    page.get_by_label("Appels provenant de", exact=True).first.select_option(label="Numéros de téléphone sélectionnés")
-    page.get_by_label("Numéros précis, un par ligne (jusqu’à 12)", exact=True).first.fill(MOTHER)
     calling.save()
+    calling.add_rule("Maman", calls_from="Numéros de téléphone sélectionnés", numbers=MOTHER)
 
     calling.open_overview(base_url)
     steps = _try(page, MOTHER)

@@ -28,11 +28,10 @@ def test_a_schedule_used_by_a_rule_is_not_deleted(page, activated_employee, base
 
     calling = CallSettingsPage(page, lang).open_overview(base_url)
     calling.open_feature("sim_ring")
-    page.get_by_label("Nom de la règle", exact=True).first.fill("Heures de bureau")
-    page.get_by_label("Quand", exact=True).first.select_option(
-        label="Planification personnelle – Heures d’ouverture – Bureau")
-    calling.save()
-    expect(page.get_by_label("Quand", exact=True).first).to_have_value(re.compile(r"^personal:business_hours:\d+$"))
+    calling.add_rule("Heures de bureau", when="Planification personnelle – Heures d’ouverture – Bureau")
+    expect(calling.rule_row("Heures de bureau")).to_contain_text("Bureau")
+    calling.rule_row("Heures de bureau").get_by_role("link", name="Modifier Heures de bureau", exact=True).click()
+    expect(page.get_by_label("Quand", exact=True)).to_have_value(re.compile(r"^personal:business_hours:\d+$"))
 
     page.goto(detail_url)
     page.get_by_role("button", name="Supprimer cette planification", exact=True).click()

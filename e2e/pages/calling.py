@@ -16,6 +16,11 @@ CALLING_WORDS = {
         "history": "Historique de mes modifications",
         "where": "Où va mon appel ?", "dnd": "Ne pas déranger", "turn_on": "Activer", "turn_off": "Désactiver",
         "on": "Activé", "off": "Désactivé",
+        "add_rule": "Ajouter une règle", "rule_name": "Nom de la règle", "when": "Quand",
+        "calls_from": "Appels provenant de", "rule": "Règle", "selected": "Numéros de téléphone sélectionnés",
+        "numbers": "Numéros précis, un par ligne (jusqu’à 12)", "edit": "Modifier", "delete": "Supprimer",
+        "rule_saved": "a été enregistrée", "rule_deleted": "a été supprimée",
+        "create_schedule": "Créer une planification",
     },
     "en": {
         "tab": "Call settings", "forwarding": "Call Forwarding", "sim_ring": "Simultaneous Ring",
@@ -27,6 +32,11 @@ CALLING_WORDS = {
         "history": "History of my changes",
         "where": "Where will my call go?", "dnd": "Do Not Disturb", "turn_on": "Turn on", "turn_off": "Turn off",
         "on": "On", "off": "Off",
+        "add_rule": "Add a rule", "rule_name": "Rule name", "when": "When",
+        "calls_from": "Calls from", "rule": "Rule", "selected": "Selected phone numbers",
+        "numbers": "Specific numbers, one per line (up to 12)", "edit": "Edit", "delete": "Delete",
+        "rule_saved": "was saved", "rule_deleted": "was deleted",
+        "create_schedule": "Create a schedule",
     },
 }
 
@@ -86,3 +96,39 @@ class CallSettingsPage:
         self.page.get_by_test_id("routing-panel").get_by_role("link", name=name, exact=True).click()
         expect(self.page.get_by_role("heading", level=2, name=name, exact=True)).to_be_visible()
 
+    # --- rules: a list of rows on the feature page, one rule's form on its own page ------------------
+    def rule_row(self, name: str):  # type: ignore[no-untyped-def]
+        header = self.page.get_by_role("rowheader", name=name, exact=True)
+        return self.page.locator("table.rules-list tr").filter(has=header)
+
+    def fill_rule(self, name: str | None = None, when: str | None = None, rule: str | None = None,
+                  calls_from: str | None = None, numbers: str | None = None) -> None:
+        """On a rule's page: fill what is given (labels as the person reads them), then save."""
+        if name is not None:
+            self.page.get_by_label(self.words["rule_name"], exact=True).fill(name)
+        if rule is not None:
+            self.page.get_by_label(self.words["rule"], exact=True).select_option(label=rule)
+        if when is not None:
+            self.page.get_by_label(self.words["when"], exact=True).select_option(label=when)
+        if calls_from is not None:
+            self.page.get_by_label(self.words["calls_from"], exact=True).select_option(label=calls_from)
+        if numbers is not None:
+            self.page.get_by_label(self.words["numbers"], exact=True).fill(numbers)
+        self.page.get_by_role("button", name=self.words["save"], exact=True).click()
+        expect(self.page.get_by_role("status")).to_contain_text(self.words["rule_saved"])
+
+    def add_rule(self, name: str, **fields: str) -> None:
+        self.page.get_by_role("link", name=self.words["add_rule"], exact=True).click()
+        self.fill_rule(name=name, **fields)
+        expect(self.rule_row(name)).to_be_visible()
+
+    def edit_rule(self, current: str, **fields: str) -> None:
+        self.rule_row(current).get_by_role("link", name=f"{self.words['edit']} {current}", exact=True).click()
+        self.fill_rule(**fields)
+
+    def delete_rule(self, name: str) -> None:
+        """Deleting asks first: a confirmation page, then the button."""
+        self.rule_row(name).get_by_role("link", name=f"{self.words['delete']} {name}", exact=True).click()
+        self.page.get_by_role("button", name=self.words["delete"], exact=True).click()
+        expect(self.page.get_by_role("status")).to_contain_text(self.words["rule_deleted"])
+        expect(self.rule_row(name)).to_have_count(0)

@@ -41,7 +41,7 @@ def bank_holidays(me):  # type: ignore[no-untyped-def]
 
 
 def test_the_when_list_offers_every_day_then_my_schedules_then_my_locations(me_client, office_hours, bank_holidays):
-    page = html.unescape(me_client.get(f"/settings/calling/{SIM}").get_data(as_text=True))
+    page = html.unescape(me_client.get(f"/settings/calling/{SIM}/rules/new").get_data(as_text=True))
     everyday = page.index("Every day, all day")
     mine = page.index(f'value="{value(office_hours)}">Personal schedule – Business hours – Office hours<')
     location = page.index(f'value="{value(bank_holidays)}">Location schedule – Holidays – Bank holidays<')
@@ -54,7 +54,7 @@ def test_a_rule_on_my_schedule_or_my_locations_is_saved_and_shown_with_its_name(
     saved = stored(me, SIM).criteria
     assert [(c.schedule_id, c.schedule_level, c.schedule_type) for c in saved] == [
         (office_hours.id, "personal", "business_hours")]
-    page = html.unescape(me_client.get(f"/settings/calling/{SIM}").get_data(as_text=True))
+    page = html.unescape(me_client.get(f"/settings/calling/{SIM}/rules/0").get_data(as_text=True))
     assert f'selected value="{value(office_hours)}">Personal schedule – Business hours – Office hours<' in page
 
     assert save(me_client, SIM, rule("Holidays", value(bank_holidays))).status_code == 302
@@ -74,7 +74,7 @@ def test_someone_elses_schedule_or_a_forged_value_is_refused_and_nothing_is_save
         page = response.get_data(as_text=True)
         assert response.status_code == 400, forged
         assert "Choose one of your schedules or the location&#39;s, or every day, all day." in page, forged
-        assert 'aria-describedby="criteria-0-schedule-error"' in page
+        assert 'aria-describedby="schedule-error"' in page
     assert stored(me, SIM).version == 0 and stored(me, SIM).criteria == []
 
 
@@ -138,7 +138,7 @@ def test_renaming_or_retyping_a_schedule_keeps_the_rule_on_it(me_client, me, sto
                               data={"name": "Opening hours", "type": "holidays"})
     assert response.status_code == 302
     assert [c.schedule_id for c in stored(me, SIM).criteria] == [office_hours.id]
-    page = html.unescape(me_client.get(f"/settings/calling/{SIM}").get_data(as_text=True))
+    page = html.unescape(me_client.get(f"/settings/calling/{SIM}/rules/0").get_data(as_text=True))
     assert f'selected value="personal:holidays:{office_hours.id}">Personal schedule – Holidays – Opening hours<' in page
 
 

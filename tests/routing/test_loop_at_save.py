@@ -3,6 +3,8 @@ numbers next to the destination, and nothing is stored; any other destination is
 
 from __future__ import annotations
 
+import re
+
 import html
 import threading
 
@@ -63,14 +65,21 @@ def test_a_loop_through_ring_features_and_a_selective_rule_names_everyone(jane, 
                 numbers=[{"phone_number": MOTHER, "rings": 3}, {"phone_number": "+33184883201", "rings": 3}])
     set_feature(john, "single-number-reach", enabled=True,
                 numbers=[{"phone_number": "+33184883202", "name": "Ann", "enabled": True}])
-    response = post_feature(client_of(ann), "selective-forward", {
-        "enabled": "y", "default_destination": "06 34 33 32 11", "criteria-0-name": "Tous", "criteria-0-rule": "on",
-        "criteria-0-calls_from": "any", "criteria-0-schedule": "", "criteria-0-forward_to": "01 84 88 32 00"})
+    ann_client = client_of(ann)
+    assert post_feature(ann_client, "selective-forward", {
+        "enabled": "y", "default_destination": "06 34 33 32 11"}).status_code == 302
+    # The rule is added on its own page, which names the loop at its "forward to" field.
+    html = ann_client.get("/settings/calling/selective-forward/rules/new").get_data(as_text=True)
+    rule_version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', html)
+    assert rule_version
+    response = ann_client.post("/settings/calling/selective-forward/rules/new", data={
+        "version": rule_version.group(1), "name": "Tous", "rule": "on", "calls_from": "any", "schedule": "",
+        "forward_to": "01 84 88 32 00"})
     assert response.status_code == 400
     assert ("Ann Lee (01 84 88 32 02) → selective forward → Jane Doe (01 84 88 32 00) → sequential ring"
             " → John Smith (01 84 88 32 01) → single number reach → Ann Lee (01 84 88 32 02)") in text_of(response)
-    assert 'id="criteria-0-forward_to-error"' in text_of(response)
-    assert version(ann, "selective-forward") == 0
+    assert 'id="forward_to-error"' in text_of(response)
+    assert version(ann, "selective-forward") == 1  # the feature's own save only: no rule
 
 
 def test_a_switched_off_feature_makes_no_loop(jane, john, set_feature, client_of):

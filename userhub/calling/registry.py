@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args, get
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SubmitField
 
-from . import saved_criteria as crit
 from ..i18n import lazy_gettext as _l
 from ..i18n import ngettext
 from .saved_criteria import CriteriaKind, Criterion
@@ -91,9 +90,7 @@ class Feature(Generic[V, F]):
         return form
 
     def configure(self, form: F, owner: User) -> None:
-        if self.criteria:
-            for entry in form.criteria:
-                crit.configure(entry.form, self.criteria, owner)
+        """Choices that depend on the owner (rules are not part of the feature's form: calling.rule_page)."""
 
     def fill(self, form: F, values: V, criteria: list[Criterion], version: int, owner: User) -> None:
         region = region_of(owner)
@@ -103,10 +100,6 @@ class Feature(Generic[V, F]):
             if field is None or isinstance(field, FieldList):
                 continue
             field.data = display_number(value, region) if isinstance(field, CallingNumberField) else value
-        if self.criteria:
-            for criterion in criteria:
-                crit.fill(form.criteria.append_entry().form, criterion, region)
-            form.criteria.append_entry()  # a blank row to add a rule
         self.fill_rows(form, values, region)
         self.configure(form, owner)
 
@@ -123,18 +116,10 @@ class Feature(Generic[V, F]):
                 data[name] = field.data or ""
         return self.Values(**{**dataclasses.asdict(self.defaults()), **data})
 
-    def read_criteria(self, form: F) -> list[Criterion]:
-        if not self.criteria:
-            return []
-        found = (crit.read(entry.form, self.criteria) for entry in form.criteria)
-        return [c for c in found if c is not None]
-
     def validate(self, form: F, owner: User) -> bool:
         """Field validators, then the number field for this owner, then the feature's own rules."""
         valid = form.validate()
         valid = check_numbers(form, owner) and valid
-        if self.criteria:
-            valid = all([crit.check(entry.form) for entry in form.criteria]) and valid
         return self.check(form, owner) and valid
 
     def check(self, form: F, owner: User) -> bool:

@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 
 from flask import has_request_context, request
-from wtforms import BooleanField, Form, SelectField, StringField
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Form, HiddenField, SelectField, StringField
 from wtforms.validators import Length
 
 from ..accounts.models import User
@@ -74,7 +75,59 @@ class CriterionForm(Form):
     phone_numbers = CallingNumberList(_l("Specific numbers, one per line (up to 12)"), limit=MAX_NUMBERS_PER_CRITERION)
     rule = SelectField(_l("Rule"), default="on")
     forward_to = CallingNumberField(_l("Forward to (empty: the default number)"))
-    remove = BooleanField(_l("Remove this rule"))
+
+
+class RuleForm(FlaskForm, CriterionForm):
+    """One rule on its own page (add or edit): the rule's fields, and the version of the feature the page
+    was loaded with (optimistic concurrency, as the feature's own form)."""
+
+    version = HiddenField()
+
+
+class DeleteRuleForm(FlaskForm):
+    version = HiddenField()
+
+
+@dataclass(frozen=True)
+class RuleRow:
+    """One line of the rules list: what a person reads to find a rule, without a form."""
+
+    index: int
+    name: str
+    when: str
+    who: str
+    rule: str
+    positive: bool
+    forward_to: str
+
+
+def rows(criteria: list[Criterion], kind: CriteriaKind, owner: User, region: str | None) -> list[RuleRow]:
+    """The rules list of a feature page: schedules named from the owner's choices (one query for all rows)."""
+    labels = {_schedule_id(value): str(label) for value, label in schedule_choices(owner) if value}
+    found = []
+    for index, criterion in enumerate(criteria):
+        when = (str(_l("Every day, all day")) if criterion.schedule_id is None
+                else labels.get(criterion.schedule_id, str(_l("Every day, all day"))))
+        found.append(RuleRow(index, criterion.name, when, _who(criterion, region),
+                             str(kind.positive if criterion.enabled else kind.negative), criterion.enabled,
+                             display_number(criterion.forward_to, region) if criterion.forward_to else ""))
+    return found
+
+
+def _who(criterion: Criterion, region: str | None) -> str:
+    if criterion.calls_from != "select":
+        return str(CALLS_FROM_LABELS.get(criterion.calls_from, criterion.calls_from))
+    return ", ".join([display_number(n, region) for n in criterion.phone_numbers]
+                     + ([str(_l("private"))] if criterion.anonymous_callers else [])
+                     + ([str(_l("unavailable"))] if criterion.unavailable_callers else []))
+
+
+def check_rule(entry: RuleForm) -> bool:
+    """A rule on its own page needs a name (in the old list, a blank name meant "no new rule")."""
+    named = bool(entry.name.data)
+    if not named:
+        entry.name.errors = [*entry.name.errors, _l("Give the rule a name.")]
+    return _check_fields(entry) and named  # the other fields' errors too, in one round
 
 
 LEVEL_LABELS = {"personal": _l("Personal schedule"), "location": _l("Location schedule")}
@@ -131,8 +184,8 @@ def fill(entry: CriterionForm, criterion: Criterion, region: str | None) -> None
 
 
 def read(entry: CriterionForm, kind: CriteriaKind) -> Criterion | None:
-    """The criterion a row describes (numbers already checked), or None for a blank or removed row."""
-    if entry.remove.data or not entry.name.data:
+    """The criterion a form describes (numbers already checked), or None without a name."""
+    if not entry.name.data:
         return None
     level, type_, schedule_id = _parse_schedule(entry.schedule.data)
     selected = entry.calls_from.data == "select"
@@ -151,8 +204,12 @@ def read(entry: CriterionForm, kind: CriteriaKind) -> Criterion | None:
 def check(entry: CriterionForm) -> bool:
     """Rules a single field cannot see: the schedule is one of the owner's (choices set by ``configure``);
     selected numbers need at least one kind of caller."""
-    if entry.remove.data or not entry.name.data:
+    if not entry.name.data:
         return True
+    return _check_fields(entry)
+
+
+def _check_fields(entry: CriterionForm) -> bool:
     if entry.schedule.data not in {choice.value for choice in entry.schedule.choices}:
         entry.schedule.errors = [*entry.schedule.errors,
                                  _l("Choose one of your schedules or the location's, or every day, all day.")]

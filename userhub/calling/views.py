@@ -15,9 +15,11 @@ from wtforms import HiddenField
 from ..i18n import gettext as _
 from ..security.access import own_data
 from . import hooks, registry, services
+from . import saved_criteria as crit
 from .blueprint import bp
+from .saved_criteria import Criterion
 from .history import render_changes
-from .numbers import region_of
+from .numbers import check_numbers, region_of
 from .registry import Feature, FeatureForm
 
 
@@ -128,7 +130,7 @@ def feature_page(key: str) -> ResponseReturnValue:
     if not feature.validate(form, owner):
         return _render(feature, form, state, owner, status=400)
     try:
-        services.save(owner, feature, feature.read(form), feature.read_criteria(form),
+        services.save(owner, feature, feature.read(form), _posted_criteria(state),
                       _version(form), actor=owner)
     except services.AccessDenied:
         abort(403)
@@ -144,6 +146,68 @@ def feature_page(key: str) -> ResponseReturnValue:
     return redirect(url_for(".feature_page", key=key))
 
 
+@bp.route("/settings/calling/<key>/rules/new", methods=["GET", "POST"])
+@bp.route("/settings/calling/<key>/rules/<int:index>", methods=["GET", "POST"])
+@own_data
+def rule_page(key: str, index: int | None = None) -> ResponseReturnValue:
+    """Add a rule (no index) or change one, on its own page; saved with the feature (same version check)."""
+    feature, kind, owner, state = _rules_feature(key, index)
+    if request.method != "POST":
+        return _render_rule(feature, _filled_rule_form(feature, state, owner, index), state, owner, index)
+    if not state.allowed:
+        abort(403)
+    form = crit.RuleForm(formdata=request.form)
+    crit.configure(form, kind, owner)
+    valid = form.validate()
+    valid = check_numbers(form, owner) and valid
+    if not (crit.check_rule(form) and valid):
+        return _render_rule(feature, form, state, owner, index, status=400)
+    rule = crit.read(form, kind)
+    if rule is None:  # never: check_rule wants a name
+        abort(400)
+    criteria = list(state.criteria)
+    if index is None:
+        criteria.append(rule)
+    else:
+        criteria[index] = rule
+    try:
+        _save_rules(feature, owner, state, criteria, form)
+    except hooks.SaveRefused as loop:  # e.g. a selective forward to someone who forwards back
+        target = form.forward_to if kind.forward_to else form.name
+        target.errors = [*target.errors, loop.message]
+        return _render_rule(feature, form, state, owner, index, status=400)
+    except services.StaleVersion:
+        current = services.load(owner, feature).states[key]
+        shown = index if index is not None and index < len(current.criteria) else None
+        return _render_rule(feature, _filled_rule_form(feature, current, owner, shown), current, owner, index,
+                            status=409)
+    flash(_("The rule %(name)s was saved.", name=rule.name), "success")
+    return redirect(url_for(".feature_page", key=key))
+
+
+@bp.route("/settings/calling/<key>/rules/<int:index>/delete", methods=["GET", "POST"])
+@own_data
+def delete_rule(key: str, index: int) -> ResponseReturnValue:
+    """Deleting a rule asks first: a confirmation page, then a POST with the version it was shown with."""
+    feature, _kind, owner, state = _rules_feature(key, index)
+    rule = state.criteria[index]
+    form = crit.DeleteRuleForm(formdata=request.form if request.method == "POST" else None)
+    if request.method != "POST":
+        form.version.data = str(state.version)
+        return _render_delete(feature, form, rule, index, state)
+    if not state.allowed:
+        abort(403)
+    if not form.validate():
+        return _render_delete(feature, form, rule, index, state, status=400)
+    criteria = [c for position, c in enumerate(state.criteria) if position != index]
+    try:
+        _save_rules(feature, owner, state, criteria, form)
+    except (services.StaleVersion, hooks.SaveRefused):  # the list as it is now: nothing deleted
+        return redirect(url_for(".feature_page", key=key))
+    flash(_("The rule %(name)s was deleted.", name=rule.name), "success")
+    return redirect(url_for(".feature_page", key=key))
+
+
 @bp.get("/settings/calling/history")
 def history() -> ResponseReturnValue:
     owner = _me()
@@ -151,7 +215,61 @@ def history() -> ResponseReturnValue:
                            person=owner, back=url_for(".overview"))
 
 
-def _version(form: FeatureForm | SwitchForm) -> int:
+def _posted_criteria(state: services.FeatureState) -> list[Criterion]:
+    """Rules are added, changed and deleted on their own pages; the feature's form keeps them as they are
+    (with the version check, they are the rules the form was loaded with)."""
+    return list(state.criteria)
+
+
+def _rules_feature(key: str, index: int | None) -> tuple[Feature, crit.CriteriaKind, Any, services.FeatureState]:
+    """The feature (one with rules) and the signed-in person's state; someone else's or a missing rule: 404."""
+    feature = registry.get(key) or abort(404)
+    kind = feature.criteria or abort(404)
+    owner = _me()
+    state = services.load(owner, feature).states[key]
+    if index is not None and not 0 <= index < len(state.criteria):
+        abort(404)
+    return feature, kind, owner, state
+
+
+def _save_rules(feature: Feature, owner: Any, state: services.FeatureState, criteria: list[Criterion],
+                form: Any) -> None:
+    """The feature's values unchanged, its rules replaced, through the one save (version, loops, history)."""
+    try:
+        services.save(owner, feature, state.values, criteria, _version(form), actor=owner)
+    except services.AccessDenied:
+        abort(403)
+    except services.StaleVersion:
+        flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
+                "values: make your change again."), "error")
+        raise
+
+
+def _filled_rule_form(feature: Feature, state: services.FeatureState, owner: Any, index: int | None) -> crit.RuleForm:
+    form = crit.RuleForm(formdata=None)
+    if index is not None:
+        crit.fill(form, state.criteria[index], region_of(owner))
+    form.version.data = str(state.version)
+    if feature.criteria is not None:  # always: only features with rules have rule pages
+        crit.configure(form, feature.criteria, owner)
+    return form
+
+
+def _render_rule(feature: Feature, form: crit.RuleForm, state: services.FeatureState, owner: Any,
+                 index: int | None, status: int = 200) -> ResponseReturnValue:
+    back = url_for(".rule_page", key=feature.key, index=index) if index is not None else url_for(
+        ".rule_page", key=feature.key)
+    return render_template("calling/rule.html", feature=feature, form=form, allowed=state.allowed, index=index,
+                           errors=registry.flat_errors(form), new_schedule=url_for("schedules.my_new", back=back)), status
+
+
+def _render_delete(feature: Feature, form: crit.DeleteRuleForm, rule: Criterion, index: int,
+                   state: services.FeatureState, status: int = 200) -> ResponseReturnValue:
+    return render_template("calling/rule_delete.html", feature=feature, form=form, rule=rule, index=index,
+                           allowed=state.allowed), status
+
+
+def _version(form: FeatureForm | SwitchForm | crit.RuleForm | crit.DeleteRuleForm) -> int:
     try:
         return int(form.version.data or "")
     except ValueError:
@@ -166,6 +284,7 @@ def _filled_form(feature: Feature, state: services.FeatureState, owner: Any) -> 
 
 def _render(feature: Feature, form: FeatureForm, state: services.FeatureState, owner: Any, status: int = 200):  # type: ignore[no-untyped-def]
     context = feature.context(owner, state)
-    return render_template(feature.template, feature=feature, form=form, allowed=state.allowed,
+    rules = crit.rows(state.criteria, feature.criteria, owner, region_of(owner)) if feature.criteria else []
+    return render_template(feature.template, feature=feature, form=form, allowed=state.allowed, rules=rules,
                            errors=registry.flat_errors(form), **context), status
 

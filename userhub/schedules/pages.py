@@ -111,9 +111,18 @@ def new(scope: Scope) -> ResponseReturnValue:
             add_errors(form, exc.errors)
         else:
             flash(_("The schedule %(name)s was created.", name=schedule.name), "success")
-            return redirect(scope.url("detail", schedule_id=schedule.id))
+            return redirect(_back_to_rule() or scope.url("detail", schedule_id=schedule.id))
     status = 422 if form.is_submitted() else 200
     return _page(scope, "schedules/new.html", _("Create a schedule"), status, form=form)
+
+
+def _back_to_rule() -> str | None:
+    """A rule's page that sent the person here to create a schedule ("back"): only a calling rule page of
+    this site, never another host."""
+    back = request.args.get("back", "")
+    if back.startswith("/settings/calling/") and "/rules/" in back and "//" not in back and "\\" not in back:
+        return back
+    return None
 
 
 def detail(scope: Scope, schedule_id: int) -> ResponseReturnValue:

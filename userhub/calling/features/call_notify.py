@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wtforms import BooleanField, EmailField, FieldList, FormField
+from wtforms import BooleanField, EmailField
 from wtforms.validators import Length, ValidationError
 
 from ...accounts.emails import InvalidEmail, normalise_email
 from ...i18n import lazy_gettext as _l
-from ..saved_criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind
 from ..registry import Feature, FeatureForm, register, require
 
 
@@ -31,7 +31,6 @@ class Form(FeatureForm):
     enabled = BooleanField(_l("Send me an email for the calls of my rules"))
     email = EmailField(_l("Email address"), validators=[Length(max=254), _email],
                        filters=[lambda v: v.strip() if v else v])
-    criteria = FieldList(FormField(CriterionForm))
 
 
 class CallNotify(Feature[Values, Form]):
@@ -41,7 +40,6 @@ class CallNotify(Feature[Values, Form]):
     order = 50
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Notify me"), _l("Don't notify me"))
-    row_lists = ("criteria",)
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
         return values.email if values.enabled else ""

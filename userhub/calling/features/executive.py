@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import delete, select
-from wtforms import BooleanField, FieldList, FormField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, FieldList, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
 from ...accounts.models import User
@@ -16,7 +16,7 @@ from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ...i18n import ngettext
-from ..saved_criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind
 from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
@@ -87,7 +87,6 @@ class Form(FeatureForm):
     screening_single_number_reach = BooleanField(_l("Also alert my Single Number Reach numbers"))
     screening_webex_go = BooleanField(_l("Also alert my Webex Go device"))
     screening_shared_lines = BooleanField(_l("Also alert my shared lines"))
-    criteria = FieldList(FormField(CriterionForm))
 
 
 def _candidates(owner: Any) -> list[tuple[str, str]]:
@@ -106,7 +105,7 @@ class Executive(Feature[Values, Form]):
     template = "calling/features/executive.html"
     criteria = CriteriaKind(_l("Filter calls"), _l("Don't filter"),
                             calls_from=("any", "select", "internal", "external"))
-    row_lists = ("assistants", "criteria")
+    row_lists = ("assistants",)
     relation_fields = ("assistants",)
 
     def configure(self, form: Form, owner: Any) -> None:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wtforms import BooleanField, FieldList, FormField
+from wtforms import BooleanField
 
 from ...i18n import lazy_gettext as _l
-from ..saved_criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind
 from ..registry import Feature, FeatureForm, register
 
 
@@ -18,7 +18,6 @@ class Values:
 
 class Form(FeatureForm):
     enabled = BooleanField(_l("Use a distinctive ring for the calls of my rules"))
-    criteria = FieldList(FormField(CriterionForm))
 
 
 class PriorityAlert(Feature[Values, Form]):
@@ -28,7 +27,6 @@ class PriorityAlert(Feature[Values, Form]):
     order = 110
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Alert"), _l("Don't alert"))
-    row_lists = ("criteria",)
 
 
 register(PriorityAlert())

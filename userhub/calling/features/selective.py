@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wtforms import BooleanField, FieldList, FormField
+from wtforms import BooleanField
 
 from ...i18n import lazy_gettext as _l
-from ..saved_criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind
 from ..numbers import CallingNumberField, display_number
 from ..registry import Feature, FeatureForm, register, require
 
@@ -21,12 +21,10 @@ class Values:
 
 class AcceptForm(FeatureForm):
     enabled = BooleanField(_l("Accept only the calls of my rules"))
-    criteria = FieldList(FormField(CriterionForm))
 
 
 class RejectForm(FeatureForm):
     enabled = BooleanField(_l("Reject the calls of my rules"))
-    criteria = FieldList(FormField(CriterionForm))
 
 
 class SelectiveAccept(Feature):
@@ -38,7 +36,6 @@ class SelectiveAccept(Feature):
     Form = AcceptForm
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Accept"), _l("Don't accept"))
-    row_lists = ("criteria",)
 
 
 class SelectiveReject(SelectiveAccept):
@@ -63,7 +60,6 @@ class ForwardForm(FeatureForm):
     default_destination = CallingNumberField(_l("Default number to forward to"))
     to_voicemail = BooleanField(_l("Send to voicemail"))
     ring_reminder = BooleanField(_l("Play a ring reminder when a call is forwarded"))
-    criteria = FieldList(FormField(CriterionForm))
 
 
 class SelectiveForward(Feature):
@@ -76,7 +72,6 @@ class SelectiveForward(Feature):
     template = "calling/features/criteria_feature.html"
     criteria = CriteriaKind(_l("Forward"), _l("Don't forward"),
                             calls_from=("any", "select", "internal", "external"), forward_to=True)
-    row_lists = ("criteria",)
 
     def summary(self, values: ForwardValues, criteria: list, region: str | None) -> str:
         return display_number(values.default_destination, region) if values.enabled else ""

@@ -9,7 +9,7 @@ from wtforms import BooleanField, FieldList, Form as RowForm, FormField, Integer
 from wtforms.validators import InputRequired, NumberRange
 
 from ...i18n import lazy_gettext as _l
-from ..saved_criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register
 from ..rows import NumberRows
@@ -44,7 +44,6 @@ class Form(FeatureForm):
     continue_if_busy = BooleanField(_l("Continue to the next number if my phone is busy"))
     caller_may_skip_to_voicemail = BooleanField(_l("Let callers press # to reach my voicemail"))
     numbers = FieldList(FormField(NumberForm), label=_l("Numbers"))
-    criteria = FieldList(FormField(CriterionForm))
 
 
 class SequentialRing(NumberRows[Values, Form]):
@@ -55,7 +54,7 @@ class SequentialRing(NumberRows[Values, Form]):
     row_columns = ("phone_number", "rings", "answer_confirmation")
     template = "calling/features/ring_numbers.html"
     criteria = CriteriaKind(_l("Ring"), _l("Don't ring"))
-    row_lists = ("numbers", "criteria")
+    row_lists = ("numbers",)
     max_rows = 5
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from wtforms import BooleanField, FieldList, Form as RowForm, FormField
 
 from ...i18n import lazy_gettext as _l
-from ..saved_criteria import CriteriaKind, CriterionForm
+from ..saved_criteria import CriteriaKind
 from ..numbers import CallingNumberField
 from ..registry import FeatureForm, register
 from ..rows import NumberRows
@@ -31,7 +31,6 @@ class Form(FeatureForm):
     do_not_ring_if_on_call = BooleanField(_l("Do not ring these numbers when I am on a call"))
     numbers = FieldList(FormField(NumberForm), label=_l("Numbers"))
     apply_schedules = BooleanField(_l("Apply my rules"))
-    criteria = FieldList(FormField(CriterionForm))
 
 
 class SimultaneousRing(NumberRows[Values, Form]):
@@ -42,7 +41,7 @@ class SimultaneousRing(NumberRows[Values, Form]):
     row_columns = ("phone_number", "answer_confirmation")
     template = "calling/features/ring_numbers.html"
     criteria = CriteriaKind(_l("Ring"), _l("Don't ring"))
-    row_lists = ("numbers", "criteria")
+    row_lists = ("numbers",)
     max_rows = 10
 
 
