@@ -61,7 +61,7 @@ def test_a_rule_on_my_schedule_or_my_locations_is_saved_and_shown_with_its_name(
     saved = stored(me, SIM).criteria
     assert [(c.schedule_id, c.schedule_level, c.schedule_type) for c in saved] == [
         (bank_holidays.id, "location", "holidays")]
-    page = html.unescape(me_client.get(f"/settings/calling/{SIM}").get_data(as_text=True))
+    page = html.unescape(me_client.get(f"/settings/calling/{SIM}/rules/0").get_data(as_text=True))
     assert f'selected value="{value(bank_holidays)}">Location schedule – Holidays – Bank holidays<' in page
 
 

@@ -147,7 +147,7 @@ def feature_page(key: str) -> ResponseReturnValue:
 
 
 @bp.route("/settings/calling/<key>/rules/new", methods=["GET", "POST"])
-@bp.route("/settings/calling/<key>/rules/<int:index>", methods=["GET", "POST"])
+@bp.route("/settings/calling/<key>/rules/<int(min=0):index>", methods=["GET", "POST"])
 @own_data
 def rule_page(key: str, index: int | None = None) -> ResponseReturnValue:
     """Add a rule (no index) or change one, on its own page; saved with the feature (same version check)."""
@@ -185,7 +185,7 @@ def rule_page(key: str, index: int | None = None) -> ResponseReturnValue:
     return redirect(url_for(".feature_page", key=key))
 
 
-@bp.route("/settings/calling/<key>/rules/<int:index>/delete", methods=["GET", "POST"])
+@bp.route("/settings/calling/<key>/rules/<int(min=0):index>/delete", methods=["GET", "POST"])
 @own_data
 def delete_rule(key: str, index: int) -> ResponseReturnValue:
     """Deleting a rule asks first: a confirmation page, then a POST with the version it was shown with."""

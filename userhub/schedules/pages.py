@@ -4,7 +4,7 @@ whose schedules are shown, which of them may be changed, and where the links go.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -14,6 +14,7 @@ from flask_babel import format_date
 from ..accounts.models import User
 from ..i18n import gettext as _
 from ..organizations.models import Location
+from ..timeutil import utcnow
 from . import services
 from .describe import describe_repeat, describe_when
 from .forms import ConfirmForm, EventForm, ImportForm, NewScheduleForm, ScheduleForm, add_errors
@@ -79,7 +80,7 @@ def _chosen_week(scope: Scope, shown: list[Schedule]) -> date:
     try:
         chosen = date.fromisoformat(request.args.get("week", ""))
     except ValueError:
-        now = datetime.now(UTC)
+        now = utcnow()
         upcoming = [d for s in shown if (d := next_occurrence_day(s, now, scope.reader_time_zone)) is not None]
         chosen = min(upcoming, default=services.today_in(scope.reader_time_zone))
     if not 2000 <= chosen.year <= 2100:

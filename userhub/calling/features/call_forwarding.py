@@ -10,13 +10,14 @@ from typing import Any
 from wtforms import BooleanField, IntegerField, RadioField
 from wtforms.validators import InputRequired, NumberRange
 
+from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField, display_number
 from ..registry import Feature, FeatureForm, register, require
 
 # "Ring the number" or "straight to that number's voicemail" (destinationVoicemailEnabled): one radio per
 # group, so the two can never both be chosen; "y" keeps the value the former checkbox posted.
-SEND_CHOICES = [("n", _l("Ring this number")), ("y", _l("Send straight to this number's voicemail"))]
+SEND_CHOICES = options([("n", _l("Ring this number")), ("y", _l("Send straight to this number's voicemail"))])
 
 
 def send_field() -> RadioField:
