@@ -18,7 +18,8 @@ to build one in ``tests/<area>/route_samples.py``::
 
 A builder is looked up by argument name, then by converter name; the fallback for an ``int`` is the id of
 the employee of organization A and for any other text a harmless word. ``under="/admin/"`` limits a builder
-to URLs under that prefix (the longest matching prefix wins), for names two areas use differently.
+to URLs under that prefix (the longest matching prefix wins), for names two areas use differently; an
+``under`` that starts with ``^`` is a pattern the rule must match instead.
 Placeholders are built left to right; ``built.values`` holds the earlier ones (an event of *that* schedule).
 
 ``personal=True`` is for objects that only their owner may reach (views declared ``@own_data``): each
@@ -84,7 +85,7 @@ def sample(name: str, *, under: str = "/", personal: bool = False
 
 def _sample_for(rule: str, name: str, converter: str) -> _Sample | None:
     for key in (name, converter):
-        candidates = [s for s in _SAMPLES.get(key, []) if rule.startswith(s.under)]
+        candidates = [s for s in _SAMPLES.get(key, []) if _under(rule, s.under)]
         if candidates:
             return max(candidates, key=lambda s: len(s.under))
     return None
@@ -157,6 +158,12 @@ class Route:
             built.values[name] = found.build(built) if found else "sample"
         # Any converter spelling: <name>, <int:name>, <any(busy, no_answer):name>.
         return re.sub(r"<(?:[^<>:]*:)?(\w+)>", lambda m: str(built.values[m.group(1)]), self.rule)
+
+
+def _under(rule: str, under: str) -> bool:
+    """``under`` is a prefix of the rule, or (starting with ``^``) a pattern the rule matches: a placeholder
+    followed by more of the path (``/settings/calling/<key>/rules/...``) cannot be told apart by a prefix."""
+    return re.match(under, rule) is not None if under.startswith("^") else rule.startswith(under)
 
 
 def _converter_name(rule: Rule, argument: str) -> str:

@@ -81,6 +81,7 @@ def _switch(state: services.FeatureState, field: str) -> dict[str, Any]:
 
 
 @bp.post("/settings/calling/switch/<key>")
+@own_data
 def switch(key: str) -> ResponseReturnValue:
     """Turn Do Not Disturb or "forward all calls" on or off from the overview, through the same save as
     the feature's page (access, version, loop check, history)."""
