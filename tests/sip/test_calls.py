@@ -350,3 +350,42 @@ def test_single_number_reach_rings_the_mobile_through_the_gateway_with_the_phone
     assert invite.startswith("INVITE sip:+33688888888@")
     assert abs(mobile_rang - rang) < 0.5  # together
     assert "CANCEL" in phone.received_methods()  # the mobile answered first
+
+
+def _answers(call) -> list[str]:  # type: ignore[no-untyped-def]
+    """The 180 and 200 answers to the INVITE the caller received."""
+    return [m for _at, m in call.part.received() if m.startswith(("SIP/2.0 180", "SIP/2.0 200"))
+            and _header(m, "CSeq")[0].endswith("INVITE")]
+
+
+def test_block_caller_id_hides_who_took_a_forwarded_call(lab, jane, jane_phone, set_feature):
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="+33611111111")
+    shown = lab.call(JANE)  # block caller ID off: the caller sees who answered
+    assert shown.code == 200 and _answers(shown)
+    assert all(_header(m, "Privacy") == [] and _header(m, "P-Asserted-Identity") for m in _answers(shown))
+    set_feature(jane, "block-caller-id", privacy="all")
+    hidden = lab.call(JANE)
+    assert hidden.code == 200 and _answers(hidden)
+    assert all(_header(m, "Privacy") == ["id"] and _header(m, "P-Asserted-Identity") == [] for m in _answers(hidden))
+    assert len(lab.gateway.invites()) == 2
+
+
+def test_block_caller_id_leaves_calls_the_person_answers_alone(lab, jane, jane_phone, set_feature):
+    set_feature(jane, "block-caller-id", privacy="all")
+    call = lab.call(JANE)  # not forwarded: her own phone answers
+    assert call.code == 200 and _answers(call)
+    assert all(_header(m, "Privacy") == [] for m in _answers(call))
+
+
+def test_block_caller_id_for_external_calls_only(lab, jane, john, with_phones, set_feature):
+    with_phones(jane, PASSWORD)
+    john_sip = with_phones(john, PASSWORD)
+    john_phone = lab.phone("john", answer_ms=100)
+    lab.register((john_sip, PASSWORD, john_phone))
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="+33611111111")
+    set_feature(jane, "block-caller-id", privacy="external")
+    inside = lab.phone_call(john_sip, PASSWORD, "3200")
+    outside = lab.call(JANE)
+    assert inside.code == 200 and outside.code == 200
+    assert _answers(inside) and all(_header(m, "Privacy") == [] for m in _answers(inside))
+    assert _answers(outside) and all(_header(m, "Privacy") == ["id"] for m in _answers(outside))
