@@ -225,19 +225,47 @@ class Lab:
     def call(self, called: str, caller: str = "+33612345678", hold_ms: int = 200, headers: dict[str, str] | None = None,
              timeout: int = 30) -> Call:
         """A call from the public network; returns when it ended."""
+        return self.place(called, caller, hold_ms, headers, timeout).end()
+
+    def place(self, called: str, caller: str = "+33612345678", hold_ms: int = 200,
+              headers: dict[str, str] | None = None, timeout: int = 30) -> Pending:
+        """A call from the public network, left running: ``end()`` waits for it."""
         from_domain = "anonymous.invalid" if caller == "anonymous" else "public.example"
         extra_headers = "".join(f"      {k}: {v}\n" for k, v in (headers or {}).items())
         failures = "\n".join(f'  <recv response="{code}" optional="true" next="failed"/>' for code in FINAL_CODES)
-        name = f"caller-{secrets.token_hex(3)}"
-        part = self.sipp(name, "caller.xml", extra=["-m", "1", "-timeout", f"{timeout}s", "-timeout_error",
-                                                    f"127.0.0.1:{self.proxy_port}"],
+        part = self.sipp(f"caller-{secrets.token_hex(3)}", "caller.xml",
+                         extra=["-m", "1", "-timeout", f"{timeout}s", "-timeout_error", f"127.0.0.1:{self.proxy_port}"],
                          substitutions={"EXTRA_HEADERS\n": extra_headers, "FAILURES": failures, "CALLED": called,
                                         "CALLER": caller, "FROM_DOMAIN": from_domain, "HOLD_MS": str(hold_ms)})
-        started = time.time()
-        part.process.wait(timeout=timeout + 10)
-        finals = [int(m.split(" ", 2)[1]) for _at, m in part.received()
+        return Pending(part, time.time(), timeout)
+
+    def phone_call(self, caller: str, password: str, called: str, hold_ms: int = 200, timeout: int = 30) -> Call:
+        """A call placed by a phone of SIP user ``caller`` (digest-authenticated) to ``called``."""
+        failures = "\n".join(f'  <recv response="{code}" optional="true" next="failed"/>'
+                              for code in (*FINAL_CODES, 401, 407))
+        part = self.sipp(f"phone-call-{secrets.token_hex(3)}", "phone_call.xml",
+                         extra=["-au", caller, "-ap", password, "-m", "1", "-timeout", f"{timeout}s", "-timeout_error",
+                                f"127.0.0.1:{self.proxy_port}"],
+                         substitutions={"FAILURES": failures, "CALLED": called, "CALLER": caller,
+                                        "HOLD_MS": str(hold_ms)})
+        return Pending(part, time.time(), timeout).end()
+
+
+@dataclass
+class Pending:
+    part: Sipp
+    started: float
+    timeout: int
+
+    def answered(self) -> bool:
+        return any(m.startswith("SIP/2.0 200") for _at, m in self.part.received())
+
+    def end(self) -> Call:
+        self.part.process.wait(timeout=self.timeout + 10)
+        finals = [int(m.split(" ", 2)[1]) for _at, m in self.part.received()
                   if m.startswith("SIP/2.0 ") and int(m.split(" ", 2)[1]) >= 200]
-        return Call(finals[0] if finals else 0, started, time.time(), part)
+        # the last one: a phone's call gets 407 (the digest challenge) before its answer
+        return Call(finals[-1] if finals else 0, self.started, time.time(), self.part)
 
 
 @dataclass

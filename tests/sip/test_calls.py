@@ -214,3 +214,178 @@ def test_a_call_that_waited_too_long_for_a_decision_fails_open(app, userhub_serv
     finally:
         lab.stop()
     assert "not asked: waited" in lab.kamailio_log.read_text()
+
+
+def _on_a_call(lab, called: str):  # type: ignore[no-untyped-def]
+    """A first call to ``called``, answered and held open (returns once answered)."""
+    import time
+
+    first = lab.place(called, caller="+33677777777", hold_ms=6000)
+    deadline = time.monotonic() + 10
+    while not first.answered():
+        assert time.monotonic() < deadline, "the first call was not answered"
+        time.sleep(0.05)
+    return first
+
+
+def test_call_waiting_off_a_second_call_gets_the_busy_treatment(lab, jane, jane_phone, set_feature):
+    set_feature(jane, "call-waiting", enabled=False)
+    first = _on_a_call(lab, JANE)
+    second = lab.call(JANE)
+    assert second.code == 486  # nothing set for busy: Busy Here
+    assert first.end().code == 200
+    assert len(jane_phone.invites()) == 1  # the second call never rang her phone
+    assert lab.call(JANE).code == 200  # the first call ended: she is free again
+    assert len(jane_phone.invites()) == 2
+
+
+def test_call_waiting_off_takes_the_busy_forward(lab, jane, jane_phone, set_feature):
+    set_feature(jane, "call-waiting", enabled=False)
+    set_feature(jane, "call-forwarding", busy_enabled=True, busy_destination="+33611111111")
+    first = _on_a_call(lab, JANE)
+    assert lab.call(JANE).code == 200  # answered by the gateway
+    first.end()
+    assert len(jane_phone.invites()) == 1
+    [(_at, invite)] = lab.gateway.invites()
+    assert invite.startswith("INVITE sip:+33611111111@") and "reason=user-busy" in invite
+
+
+def test_call_waiting_on_a_second_call_rings(lab, jane, jane_phone, set_feature):
+    set_feature(jane, "call-waiting", enabled=True)
+    first = _on_a_call(lab, JANE)
+    assert lab.call(JANE).code == 200
+    first.end()
+    assert len(jane_phone.invites()) == 2
+
+
+def test_a_phone_calls_a_colleague_by_extension_as_an_internal_call(lab, jane, john, with_phones, set_feature):
+    from userhub.calling.saved_criteria import Criterion
+
+    jane_sip, john_sip = with_phones(jane, PASSWORD), with_phones(john, PASSWORD)
+    jane_phone, john_phone = lab.phone("jane"), lab.phone("john", answer_ms=300)
+    lab.register((jane_sip, PASSWORD, jane_phone), (john_sip, PASSWORD, john_phone))
+    # John rejects external calls: only a call the decision knows as internal reaches him
+    rule = Criterion(name="Dehors", calls_from="external")
+    set_feature(john, "selective-reject", criteria=[rule], enabled=True)
+    assert lab.phone_call(jane_sip, PASSWORD, "3201").code == 200
+    [(_at, invite)] = john_phone.invites()
+    assert invite.startswith(f"INVITE sip:{john_sip}@")
+    assert lab.call("+33184883201").code == 603  # the same rule on a call from the public network
+    assert len(john_phone.invites()) == 1 and jane_phone.invites() == []
+
+
+def test_a_phone_call_with_a_wrong_password_rings_nobody(lab, jane, john, with_phones):
+    jane_sip, john_sip = with_phones(jane, PASSWORD), with_phones(john, PASSWORD)
+    john_phone = lab.phone("john", answer_ms=300)
+    lab.register((john_sip, PASSWORD, john_phone))
+    assert lab.phone_call(jane_sip, "not-the-password-1", "3201").code == 407
+    assert john_phone.invites() == []
+
+
+def test_a_phone_user_on_a_call_they_placed_gets_the_busy_treatment(lab, jane, john, with_phones, set_feature):
+    import threading
+
+    jane_sip, john_sip = with_phones(jane, PASSWORD), with_phones(john, PASSWORD)
+    jane_phone, john_phone = lab.phone("jane"), lab.phone("john", answer_ms=100)
+    lab.register((jane_sip, PASSWORD, jane_phone), (john_sip, PASSWORD, john_phone))
+    set_feature(jane, "call-waiting", enabled=False)
+    placed: list[int] = []
+    thread = threading.Thread(target=lambda: placed.append(lab.phone_call(jane_sip, PASSWORD, "3201",
+                                                                          hold_ms=6000).code))
+    thread.start()
+    try:
+        _wait_for(lambda: john_phone.invites() != [])
+        import time
+
+        time.sleep(1)  # John's phone answers after 100 ms
+        assert lab.call(JANE).code == 486  # Jane is on the call she placed
+    finally:
+        thread.join(timeout=30)
+    assert placed == [200]
+    assert jane_phone.invites() == []
+
+
+def _wait_for(condition, seconds: float = 10) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "waited in vain"
+        time.sleep(0.05)
+
+
+def test_executive_filtering_alerts_the_assistants_one_after_the_other(lab, jane, john, make_user, organization,
+                                                                        with_phones, set_feature):
+    location = organization.locations[0]
+    anna = make_user("anna.lee@example.com", first_name="Anna", last_name="Lee", location=location,
+                     extension="3209")
+    jane_sip, john_sip, anna_sip = (with_phones(person, PASSWORD) for person in (jane, john, anna))
+    jane_phone, john_phone, anna_phone = lab.phone("jane"), lab.phone("john"), lab.phone("anna", answer_ms=300)
+    lab.register((jane_sip, PASSWORD, jane_phone), (john_sip, PASSWORD, john_phone),
+                 (anna_sip, PASSWORD, anna_phone))
+    set_feature(jane, "executive", enabled=True, assistants=[john.id, anna.id], filtering_enabled=True,
+                filter_type="external", alerting_mode="sequential", next_assistant_rings=2)
+    assert lab.call(JANE).code == 200  # Anna, the second assistant, answers
+    assert jane_phone.invites() == []  # the executive is not disturbed
+    [(john_rang, _)], [(anna_rang, invite)] = john_phone.invites(), anna_phone.invites()
+    assert 1.8 <= anna_rang - john_rang <= 3.5  # 2 rings of 1 s each (USERHUB_SIP_RING_SECONDS)
+    assert invite.startswith(f"INVITE sip:{anna_sip}@")
+    assert "CANCEL" in john_phone.received_methods()
+    # an internal call is not filtered: it rings the executive (then her voicemail answers)
+    assert lab.phone_call(john_sip, PASSWORD, "3200").code == 200
+    assert len(jane_phone.invites()) == 1 and len(anna_phone.invites()) == 1
+
+
+def test_single_number_reach_rings_the_mobile_through_the_gateway_with_the_phones(lab, jane, with_phones,
+                                                                                 set_feature):
+    sip = with_phones(jane, PASSWORD)
+    phone = lab.phone("jane")  # never answers: the mobile (the gateway) does
+    lab.register((sip, PASSWORD, phone))
+    set_feature(jane, "single-number-reach", enabled=True,
+                numbers=[{"phone_number": "+33688888888", "name": "Mobile", "enabled": True,
+                          "answer_confirmation": False, "do_not_forward": False}])
+    assert lab.call(JANE).code == 200
+    [(rang, _)] = phone.invites()
+    [(mobile_rang, invite)] = lab.gateway.invites()
+    assert invite.startswith("INVITE sip:+33688888888@")
+    assert abs(mobile_rang - rang) < 0.5  # together
+    assert "CANCEL" in phone.received_methods()  # the mobile answered first
+
+
+def _answers(call) -> list[str]:  # type: ignore[no-untyped-def]
+    """The 180 and 200 answers to the INVITE the caller received."""
+    return [m for _at, m in call.part.received() if m.startswith(("SIP/2.0 180", "SIP/2.0 200"))
+            and _header(m, "CSeq")[0].endswith("INVITE")]
+
+
+def test_block_caller_id_hides_who_took_a_forwarded_call(lab, jane, jane_phone, set_feature):
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="+33611111111")
+    shown = lab.call(JANE)  # block caller ID off: the caller sees who answered
+    assert shown.code == 200 and _answers(shown)
+    assert all(_header(m, "Privacy") == [] and _header(m, "P-Asserted-Identity") for m in _answers(shown))
+    set_feature(jane, "block-caller-id", privacy="all")
+    hidden = lab.call(JANE)
+    assert hidden.code == 200 and _answers(hidden)
+    assert all(_header(m, "Privacy") == ["id"] and _header(m, "P-Asserted-Identity") == [] for m in _answers(hidden))
+    assert len(lab.gateway.invites()) == 2
+
+
+def test_block_caller_id_leaves_calls_the_person_answers_alone(lab, jane, jane_phone, set_feature):
+    set_feature(jane, "block-caller-id", privacy="all")
+    call = lab.call(JANE)  # not forwarded: her own phone answers
+    assert call.code == 200 and _answers(call)
+    assert all(_header(m, "Privacy") == [] for m in _answers(call))
+
+
+def test_block_caller_id_for_external_calls_only(lab, jane, john, with_phones, set_feature):
+    with_phones(jane, PASSWORD)
+    john_sip = with_phones(john, PASSWORD)
+    john_phone = lab.phone("john", answer_ms=100)
+    lab.register((john_sip, PASSWORD, john_phone))
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="+33611111111")
+    set_feature(jane, "block-caller-id", privacy="external")
+    inside = lab.phone_call(john_sip, PASSWORD, "3200")
+    outside = lab.call(JANE)
+    assert inside.code == 200 and outside.code == 200
+    assert _answers(inside) and all(_header(m, "Privacy") == [] for m in _answers(inside))
+    assert _answers(outside) and all(_header(m, "Privacy") == ["id"] for m in _answers(outside))

@@ -12,6 +12,9 @@ A plan is a JSON object:
      "then": {...}, "busy": {...}, "unreachable": {...}}
     {"action": "end"}  (nothing more is configured: the proxy relays the last failure)
 
+A plan may also hold ``"private": 1`` (block caller ID for forwarded calls): when the proxy forwards this
+person's call, the answers the caller gets say ``Privacy: id`` and carry no identity of who took it.
+
 Targets: ``L:<sip user>`` the registered phones of that person, ``U:<sip user>`` that person's own call
 handling (the proxy asks again, with a Diversion header), ``G:<number>`` the gateway to the public
 network, ``V:<sip user>`` that person's mailbox on the voicemail server.

@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
+from ..calling import services as calling
 from ..extensions import db
 from ..organizations.models import PhoneNumber
 from ..routing.evaluate import evaluate
@@ -316,10 +317,25 @@ def decide(question: CallQuestion) -> Plan:
     at = (question.at or utcnow()).astimezone(zone)
     call = IncomingCall(at=at, caller=caller, internal=question.internal, on_call=question.on_call,
                         reachable=question.reachable, forwarded=question.diversions > 0)
-    settings = routing_settings_for(user)
+    snapshot = calling.load(user)
+    settings = routing_settings_for(user, snapshot)
     route = evaluate(settings, call)
     # The same evaluator answers for the states the proxy may find while ringing: busy, not registered.
     busy = evaluate(dataclasses.replace(settings, call_waiting=False), dataclasses.replace(call, on_call=True))
     unreachable = evaluate(settings, dataclasses.replace(call, reachable=False))
     targets = _targets(user, account.sip_user, (route, busy, unreachable))
-    return plan_of(route, targets, current_app.config["USERHUB_SIP_RING_SECONDS"], busy, unreachable)
+    plan = plan_of(route, targets, current_app.config["USERHUB_SIP_RING_SECONDS"], busy, unreachable)
+    if hides_forward_target(snapshot, question.internal):
+        plan["private"] = 1
+    return plan
+
+
+def hides_forward_target(snapshot: calling.Snapshot, internal: bool) -> bool:
+    """Block caller ID for forwarded calls (reference 15c, connected line privacy on redirected calls):
+    when this person's call is forwarded, the caller is not shown who took it. "external": only for
+    callers from outside; "all": for every caller. A setting the person may not use does not apply."""
+    state = snapshot.states.get("block-caller-id")
+    if state is None or not state.allowed:
+        return False
+    privacy = state.values.privacy
+    return bool(privacy == "all" or (privacy == "external" and not internal))
