@@ -201,7 +201,7 @@ def test_fr_people_use_the_production_site_over_https(production_site, https_con
 
         # The administrator deletes them; their session ends with it.
         users.open(base_url, search=email)
-        users.expect_status(email, "Actif(s)")
+        users.expect_status(email, "Actif")
         users.delete_from_row_menu(email)
         confirmation = DeleteUserPage(page)
         confirmation.expect_warning()
