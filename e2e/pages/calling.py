@@ -94,7 +94,7 @@ class CallSettingsPage:
         """A step of "Where will my call go?" leads to the setting that causes it."""
         self.page.get_by_role("link", name=self.words["where"], exact=True).click()
         self.page.get_by_test_id("routing-panel").get_by_role("link", name=name, exact=True).click()
-        expect(self.page.get_by_role("heading", level=2, name=name, exact=True)).to_be_visible()
+        expect(self.page.get_by_role("heading", level=1, name=name, exact=True)).to_be_visible()
 
     # --- rules: a list of rows on the feature page, one rule's form on its own page ------------------
     def rule_row(self, name: str):  # type: ignore[no-untyped-def]
