@@ -25,12 +25,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from tests.conftest import (  # noqa: E402
+from tests.conftest import (
     STRONG_PASSWORD, DEFAULT_PG_URL, drop_postgres_schema, make_postgres_schema, sign_in, testing_config as config_for)
-from userhub import create_app  # noqa: E402
-from userhub.extensions import db  # noqa: E402
+from userhub import create_app
+from userhub.extensions import db
 
 PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
 

@@ -26,8 +26,8 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from userhub import create_app  # noqa: E402
-from userhub.extensions import db  # noqa: E402
+from userhub import create_app
+from userhub.extensions import db
 
 PASSWORD = "Violet-Harbour-Kettle-93!"
 

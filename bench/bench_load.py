@@ -288,7 +288,7 @@ def main() -> int:
     env = {**os.environ, "USERHUB_ENV": "production", "USERHUB_DATABASE_URL": url,
            "USERHUB_SECRET_KEY": secrets.token_urlsafe(48), "USERHUB_RATELIMIT_STORAGE_URL": args.redis,
            "USERHUB_MAIL_TRANSPORT": "console", "USERHUB_BASE_URL": "https://hub.example.com"}
-    server = subprocess.Popen(  # noqa: S603 - fixed arguments
+    server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(args.workers), "--threads", str(args.threads), "--keep-alive", "30", "-b",
          f"127.0.0.1:{port}", "--log-level", "warning", "userhub:create_app()"], cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,

@@ -30,9 +30,9 @@ from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout, installed or not
 
-from userhub.routing.evaluate import evaluate  # noqa: E402
-from userhub.routing.loops import Destination, Directory, find_loop  # noqa: E402
-from userhub.routing.inputs import (  # noqa: E402
+from userhub.routing.evaluate import evaluate
+from userhub.routing.loops import Destination, Directory, find_loop
+from userhub.routing.inputs import (
     ANONYMOUS,
     CallsFrom,
     Criterion,
@@ -51,7 +51,7 @@ from userhub.routing.inputs import (  # noqa: E402
     SimultaneousRing,
     Voicemail,
 )
-from userhub.routing.route import Feature  # noqa: E402
+from userhub.routing.route import Feature
 
 PARIS = ZoneInfo("Europe/Paris")
 EVALUATE_GOAL_MS, LOOP_GOAL_MS = 5.0, 50.0

@@ -21,9 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
+import sqlalchemy as sa
 
-from tests.conftest import (  # noqa: E402
+from tests.conftest import (
     DEFAULT_PG_URL, STRONG_PASSWORD, drop_postgres_schema, make_postgres_schema, sign_in, testing_config)
 
 PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)

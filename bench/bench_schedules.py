@@ -20,8 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # a checkout, installed or not
 
-from userhub.schedules.engine import EventRule, ScheduleRule, in_effect  # noqa: E402
-from userhub.schedules.weekview import week_view  # noqa: E402
+from userhub.schedules.engine import EventRule, ScheduleRule, in_effect
+from userhub.schedules.weekview import week_view
 
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR")
 

@@ -78,7 +78,7 @@ def _smtp() -> Iterator[tuple[int, Collector]]:
         if not port:
             pytest.fail("USERHUB_E2E_BASE_URL is set: also set USERHUB_E2E_SMTP_PORT (and USERHUB_E2E_SMTP_HOST) "
                         "to where the deployed instance sends its mail", pytrace=False)
-        host = os.environ.get("USERHUB_E2E_SMTP_HOST", "0.0.0.0")  # noqa: S104 - the instance is elsewhere
+        host = os.environ.get("USERHUB_E2E_SMTP_HOST", "0.0.0.0")
         controller, collector = start_smtp_server(host, int(port))
     else:
         controller, collector = start_smtp_server("127.0.0.1", free_port())

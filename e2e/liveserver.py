@@ -86,7 +86,7 @@ class LiveServer:
                 raise RuntimeError(f"the server stopped ({self.process.returncode}) while starting:\n"
                                    + self.log.read_text(errors="replace"))
             try:
-                with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 - our own address
+                with urllib.request.urlopen(url, timeout=2) as response:
                     if response.status == 200:
                         return
             except (urllib.error.URLError, ConnectionError, TimeoutError):

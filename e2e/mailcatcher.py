@@ -24,7 +24,7 @@ class Collector:
         self.lock = threading.Lock()
         self.received: list[Received] = []
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         message = message_from_bytes(envelope.content, policy=policy.default)
         with self.lock:
             self.received.append(Received(tuple(r.lower() for r in envelope.rcpt_tos), message))  # type: ignore[arg-type]

@@ -3,7 +3,6 @@ deleting a user."""
 
 from __future__ import annotations
 
-import re
 
 from playwright.sync_api import Locator, Page, expect
 

@@ -31,7 +31,7 @@ def production_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[
         failure = ""
         try:
             site.start()  # stops what it started and raises with the logs when a part fails
-        except Exception as exc:  # noqa: BLE001 - whatever failed, the message carries the logs
+        except Exception as exc:
             failure = f"the production topology did not start: {exc}"
         if failure:
             pytest.fail(failure, pytrace=False)

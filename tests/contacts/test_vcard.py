@@ -37,7 +37,7 @@ def test_a_broken_file_is_refused_with_every_problem_and_its_line():
     text = "\n".join([
         "hello",  # 1: not a property
         "BEGIN:VCARD", "VERSION:3.0", "TEL:+33184883201", "END:VCARD",  # 2: no name
-        "BEGIN:VCARD", "VERSION:5.0", "FN:Too many", *["TEL:+3318488320%d" % i for i in range(6)], "END:VCARD",
+        "BEGIN:VCARD", "VERSION:5.0", "FN:Too many", *[f"TEL:+3318488320{i}" for i in range(6)], "END:VCARD",
         "BEGIN:VCARD", "FN:Never ended",  # 16
     ])
     with pytest.raises(VCardError) as refused:

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import STRONG_PASSWORD, sign_in
+from tests.conftest import STRONG_PASSWORD
 
 
 @pytest.fixture

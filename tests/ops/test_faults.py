@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import STRONG_PASSWORD, sign_in
 from userhub.accounts import provisioning, services
 from userhub.accounts.models import AccountToken, User
 from userhub.extensions import db

@@ -4,7 +4,7 @@ where a call goes now, answers the GET form without JavaScript, and lists what t
 from __future__ import annotations
 
 import html
-from datetime import date, time
+from datetime import date
 
 from .builders import MOTHER
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from flask import Flask, render_template_string
 from werkzeug.datastructures import MultiDict
@@ -25,7 +25,7 @@ from userhub.routing.route import Feature
 
 from .builders import CANVASSER, PARIS, numbers_rule
 
-NOW = datetime(2026, 11, 23, 9, 30, tzinfo=timezone.utc)  # 10:30 in Paris
+NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)  # 10:30 in Paris
 SETTINGS = RoutingSettings(
     selective_reject=Screening(True, (numbers_rule("Démarcheurs", CANVASSER),)),
     sequential_ring=SequentialRing(True, numbers=(RingNumber("+33634333211", "Mobile", rings=4),)),

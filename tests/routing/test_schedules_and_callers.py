@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta, UTC
 
 import pytest
 
@@ -55,8 +55,8 @@ def test_interval_schedules_include_the_start_and_exclude_the_end(when: str, rej
 def test_office_hours_follow_local_time_across_the_spring_dst_change() -> None:
     # 29 March 2026: Paris goes from UTC+1 to UTC+2 at 02:00 local. A Monday at 09:00 local is 07:00 UTC
     # after the change, 08:00 UTC before; the evaluator reads the user's wall clock, not UTC.
-    before = datetime(2026, 3, 23, 8, 0, tzinfo=timezone.utc).astimezone(PARIS)
-    after = datetime(2026, 3, 30, 7, 0, tzinfo=timezone.utc).astimezone(PARIS)
+    before = datetime(2026, 3, 23, 8, 0, tzinfo=UTC).astimezone(PARIS)
+    after = datetime(2026, 3, 30, 7, 0, tzinfo=UTC).astimezone(PARIS)
     assert (before.hour, after.hour) == (9, 9)
     for moment in (before, after):
         route = evaluate(FORWARD_OUT_OF_HOURS, IncomingCall(moment, MOTHER))
@@ -68,9 +68,9 @@ def test_office_hours_follow_local_time_across_the_spring_dst_change() -> None:
 def test_an_interval_set_spanning_the_autumn_dst_change_keeps_its_real_length() -> None:
     # 25 October 2026, 03:00 summer time becomes 02:00 winter time: 00:00-06:00 local lasts 7 hours.
     night = IntervalSchedule.of([(at("2026-10-25 00:00"), at("2026-10-25 06:00"))])
-    end = datetime(2026, 10, 25, 5, 0, tzinfo=timezone.utc)  # 06:00 winter time
+    end = datetime(2026, 10, 25, 5, 0, tzinfo=UTC)  # 06:00 winter time
     assert night(end - timedelta(minutes=1)) and not night(end)
-    assert night(datetime(2026, 10, 24, 22, 0, tzinfo=timezone.utc))  # 00:00 summer time
+    assert night(datetime(2026, 10, 24, 22, 0, tzinfo=UTC))  # 00:00 summer time
 
 
 def test_a_naive_call_time_is_refused() -> None:

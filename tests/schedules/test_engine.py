@@ -73,8 +73,8 @@ def test_new_york_dst_week_in_the_week_view_of_a_new_york_reader() -> None:
         recurrence="daily")])
     view = week_view(night, date(2026, 3, 2), "America/New_York")  # Monday 2 to Sunday 8 March
     sunday = 6
-    assert [view.rows[h][sunday].level for h in range(0, 5)] == ["none", "full", "skipped", "full", "none"]
-    assert [view.rows[h][0].level for h in range(0, 5)] == ["none", "full", "full", "full", "none"]
+    assert [view.rows[h][sunday].level for h in range(5)] == ["none", "full", "skipped", "full", "none"]
+    assert [view.rows[h][0].level for h in range(5)] == ["none", "full", "full", "full", "none"]
     (occurrence,) = [o for o in schedule_occurrences(night, datetime(2026, 3, 8, tzinfo=UTC),
                                                      datetime(2026, 3, 8, 12, tzinfo=UTC))]
     assert occurrence.end - occurrence.start == timedelta(hours=2)

@@ -167,7 +167,7 @@ def _under(rule: str, under: str) -> bool:
 
 
 def _converter_name(rule: Rule, argument: str) -> str:
-    converter = rule._converters[argument]  # noqa: SLF001 - werkzeug keeps no public mapping
+    converter = rule._converters[argument]
     if isinstance(converter, IntegerConverter):  # the app's own bounded one included
         return "int"
     return { "PathConverter": "path", "UUIDConverter": "uuid",
