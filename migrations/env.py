@@ -1,13 +1,29 @@
 """Alembic environment, driven by Flask-Migrate (`flask --app userhub db ...`)."""
 
 import logging
+import warnings
 from logging.config import fileConfig
 
 from alembic import context
 from flask import current_app
+from sqlalchemy.exc import SAWarning
+
+# SQLite's batch migrations reflect the tables a changed table refers to; the users list's expression
+# indexes (0008) cannot be reflected, are never recreated by a batch of another table, and would print a
+# warning on every fresh demo.
+warnings.filterwarnings("ignore", message="Skipped unsupported reflection of expression-based index",
+                        category=SAWarning)
 
 config = context.config
-if config.config_file_name and not config.attributes.get("skip_logging_config"):
+app_handlers = logging.getLogger("userhub").handlers
+if app_handlers:
+    # The app logs already (JSON lines, `demo` and `db upgrade`): Alembic's lines go to the same handlers,
+    # once. Alembic's file configuration would add a root handler that prints every app line a second time.
+    alembic_logger = logging.getLogger("alembic")
+    alembic_logger.setLevel(logging.INFO)
+    alembic_logger.handlers[:] = app_handlers
+    alembic_logger.propagate = False
+elif config.config_file_name and not config.attributes.get("skip_logging_config"):
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 
