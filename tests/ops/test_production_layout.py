@@ -68,7 +68,7 @@ def test_the_nginx_site_is_the_file_the_run_fills_in():
     install = " ".join(words for line in _logical_lines(_blocks("sh")[2]) for words in line)
     listed = set(re.findall(r"\$\{([A-Z_]+)\}", install))
     assert listed == topology.nginx_placeholders() == {"LISTEN", "SERVER_NAME", "CERTIFICATE", "CERTIFICATE_KEY",
-                                                        "UPSTREAM", "ACCESS_LOG"}
+                                                        "UPSTREAM", "ACCESS_LOG", "ERROR_LOG"}
     rendered = topology.render_nginx_site({name: "x" for name in listed})
     assert "${" not in rendered and "$http_host" in rendered and "$scheme" in rendered
     with pytest.raises(RuntimeError, match="LISTEN"):
