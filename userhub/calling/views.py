@@ -280,7 +280,9 @@ def _drafted_rule_form(kind: crit.CriteriaKind, owner: Any) -> crit.RuleForm | N
     if not isinstance(draft, dict) or draft.get("path") != request.path:
         return None
     session.pop(_RULE_DRAFT)
-    fields = draft.get("fields") if isinstance(draft.get("fields"), dict) else {}
+    fields = draft.get("fields")
+    if not isinstance(fields, dict):
+        fields = {}
     form = crit.RuleForm(formdata=MultiDict([(name, str(value)) for name in _DRAFT_FIELDS
                                              for value in fields.get(name, [])[:1]]))
     crit.configure(form, kind, owner)
