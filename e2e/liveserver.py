@@ -59,41 +59,54 @@ class LiveServer:
     def start(self) -> None:
         run([*FLASK, "db", "upgrade"], self.cli_env)
         run([*FLASK, "seed-demo"], self.cli_env)
-        command = [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}",
-                   "--graceful-timeout", "5"]
-        if _gunicorn_has_control_socket():  # newer gunicorn opens one in ~/.gunicorn, shared by every run
-            command.append("--no-control-socket")
-        with self.log.open("wb") as log_file:
-            self.process = subprocess.Popen([*command, "userhub:create_app()"], cwd=ROOT, env=self.env,
-                                            stdout=log_file, stderr=subprocess.STDOUT)
-        self._wait_until_up(self.base_url + "/sign-in")
+        self.process = start_gunicorn(["-w", "2", "-b", f"127.0.0.1:{self.port}"], self.env, self.log,
+                                      self.base_url + "/sign-in")
 
     def stop(self) -> None:
-        if self.process is None:
-            return
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        if self.process is not None:
+            stop_process(self.process)
 
-    def _wait_until_up(self, url: str) -> None:
-        assert self.process is not None
-        deadline = time.monotonic() + START_SECONDS
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server stopped ({self.process.returncode}) while starting:\n"
-                                   + self.log.read_text(errors="replace"))
-            try:
-                with urllib.request.urlopen(url, timeout=2) as response:
-                    if response.status == 200:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError):
-                pass
-            time.sleep(0.2)  # waiting for another process to bind its port
-        raise RuntimeError(f"{url} did not answer 200 within {START_SECONDS} s:\n"
-                           + self.log.read_text(errors="replace"))
+
+def start_gunicorn(options: list[str], env: dict[str, str], log: Path, ready_url: str) -> subprocess.Popen[bytes]:
+    """gunicorn serving userhub:create_app() from the project's folder with these options, its output in
+    log; returned once ready_url answers 200 (an error with the log if it stops or does not answer)."""
+    command = [sys.executable, "-m", "gunicorn", *options, "--graceful-timeout", "5"]
+    if _gunicorn_has_control_socket():  # newer gunicorn opens one in ~/.gunicorn, shared by every run
+        command.append("--no-control-socket")
+    with log.open("wb") as log_file:
+        process = subprocess.Popen([*command, "userhub:create_app()"], cwd=ROOT, env=env,
+                                   stdout=log_file, stderr=subprocess.STDOUT)
+    try:
+        _wait_until_up(process, log, ready_url)
+    except BaseException:
+        stop_process(process)
+        raise
+    return process
+
+
+def stop_process(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _wait_until_up(process: subprocess.Popen[bytes], log: Path, url: str) -> None:
+    deadline = time.monotonic() + START_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped ({process.returncode}) while starting:\n"
+                               + log.read_text(errors="replace"))
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass
+        time.sleep(0.2)  # waiting for another process to bind its port
+    raise RuntimeError(f"{url} did not answer 200 within {START_SECONDS} s:\n" + log.read_text(errors="replace"))
 
 
 def _gunicorn_has_control_socket() -> bool:

@@ -1,5 +1,5 @@
 """Rules of call settings as a person uses them, in French: a selective-reject rule naming a schedule
-created from the rule's page (which brings the person back), seen in the list, edited, deleted after a
+created from the rule's page (which brings the person back to the rule as typed), seen in the list, edited, deleted after a
 confirmation; on a phone (390 px) and on a laptop (1366 px), with no page wider than the screen."""
 
 from __future__ import annotations
@@ -44,12 +44,20 @@ def test_a_selective_reject_rule_is_added_edited_and_deleted(page, activated_emp
     expect(numbers).to_be_visible()
     _fits(page, width)
     assert_accessible(page)
-    page.get_by_role("link", name=calling.words["create_schedule"], exact=True).click()
+    # What was typed before leaving for the schedule is there on the way back (kept by the server).
+    name = page.get_by_label(calling.words["rule_name"], exact=True)
+    name.fill("Démarcheurs")
+    numbers.fill("06 34 33 32 11")
+    page.get_by_role("button", name=calling.words["create_schedule"], exact=True).click()
     monday = date.today() - timedelta(days=date.today().weekday())
     SchedulesPage(page).create_weekly("Soirées", "Soir", monday, monday + timedelta(days=1), "18:00", "08:00",
                                       WORDS_FR["weekdays"])  # type: ignore[arg-type]
     expect(page).to_have_url(base_url + "/settings/calling/selective-reject/rules/new")
-    calling.fill_rule(name="Démarcheurs", when=WHEN, calls_from=calling.words["selected"], numbers="06 34 33 32 11")
+    expect(name).to_have_value("Démarcheurs")
+    expect(numbers).to_have_value("06 34 33 32 11")  # shown: "Numéros sélectionnés" came back chosen
+    page.get_by_label(calling.words["when"], exact=True).select_option(label=WHEN)
+    name.press("Enter")  # Enter saves the rule (it does not go to create a schedule again)
+    expect(page.get_by_role("status")).to_contain_text(calling.words["rule_saved"])
 
     row = calling.rule_row("Démarcheurs")
     expect(row).to_contain_text("Soirées")

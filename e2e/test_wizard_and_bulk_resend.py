@@ -1,5 +1,6 @@
 """An administrator adds two people in one batch and picks the same number twice: step 2 says so on the second
-person's row, the message goes once that row is fixed, step 3 lists who got which number and extension; then
+person's row (as it is chosen, and again on submit), the message goes once that row is fixed, step 3 lists who
+got which number and extension; then
 both are selected in the users list and get their invitation again, at once."""
 
 from __future__ import annotations
@@ -86,6 +87,15 @@ def test_same_number_twice_then_fixed_then_bulk_resend(page, words, mail, _smtp,
     expect(menu.locator("option:checked")).to_have_text(shown)  # national format, as everywhere else
     text_width, room = menu.evaluate(_NUMBER_FITS)
     assert text_width <= room, (shown, text_width, room)
+    # Said as it is chosen, on the later row; gone when the earlier row lets the number go, back when it
+    # takes it again.
+    expect(wizard.number_error(bob)).to_have_text(f"{shown} apparaît deux fois.")
+    expect(wizard.number_error(ann)).to_have_count(0)
+    wizard.choose_number(ann, "IT division", second)
+    expect(wizard.number_error(bob)).to_have_count(0)
+    wizard.choose_number(ann, "IT division", first)
+    expect(wizard.number_error(bob)).to_have_text(f"{shown} apparaît deux fois.")
+    # The server checks again on submit (the page without its script is the same form).
     wizard.allocate()
 
     # The duplicate is named on the second row only, as a duplicate (not as someone else's).

@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import data, dev, i18n, nav, ops
 from .accounts import blueprint as accounts_blueprint
+from .admin import billing as admin_billing
 from .admin import blueprint as admin_blueprint
 from .calling import blueprint as calling_blueprint
 from .contacts import blueprint as contacts_blueprint
@@ -138,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
                       voicemail_blueprint.bp, contacts_blueprint.bp, sip_blueprint.bp):
         app.register_blueprint(blueprint)
     routing_wiring.init_app(app)  # the loop check and the routing panel, plugged into calling
+    admin_billing.init_app(app)  # the package history, written at every flush that changes a package
     nav.init_app(app)
     if app.config["USERHUB_DEMO_MAILBOX"]:
         app.register_blueprint(dev.bp)

@@ -258,7 +258,7 @@ class ProductionSite:
         site.write_text(render_nginx_site({
             "LISTEN": f"{self.host}:{self.https_port}", "SERVER_NAME": self.host,
             "CERTIFICATE": str(cert), "CERTIFICATE_KEY": str(key), "UPSTREAM": f"127.0.0.1:{self.app_port}",
-            "ACCESS_LOG": str(self.folder / "userhub-access.log"),
+            "ACCESS_LOG": str(self.folder / "userhub-access.log"), "ERROR_LOG": str(self.folder / "nginx-error.log"),
         }))
         temp = self.folder / "nginx-temp"
         temp.mkdir()

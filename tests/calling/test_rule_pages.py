@@ -118,3 +118,35 @@ def test_saving_the_features_own_form_keeps_its_rules(me_client, stored, me):
     assert save(me_client, KEY, {"enabled": "y"}).status_code == 302
     state = stored(me, KEY)
     assert state.values.enabled and [c.name for c in state.criteria] == ["Nuit"] and state.version == 2
+
+
+def test_create_a_schedule_keeps_the_rule_being_typed_for_the_way_back(me_client, stored, me):
+    """No JavaScript: "Create a schedule" is a submit button; the rule typed so far waits in the session and
+    the rule page gives it back once, unsaved; creating the schedule returns to that page."""
+    typed = {**ANY, "name": "Démarcheurs du soir", "calls_from": "select", "phone_numbers": "06 34 33 32 11",
+             "anonymous_callers": "y"}
+    new_rule = f"{URL}/rules/new"
+    left = me_client.post(new_rule, data={"version": rule_version(me_client, new_rule), **typed,
+                                          "action": "new_schedule"})
+    assert left.status_code == 302
+    assert left.location == f"/settings/calling/schedules/new?back={new_rule}"
+    assert stored(me, KEY).criteria == []  # going to create a schedule saves nothing
+    created = me_client.post(left.location, data=evening_form())
+    assert created.status_code == 302 and created.location == new_rule
+    back = page(me_client.get(new_rule))
+    assert 'value="Démarcheurs du soir"' in back and "06 34 33 32 11" in back
+    assert "selected" in re.findall(r'<option[^>]*value="select"[^>]*>', back)[0]
+    assert "checked" in re.findall(r'<input[^>]*id="anonymous_callers"[^>]*>', back)[0]
+    assert "Soirées" in back  # the new schedule is one of the choices
+    again = page(me_client.get(new_rule))
+    assert "Démarcheurs du soir" not in again  # given back once
+    assert save_rule(me_client, KEY, typed).status_code == 302
+    assert [c.name for c in stored(me, KEY).criteria] == ["Démarcheurs du soir"]
+
+
+def test_a_draft_is_given_back_only_by_its_own_rule_page(me_client):
+    new_rule = f"{URL}/rules/new"
+    me_client.post(new_rule, data={"version": rule_version(me_client, new_rule), **ANY, "name": "Brouillon",
+                                   "action": "new_schedule"})
+    assert "Brouillon" not in page(me_client.get("/settings/calling/selective-accept/rules/new"))
+    assert 'value="Brouillon"' in page(me_client.get(new_rule))

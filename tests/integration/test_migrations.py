@@ -157,3 +157,26 @@ def test_0007_backfill_gives_the_edges_the_save_service_gives():
         product |= {(user_id, edge.feature.value, edge.target)
                     for edge in proposed_destinations(feature, feature.load(values), rules) if not edge.to_voicemail}
     assert product == EDGES
+
+
+# --- 0011: organizations' normalised names, unique -------------------------------------------------------
+
+
+def test_0011_keys_the_names_and_keeps_duplicates_made_before(empty_app):
+    from datetime import datetime
+
+    upgrade(revision="0010_sip")
+    now = datetime(2026, 12, 1, 9, 0)
+    with db.engine.begin() as connection:
+        connection.execute(ORGANIZATIONS.insert(), [
+            {"id": i, "name": name, "site_url": "", "activation_emails": "manual", "created_at": now}
+            for i, name in ((1, "Acme  Corp"), (2, "ACME corp"), (3, "Globex"))])
+    upgrade(revision="0011_organization_name_unique")
+    with db.engine.connect() as connection:
+        keys = dict(connection.execute(sa.text("SELECT id, name_key FROM organizations")).all())
+    assert keys == {1: "acme corp", 2: "acme corp #2", 3: "globex"}
+    with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO organizations (name, name_key, site_url, activation_emails, "
+                                   "created_at) VALUES ('acme corp', 'acme corp', '', 'manual', :now)"), {"now": now})
+    downgrade(revision="0010_sip")
+    assert "name_key" not in {column["name"] for column in sa.inspect(db.engine).get_columns("organizations")}

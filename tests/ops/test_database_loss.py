@@ -11,6 +11,7 @@ import sqlalchemy as sa
 
 from tests import conftest as base
 from tests.conftest import STRONG_PASSWORD, sign_in
+from tests.ops.connections import terminate_connections_of
 from userhub import create_app
 from userhub.accounts.models import User, UserSession
 from userhub.extensions import db
@@ -35,22 +36,11 @@ def pg_app(backend, app, smtp_server):  # type: ignore[no-untyped-def]
         db.engine.dispose()
 
 
-def _terminate_connections_of(name: str) -> int:
-    engine = sa.create_engine(base._postgres_base_url())
-    with engine.begin() as connection:
-        killed = connection.execute(
-            sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": name}
-        ).scalar_one()
-    engine.dispose()
-    return killed
-
-
 def test_later_requests_succeed_after_the_connections_die(pg_app, user):
     client = pg_app.test_client()
     assert sign_in(client, user.email).status_code == 302
     assert client.get("/").status_code == 200
-    assert _terminate_connections_of(pg_app.config["FAULT_APPLICATION_NAME"]) >= 1
+    assert terminate_connections_of(pg_app.config["FAULT_APPLICATION_NAME"]) >= 1
     assert client.get("/").status_code == 200, "pool pre-ping should have replaced the dead connection"
     assert client.get("/readyz").get_json()["database"] == "ok"
 
@@ -113,7 +103,7 @@ def test_the_mail_worker_losing_its_connection_after_smtp_accepted_sends_each_me
 
         def accepted_then_connection_lost(message):  # type: ignore[no-untyped-def]
             original(message)  # the SMTP server has said 250
-            killed.append(_terminate_connections_of(name))
+            killed.append(terminate_connections_of(name))
 
         monkeypatch.setattr(outbox, "_transport", accepted_then_connection_lost)
         assert outbox.deliver_due() == 6
@@ -137,7 +127,7 @@ def test_a_connection_lost_after_the_page_was_made_keeps_the_page(pg_app, caplog
 
     @pg_app.after_request
     def connection_lost(response):  # type: ignore[no-untyped-def]
-        assert _terminate_connections_of(name) >= 1
+        assert terminate_connections_of(name) >= 1
         return response
 
     client = pg_app.test_client()

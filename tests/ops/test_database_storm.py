@@ -8,8 +8,6 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import subprocess
-import sys
 import threading
 import time
 from collections import Counter
@@ -17,10 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 
-from e2e.liveserver import _gunicorn_has_control_socket
+from e2e.liveserver import start_gunicorn, stop_process
 from tests import conftest as base
+from tests.ops.connections import terminate_connections_of
 from userhub import create_app
 from userhub.extensions import db
 
@@ -53,45 +51,16 @@ def storm_server(backend, tmp_path):  # type: ignore[no-untyped-def]
         "USERHUB_ARGON2_PROFILE": "test",
         "PYTHONUNBUFFERED": "1",
     })
-    command = [sys.executable, "-m", "gunicorn", "-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}",
-               "--graceful-timeout", "5"]
-    if _gunicorn_has_control_socket():
-        command.append("--no-control-socket")
     log = tmp_path / "server.log"
-    with log.open("wb") as log_file:
-        process = subprocess.Popen([*command, "userhub:create_app()"], cwd=ROOT, env=env,
-                                   stdout=log_file, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert process.poll() is None, log.read_text(errors="replace")
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text(errors="replace")
-            time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}", name, log
-    finally:
-        process.terminate()
+        process = start_gunicorn(["-w", "2", "--threads", "4", "-b", f"127.0.0.1:{port}"], env, log,
+                                 f"http://127.0.0.1:{port}/readyz")
         try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+            yield f"http://127.0.0.1:{port}", name, log
+        finally:
+            stop_process(process)
+    finally:
         base.drop_postgres_schema(base_url, schema)
-
-
-def _terminate(name: str) -> int:
-    engine = sa.create_engine(base._postgres_base_url())
-    with engine.begin() as connection:
-        killed = connection.execute(
-            sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-                    "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": name}
-        ).scalar_one()
-    engine.dispose()
-    return killed
 
 
 def test_a_storm_of_lost_connections_gives_the_apps_503_and_json_logs(storm_server):  # type: ignore[no-untyped-def]
@@ -122,7 +91,7 @@ def test_a_storm_of_lost_connections_gives_the_apps_503_and_json_logs(storm_serv
     try:
         while time.monotonic() - started < STORM_SECONDS:
             time.sleep(KILL_EVERY)
-            killed += _terminate(name)
+            killed += terminate_connections_of(name)
     finally:
         stop.set()
         for thread in people:

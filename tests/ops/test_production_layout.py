@@ -68,7 +68,7 @@ def test_the_nginx_site_is_the_file_the_run_fills_in():
     install = " ".join(words for line in _logical_lines(_blocks("sh")[2]) for words in line)
     listed = set(re.findall(r"\$\{([A-Z_]+)\}", install))
     assert listed == topology.nginx_placeholders() == {"LISTEN", "SERVER_NAME", "CERTIFICATE", "CERTIFICATE_KEY",
-                                                        "UPSTREAM", "ACCESS_LOG"}
+                                                        "UPSTREAM", "ACCESS_LOG", "ERROR_LOG"}
     rendered = topology.render_nginx_site({name: "x" for name in listed})
     assert "${" not in rendered and "$http_host" in rendered and "$scheme" in rendered
     with pytest.raises(RuntimeError, match="LISTEN"):
@@ -86,3 +86,32 @@ def test_create_package_adds_a_package_once(app):  # type: ignore[no-untyped-def
     assert db.session.scalar(select(func.count()).select_from(Package).where(Package.code == "webex_calling")) == 1
     refused = runner.invoke(args=["create-package", " ", "Webex Calling"])
     assert refused.exit_code != 0 and "needs a code and a name" in refused.output
+
+
+def test_create_organization_refuses_a_name_taken(app):  # type: ignore[no-untyped-def]
+    from userhub.extensions import db
+    from userhub.organizations.models import Organization
+
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["create-organization", "Initech  Corp"])
+    assert first.exit_code == 0, first.output
+    for spelling in ("Initech  Corp", " initech corp", "INITECH CORP"):
+        again = runner.invoke(args=["create-organization", spelling])
+        assert again.exit_code != 0 and "An organization named" in again.output, again.output
+    names = db.session.scalars(select(Organization.name).where(Organization.name_key == "initech corp")).all()
+    assert names == ["Initech  Corp"]
+
+
+def test_the_database_refuses_a_name_taken(app):  # type: ignore[no-untyped-def]
+    """Two processes that both checked before either wrote: the unique constraint decides."""
+    from sqlalchemy.exc import IntegrityError
+
+    from userhub.extensions import db
+    from userhub.organizations.models import Organization
+
+    db.session.add(Organization(name="Umbrella"))
+    db.session.commit()
+    db.session.add(Organization(name="UMBRELLA "))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

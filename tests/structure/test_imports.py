@@ -52,6 +52,25 @@ def test_every_module_imports_on_its_own() -> None:
     assert failures == {}, "\n".join(f"{name}:\n{trace}" for name, trace in failures.items())
 
 
+_BILLING_LISTENER = """
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+from userhub.admin import billing
+attached = [event.contains(Session, "after_flush", billing._record_package_changes)]
+from userhub import create_app
+create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+attached.append(event.contains(Session, "after_flush", billing._record_package_changes))
+print(attached)
+"""
+
+
+def test_the_billing_listener_is_attached_by_the_app_not_by_the_import() -> None:
+    """Nothing happens at import (flask-style.md): the package history listener comes with create_app."""
+    done = subprocess.run([sys.executable, "-c", _BILLING_LISTENER], cwd=ROOT, capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip().splitlines()[-1] == "[False, True]", done.stdout + done.stderr
+
+
 def _imports(path: Path, module: str) -> set[str]:
     """The userhub modules a file imports (relative imports resolved), wherever the import statement is."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]

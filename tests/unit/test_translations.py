@@ -60,6 +60,15 @@ def test_french_and_english_catalogues_are_complete(tmp_path: Path) -> None:
         assert missing == [], f"{locale}: {len(missing)} untranslated, e.g. {missing[:5]}"
 
 
+def test_no_catalogue_keeps_strings_nothing_uses(tmp_path: Path) -> None:
+    """A string left behind by a change is work for translators and a trap for the next wording search."""
+    wanted = _source_messages(tmp_path)
+    for locale in ("fr", "en"):
+        for name, strings in _files(locale).items():
+            unused = sorted(set(strings) - wanted)
+            assert unused == [], f"{locale}/{name}: {len(unused)} string(s) nothing uses: {unused}"
+
+
 def test_each_language_has_the_same_files_and_no_string_translated_twice_differently() -> None:
     french, english = _files("fr"), _files("en")
     assert sorted(french) == sorted(english)

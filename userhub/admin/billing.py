@@ -2,7 +2,8 @@
 
 Every change of ``users.package_id`` (creation, change, deletion) closes the open history row of the
 user and opens a new one. A session listener records it, so that every path that changes a package
-(wizard, user page, import, CLI, demo) is billed the same way.
+(wizard, user page, import, CLI, demo) is billed the same way; the app factory attaches it (``init_app``),
+importing this module attaches nothing.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import Flask
 from sqlalchemy import event, insert, or_, select, update
 from sqlalchemy.orm import Session, attributes
 
@@ -39,7 +41,13 @@ def _close(connection, user_id: int, now: datetime) -> None:  # type: ignore[no-
     )
 
 
-@event.listens_for(Session, "after_flush")
+def init_app(_app: Flask) -> None:
+    """Record package changes at every flush. The listener is on Session, the class (every session of the
+    process, the background jobs' own ones too), so a second app in the process does not attach it twice."""
+    if not event.contains(Session, "after_flush", _record_package_changes):
+        event.listen(Session, "after_flush", _record_package_changes)
+
+
 def _record_package_changes(session: Session, _context: object) -> None:
     now = utcnow()
     connection = session.connection()

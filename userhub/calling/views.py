@@ -6,10 +6,11 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
 from ..i18n import gettext as _
@@ -154,9 +155,13 @@ def rule_page(key: str, index: int | None = None) -> ResponseReturnValue:
     """Add a rule (no index) or change one, on its own page; saved with the feature (same version check)."""
     feature, kind, owner, state = _rules_feature(key, index)
     if request.method != "POST":
-        return _render_rule(feature, _filled_rule_form(feature, state, owner, index), state, owner, index)
+        form = _drafted_rule_form(kind, owner) or _filled_rule_form(feature, state, owner, index)
+        return _render_rule(feature, form, state, owner, index)
     if not state.allowed:
         abort(403)
+    if request.form.get("action") == "new_schedule":  # "Create a schedule": the rule being typed waits
+        _keep_rule_draft()
+        return redirect(url_for("schedules.my_new", back=request.path))
     form = crit.RuleForm(formdata=request.form)
     crit.configure(form, kind, owner)
     valid = form.validate()
@@ -253,6 +258,34 @@ def _filled_rule_form(feature: Feature, state: services.FeatureState, owner: Any
     form.version.data = str(state.version)
     if feature.criteria is not None:  # always: only features with rules have rule pages
         crit.configure(form, feature.criteria, owner)
+    return form
+
+
+# A rule being typed when the person goes to create a schedule: kept in the session (bounded: the rule's
+# fields only, each cut to what it can hold) and given back once, by the same rule page.
+_RULE_DRAFT = "calling_rule_draft"
+_DRAFT_FIELDS = ("version", "name", "rule", "schedule", "calls_from", "anonymous_callers", "unavailable_callers",
+                 "phone_numbers", "forward_to")
+_DRAFT_CHARS = 1000
+
+
+def _keep_rule_draft() -> None:
+    fields = {name: [value[:_DRAFT_CHARS] for value in request.form.getlist(name)[:1]] for name in _DRAFT_FIELDS}
+    session[_RULE_DRAFT] = {"path": request.path, "fields": fields}
+
+
+def _drafted_rule_form(kind: crit.CriteriaKind, owner: Any) -> crit.RuleForm | None:
+    """The rule this page was left with for "Create a schedule", if it is this page's (taken once)."""
+    draft = session.get(_RULE_DRAFT)
+    if not isinstance(draft, dict) or draft.get("path") != request.path:
+        return None
+    session.pop(_RULE_DRAFT)
+    fields = draft.get("fields")
+    if not isinstance(fields, dict):
+        fields = {}
+    form = crit.RuleForm(formdata=MultiDict([(name, str(value)) for name in _DRAFT_FIELDS
+                                             for value in fields.get(name, [])[:1]]))
+    crit.configure(form, kind, owner)
     return form
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import enum
+import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -23,6 +25,16 @@ class ActivationEmails(enum.StrEnum):
     MANUAL = "manual"
 
 
+def name_key(name: str) -> str:
+    """An organization's name as two spellings of the same customer share it: compatibility forms, case and
+    runs of spaces do not count ("ACME  Corp" is "Acme Corp")."""
+    return " ".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _name_key_default(context: DefaultExecutionContext) -> str:
+    return name_key(context.get_current_parameters()["name"])
+
+
 class Organization(Model):
     """A customer of the service provider."""
 
@@ -30,6 +42,9 @@ class Organization(Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120))
+    # name_key(name), unique: one provider's customers are told apart by name (the CLI finds them by it).
+    # Case folding can lengthen a name (ß is ss), hence the room.
+    name_key: Mapped[str] = mapped_column(String(480), unique=True, default=_name_key_default)
     # "L'URL du site de votre entreprise", shown in the activation email.
     site_url: Mapped[str] = mapped_column(String(255), default="")
     activation_emails: Mapped[str] = mapped_column(String(16), default=ActivationEmails.AUTOMATIC.value)

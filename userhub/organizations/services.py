@@ -6,11 +6,12 @@ from zoneinfo import available_timezones
 
 import phonenumbers
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, parse_number
-from .models import Location, Organization, Package, PhoneNumber
+from .models import Location, Organization, Package, PhoneNumber, name_key
 
 
 class OrganizationError(ValueError):
@@ -21,9 +22,16 @@ def create_organization(name: str, site_url: str = "") -> Organization:
     name = name.strip()
     if not name or len(name) > 120:
         raise OrganizationError(_("The organization name must have between 1 and 120 characters."))
-    organization = Organization(name=name, site_url=site_url.strip())
-    db.session.add(organization)
-    db.session.flush()
+    key = name_key(name)
+    taken = _("An organization named “%(name)s” already exists.", name=name)
+    if db.session.scalar(select(Organization.id).where(Organization.name_key == key)) is not None:
+        raise OrganizationError(taken)
+    organization = Organization(name=name, name_key=key, site_url=site_url.strip())
+    try:
+        with db.session.begin_nested():  # another process may have taken the name since the check
+            db.session.add(organization)
+    except IntegrityError:
+        raise OrganizationError(taken) from None
     return organization
 
 

@@ -59,4 +59,37 @@
     var summary = document.getElementById("error-summary");
     if (summary && !form.querySelector("[aria-invalid='true']")) { summary.hidden = true; }
   });
+
+  // A number chosen on two rows is said as it is chosen, on the later row (the earlier keeps it) in the
+  // server's words; the server checks again on submit. Registered after the listener above, which removes
+  // the changed field's message first. Only the messages made here are taken back here.
+  var twice = form.dataset.numberTwice;
+  function checkNumbers() {
+    var seen = {};
+    form.querySelectorAll("select.number-select").forEach(function (select) {
+      var value = select.value;
+      var message = document.getElementById(select.id + "-error");
+      if (value && seen[value]) {
+        if (message) { return; }
+        message = document.createElement("span");
+        message.className = "row-error";
+        message.id = select.id + "-error";
+        message.dataset.client = "1";
+        message.textContent = twice.replace("{number}", select.selectedOptions[0].textContent);
+        select.insertAdjacentElement("afterend", message);
+        select.setAttribute("aria-invalid", "true");
+        select.setAttribute("aria-describedby", message.id);
+      } else if (message && message.dataset.client) {
+        message.remove();
+        select.removeAttribute("aria-invalid");
+        select.removeAttribute("aria-describedby");
+      }
+      if (value) { seen[value] = true; }
+    });
+  }
+  if (twice && form.dataset.step === "2") {
+    form.addEventListener("change", function (event) {
+      if (event.target.matches("select")) { checkNumbers(); }
+    });
+  }
 }());
