@@ -11,12 +11,14 @@ and the headers see the status the person really gets. How the edge decides:
 
 - A page or a redirect (status below 400), e.g. the redirect after a successful POST: commit, if the
   request wrote (an ORM flush, an INSERT/UPDATE/DELETE, or changes still pending). A request that only
-  read is not committed: its transaction ends with the session at teardown, as before, so a connection
-  lost after a read-only page was made keeps the page (``ops._end_session_safely``).
-- An error status (400 and above): roll back. A form re-rendered with its errors answers 400 (409 for a
-  stale page): services check before they write, and if one had flushed already, its writes go.
+  read is not committed.
+- An error status (400 and above): not committed. A form re-rendered with its errors answers 400 (409
+  for a stale page): services check before they write, and if one had flushed already, its writes go.
+  (A form re-rendered with 200 must therefore have written nothing: the edge cannot tell it from a page.)
 - An exception in the view: the app's error handler answers 500 (or 503) and rolls back; the edge then
   sees that status and has nothing left to do.
+- Whatever is not committed is rolled back when the session ends at teardown, as before this module, so
+  a connection lost after such a page was made keeps the page (``ops._end_session_safely``).
 - A streamed response: the commit happens when the view returns, before the body is produced; the
   generator only reads (the users' export), in a context of its own.
 - The connection lost at the commit: the exception goes to the app's own error handler, exactly as one
@@ -89,10 +91,8 @@ def _open_edge() -> None:
 
 def _close_edge(response: Response) -> Response:
     session = db.session()
-    if response.status_code >= 400:
+    if response.status_code >= 400:  # not committed: the session's end at teardown rolls it back
         session.info.pop(_AFTER_COMMIT, None)
-        if session.in_transaction():
-            session.rollback()
         return response
     if not (session.info.get(_WROTE) or session.new or session.dirty or session.deleted):
         _run_after_commit()  # nothing to commit
