@@ -35,17 +35,19 @@ back if it raises. ``tests/structure/test_unit_of_work.py`` checks that no other
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Flask, Response, after_this_request, current_app
-from sqlalchemy import event
+from sqlalchemy import TextClause, event
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction, UOWTransaction
 
 from .extensions import db
 
 _WROTE = "userhub.unit_of_work.wrote"
+_READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 _AFTER_COMMIT = "userhub.unit_of_work.after_commit"
 
 
@@ -117,9 +119,12 @@ def _flushed(session: Session, _flush: UOWTransaction) -> None:
 
 
 def _executed(state: ORMExecuteState) -> None:
-    # Anything but a SELECT may write (UPDATE, DELETE, INSERT, or SQL text, which the ORM cannot read).
-    if not state.is_select:
-        state.session.info[_WROTE] = True
+    # Anything but a SELECT may write: UPDATE, DELETE, INSERT, and SQL text unless it is a plain SELECT
+    # (the routing graph's reads; "SELECT pg_advisory_xact_lock" only runs in a save, which writes anyway).
+    statement = state.statement
+    if state.is_select or isinstance(statement, TextClause) and _READ.match(statement.text):
+        return
+    state.session.info[_WROTE] = True
 
 
 def _ended(session: Session, transaction: SessionTransaction) -> None:

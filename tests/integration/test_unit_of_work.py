@@ -93,8 +93,10 @@ def test_a_page_that_only_read_is_not_committed(app, user, monkeypatch):
     client = app.test_client()
     monkeypatch.setattr(Session, "commit", _lost_at_commit)
     response = client.get("/sign-in")
+    ready = client.get("/readyz")  # SQL text, "select 1": a read too
     monkeypatch.undo()
     assert response.status_code == 200
+    assert ready.status_code == 200 and ready.get_json()["database"] == "ok"
 
 
 def test_committing_commits_the_block_and_runs_what_waited_for_it(app, user):
