@@ -97,6 +97,7 @@ def _prepare(env: dict[str, str], people: int) -> list[str]:
                     if i:
                         values.numbers.append({"phone_number": f"40{i - 1:02d}", "answer_confirmation": False})
                 services.save(user, feature, values, [rule, rule], 0, user)
+            db.session.commit()  # services do not commit (the request edge does): a bench commits itself
             emails.append(email)
         db.engine.dispose()
     return emails

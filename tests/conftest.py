@@ -176,6 +176,10 @@ class IsolatedClient(FlaskClient):
     database session, and tests could pass for the wrong reason."""
 
     def open(self, *args: Any, **kwargs: Any):  # type: ignore[no-untyped-def,override]
+        # What the test itself did with services (no request, so no request edge) is committed first, as
+        # the request that would have done it commits at its edge (userhub/unit_of_work.py).
+        if _cv_app.get(None) is not None and db.session().in_transaction():
+            db.session.commit()
         outer = _cv_app.set(None)  # type: ignore[arg-type]
         try:
             return super().open(*args, **kwargs)

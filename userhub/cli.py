@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,7 +17,7 @@ from flask_migrate import upgrade
 from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from . import dev, i18n
+from . import dev, i18n, unit_of_work
 from .accounts.models import AdminRole
 from .accounts.provisioning import ProvisioningError, create_user
 from .accounts.services import public_url, send_invitation
@@ -39,17 +41,25 @@ def _organization(name_or_id: str) -> Organization:
     return organization
 
 
+@contextmanager
+def changes(*refusals: type[Exception], fallback: str = "") -> Iterator[None]:
+    """The one shape of a command that changes data: the block calls the services; a refusal becomes the
+    command's error (exit status 1) and nothing is written; otherwise the block's work is committed."""
+    try:
+        with unit_of_work.committing():
+            yield
+    except refusals as exc:
+        raise click.ClickException(getattr(exc, "message", "") or str(exc) or fallback) from exc
+
+
 @click.command("create-organization")
 @with_appcontext
 @click.argument("name")
 @click.option("--site-url", default="", help="The organization's site address, shown in activation emails.")
 def create_organization_command(name: str, site_url: str) -> None:
     """Create a customer organization."""
-    try:
+    with changes(OrganizationError):
         organization = create_organization(name, site_url)
-    except OrganizationError as exc:
-        raise click.ClickException(str(exc)) from exc
-    db.session.commit()
     click.echo(f"Organization {organization.id}: {organization.name}")
 
 
@@ -62,8 +72,8 @@ def create_package_command(code: str, name: str) -> None:
     code, name = code.strip(), name.strip()
     if not code or not name:
         raise click.ClickException("A package needs a code and a name.")
-    package = ensure_package(code, name)
-    db.session.commit()
+    with changes():
+        package = ensure_package(code, name)
     click.echo(f"Package {package.id}: {package.name}")
 
 
@@ -79,17 +89,13 @@ def create_location_command(organization_ref: str, name: str, country: str, time
                             number_ranges: tuple[str, ...]) -> None:
     """Create a location with its pool of numbers."""
     organization = _organization(organization_ref)
-    try:
+    with changes(OrganizationError, InvalidPhoneNumber, fallback="Invalid number range."):
         location = create_location(organization, name, country, time_zone)
         numbers: list[str] = []
         for item in number_ranges:
             first, _, last = item.partition("..")
             numbers.extend(number_range(first, last, country) if last else [first])
         add_numbers(location, numbers)
-    except (OrganizationError, InvalidPhoneNumber) as exc:
-        db.session.rollback()
-        raise click.ClickException(str(exc) or "Invalid number range.") from exc
-    db.session.commit()
     click.echo(f"Location {location.id}: {location.name}, {len(numbers)} numbers")
 
 
@@ -113,13 +119,10 @@ def invite_user_command(organization_ref: str, email: str, first_name: str, last
         )
         if location is None:
             raise click.ClickException(f"No location {location_name!r} in {organization.name}.")
-    try:
+    with changes(ProvisioningError):
         user = create_user(organization, email, first_name=first_name, last_name=last_name,
                            location=location, extension=extension or None, locale=locale)
-    except ProvisioningError as exc:
-        raise click.ClickException(exc.message) from exc
-    send_invitation(user)
-    db.session.commit()
+        send_invitation(user)
     click.echo(f"User {user.email} invited.")
 
 
@@ -135,13 +138,10 @@ def create_admin_command(organization_ref: str, email: str, first_name: str, las
                          role: str, locale: str) -> None:
     """Create an administrator and email (and print) the activation link."""
     organization = _organization(organization_ref)
-    try:
+    with changes(ProvisioningError):
         user = create_user(organization, email, first_name=first_name, last_name=last_name,
                            admin_role=AdminRole(role), locale=locale)
-    except ProvisioningError as exc:
-        raise click.ClickException(exc.message) from exc
-    issued = send_invitation(user)
-    db.session.commit()
+        issued = send_invitation(user)
     click.echo(f"Administrator {user.email} created. Activation link:")
     click.echo(public_url("accounts.activate", token=issued.raw))
 

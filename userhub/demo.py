@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from . import unit_of_work
 from .accounts import services as account_services
 from .accounts.models import AdminRole, User, UserStatus
 from .accounts.provisioning import create_user
@@ -48,6 +49,11 @@ def seed() -> Organization:
     existing = db.session.scalar(select(Organization).where(Organization.name == DEMO_ORGANIZATION))
     if existing is not None:
         return existing
+    with unit_of_work.committing():
+        return _create_demo_organization()
+
+
+def _create_demo_organization() -> Organization:
     suite = ensure_package("webex_suite", "Webex Suite")
     calling = ensure_package("webex_calling", "Webex Calling")
     org = create_organization(DEMO_ORGANIZATION, "https://example-corp.userhub.example.com")
@@ -70,7 +76,6 @@ def seed() -> Organization:
         user.password_hash = hash_password(generate_password())
     create_user(org, PENDING_EMAIL, first_name="Camille", last_name="Martin", package=calling, location=it,
                 phone_number=_number("+33184883211"), extension="3211", locale="fr")
-    db.session.commit()
     return org
 
 
@@ -81,10 +86,10 @@ def prepare_access() -> DemoAccess:
     pending = db.session.scalar(select(User).where(User.email == PENDING_EMAIL))
     assert admin is not None and pending is not None
     password = generate_password()
-    admin.password_hash = hash_password(password)
     activation_url = ""
-    if pending.status == UserStatus.INVITED:
-        issued = account_services.send_invitation(pending)
-        activation_url = account_services.public_url("accounts.activate", token=issued.raw)
-    db.session.commit()
+    with unit_of_work.committing():
+        admin.password_hash = hash_password(password)
+        if pending.status == UserStatus.INVITED:
+            issued = account_services.send_invitation(pending)
+            activation_url = account_services.public_url("accounts.activate", token=issued.raw)
     return DemoAccess(ADMIN_EMAIL, password, PENDING_EMAIL, activation_url)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import data, dev, i18n, nav, ops
+from . import data, dev, i18n, nav, ops, unit_of_work
 from .accounts import blueprint as accounts_blueprint
 from .admin import billing as admin_billing
 from .admin import blueprint as admin_blueprint
@@ -51,6 +51,7 @@ def init_extensions(app: Flask) -> None:
     bounds.register(app.url_map)  # before any blueprint adds its <int:...> rules
     strict_input.init_app(app)
     db.init_app(app)
+    unit_of_work.init_app(app)  # the request edge commits
     migrate.init_app(app, db, directory=str(data.data_path("migrations")))
     csrf.init_app(app)
     limiter.init_app(app)

@@ -137,3 +137,44 @@ def test_a_connection_lost_after_the_page_was_made_keeps_the_page(pg_app, caplog
     assert "Database connection lost while ending the request" in caplog.text
     pg_app.after_request_funcs[None].remove(connection_lost)
     assert client.get("/readyz").get_json()["database"] == "ok"
+
+
+def test_a_connection_lost_at_the_commit_gives_the_503_page_and_keeps_nothing(pg_app, user, caplog):  # type: ignore[no-untyped-def]
+    """The request edge commits (userhub/unit_of_work.py): the connection dies after the view flushed its
+    writes, just before the COMMIT. The answer is the app's 503 page and its log line, as for a connection
+    lost in the view, and nothing is kept."""
+    import logging
+
+    from flask import has_request_context
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    name = pg_app.config["FAULT_APPLICATION_NAME"]
+    laptop = pg_app.test_client()
+    assert sign_in(laptop, user.email).status_code == 302
+    killed: list[int] = []
+
+    def connection_dies(session):  # type: ignore[no-untyped-def]
+        if has_request_context() and not killed:
+            session.flush()  # the new password hash and the new session are written, not committed
+            killed.append(_terminate_connections_of(name))
+
+    event.listen(Session, "before_commit", connection_dies)
+    try:
+        with caplog.at_level(logging.WARNING):
+            response = laptop.post("/account/password", data={"current_password": STRONG_PASSWORD,
+                                                              "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    finally:
+        event.remove(Session, "before_commit", connection_dies)
+    assert killed and killed[0] >= 1
+    assert response.status_code == 503
+    assert b"briefly unavailable" in response.data
+    assert "Database connection lost on POST /account/password" in caplog.text
+
+    db.session.expire_all()
+    person = db.session.get(User, user.id)
+    assert hashing.verify_password(person.password_hash, STRONG_PASSWORD), "the new password was committed"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(UserSession)) == 1
+    response = laptop.post("/account/password", data={"current_password": STRONG_PASSWORD,
+                                                      "password": NEW_PASSWORD, "confirm": NEW_PASSWORD})
+    assert response.status_code == 302

@@ -42,12 +42,14 @@ def set_feature(app):  # type: ignore[no-untyped-def]
     import dataclasses
 
     from userhub.calling import registry, services
+    from userhub.extensions import db
 
     def save(user, key: str, criteria=(), **values):  # type: ignore[no-untyped-def]
         feature = registry.get(key)
         state = services.load(user, feature).states[key]
         services.save(user, feature, dataclasses.replace(state.values, **values), list(criteria), state.version,
                       actor=user)
+        db.session.commit()  # as the page's request commits at its edge
 
     return save
 

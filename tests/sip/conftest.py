@@ -30,10 +30,13 @@ def decide(client, sip_token):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def with_phones(app):  # type: ignore[no-untyped-def]
     """with_phones(user, password=...) -> the user's SIP user name, password set."""
+    from userhub.extensions import db
     from userhub.sip.services import set_password
 
     def make(user, password: str = "correct-horse-battery") -> str:  # type: ignore[no-untyped-def]
-        return set_password(user, password).sip_user
+        sip_user = set_password(user, password).sip_user
+        db.session.commit()  # as the phones page's request commits at its edge
+        return sip_user
 
     return make
 

@@ -107,12 +107,10 @@ def activate(raw_token: str, password: str) -> Outcome:
     if problems:
         return Outcome(False, tuple(problems), TokenState.VALID)
     if not consume_token(checked.token):
-        db.session.rollback()
         return Outcome(False, token_state=TokenState.USED)
     _set_password(user, password)
     sessions.end_all_sessions(user)
     sessions.start_session(user)
-    db.session.commit()
     return Outcome(True)
 
 
@@ -122,7 +120,6 @@ def choose_display_name(user: User, display_name: str) -> None:
     if user.status == UserStatus.INVITED:
         user.status = UserStatus.ACTIVE.value
         user.activated_at = utcnow()
-    db.session.commit()
 
 
 def default_display_name(user: User) -> str:
@@ -150,12 +147,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 def sign_in(user: User) -> None:
     sessions.start_session(user)
-    db.session.commit()
 
 
 def sign_out() -> None:
     sessions.end_session()
-    db.session.commit()
 
 
 # --- password reset and change ----------------------------------------------------------------
@@ -166,7 +161,6 @@ def request_password_reset(email: str) -> None:
     worker (write_reset_email), not here: the request costs the same for any address, so its timing tells
     nobody who has an account (bench/bench_forgot_password.py)."""
     queue_deferred(PASSWORD_RESET_ASK, email)
-    db.session.commit()
 
 
 @deferred_writer(PASSWORD_RESET_ASK)
@@ -201,12 +195,10 @@ def reset_password(raw_token: str, password: str) -> Outcome:
     if problems:
         return Outcome(False, tuple(problems), TokenState.VALID)
     if not consume_token(checked.token):
-        db.session.rollback()
         return Outcome(False, token_state=TokenState.USED)
     _set_password(user, password)
     sessions.end_all_sessions(user)  # whoever knew the old password is signed out everywhere
     sessions.start_session(user)
-    db.session.commit()
     return Outcome(True)
 
 
@@ -219,14 +211,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Out
     _set_password(user, new_password)
     sessions.end_all_sessions(user)
     sessions.start_session(user)
-    db.session.commit()
     return Outcome(True)
 
 
 def save_locale(user: User | None, locale: str) -> None:
     if user is not None:
         user.locale = locale
-        db.session.commit()
 
 
 def directory_search(reader: User, query: str, limit: int = 20) -> list[User]:

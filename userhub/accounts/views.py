@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from limits import parse_many
 
-from ..extensions import db, limiter
+from ..extensions import limiter
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
@@ -191,7 +191,6 @@ def sign_in_password() -> ResponseReturnValue:
         if user is not None:
             services.sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
-        db.session.commit()  # keeps nothing but releases the transaction
         form.password.errors = [_("The email address or the password is not correct.")]
     return render_template("accounts/sign_in_password.html", form=form, email=email)
 

@@ -7,7 +7,7 @@ import click
 from sqlalchemy import select
 
 from ..accounts.models import User
-from ..cli import _organization
+from ..cli import _organization, changes
 from ..extensions import db
 from .blueprint import bp
 from .jobs import resume_unfinished
@@ -29,6 +29,6 @@ def grant_partner_command(email: str, organization_ref: str) -> None:
     if user is None or user.admin_role is None:
         raise click.ClickException("No administrator with this address.")
     organization = _organization(organization_ref)
-    db.session.add(PartnerOrganization(user_id=user.id, organization_id=organization.id))
-    db.session.commit()
+    with changes():
+        db.session.add(PartnerOrganization(user_id=user.id, organization_id=organization.id))
     click.echo(f"{user.email} now manages {organization.name}.")

@@ -185,22 +185,19 @@ def _import_one_by_one(organization: Organization, rows: list[dict]) -> list[lis
     failures: list[list] = []  # type: ignore[type-arg]
     for row in rows:
         # A savepoint per row: a row that lost a race since the check fails alone.
-        savepoint = db.session.begin_nested()
         try:
-            number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row["number"])) \
-                if row["number"] else None
-            user = provisioning.create_user(
-                organization, row["email"], first_name=row["first_name"], last_name=row["last_name"],
-                package=db.session.get(Package, row["package"]) if row["package"] else None,
-                location=db.session.get(Location, row["location"]), phone_number=number,
-                extension=row["extension"] or None)
-            if automatic:
-                send_invitation(user)
-            savepoint.commit()
+            with db.session.begin_nested():
+                number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row["number"])) \
+                    if row["number"] else None
+                user = provisioning.create_user(
+                    organization, row["email"], first_name=row["first_name"], last_name=row["last_name"],
+                    package=db.session.get(Package, row["package"]) if row["package"] else None,
+                    location=db.session.get(Location, row["location"]), phone_number=number,
+                    extension=row["extension"] or None)
+                if automatic:
+                    send_invitation(user)
         except provisioning.ProvisioningError as exc:
-            savepoint.rollback()
             failures.append([row["line"], exc.message])
         except IntegrityError:
-            savepoint.rollback()
             failures.append([row["line"], _("The address or the extension was taken meanwhile.")])
     return failures

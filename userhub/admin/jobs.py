@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 from sqlalchemy import select, update
 
+from .. import unit_of_work
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import AdminJob, JobKind, JobStatus
@@ -48,6 +49,12 @@ def run_chunk(job: AdminJob) -> bool:
     """Process the next chunk and commit. Returns True while work remains."""
     if job.status == JobStatus.DONE.value:
         return False
+    with unit_of_work.committing():
+        _process_chunk(job)
+    return job.status != JobStatus.DONE.value
+
+
+def _process_chunk(job: AdminJob) -> None:
     items = json.loads(job.payload)
     start = job.done
     job.status = JobStatus.RUNNING.value
@@ -58,17 +65,15 @@ def run_chunk(job: AdminJob) -> bool:
     if job.done >= len(items):
         job.status = JobStatus.DONE.value
         job.finished_at = utcnow()
-    db.session.commit()
-    return job.status != JobStatus.DONE.value
 
 
 def _claim(job_id: int) -> bool:
     """Take a pending job for this thread: of two runners, only one gets it."""
-    result = db.session.execute(
-        update(AdminJob).where(AdminJob.id == job_id, AdminJob.status == JobStatus.PENDING.value)
-        .values(status=JobStatus.RUNNING.value).execution_options(synchronize_session=False)
-    )
-    db.session.commit()
+    with unit_of_work.committing():
+        result = db.session.execute(
+            update(AdminJob).where(AdminJob.id == job_id, AdminJob.status == JobStatus.PENDING.value)
+            .values(status=JobStatus.RUNNING.value).execution_options(synchronize_session=False)
+        )
     return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
 
 
@@ -99,19 +104,25 @@ def _run_in_thread(app: Flask, job_id: int, organization_id: int) -> None:
         except Exception:  # a thread has no caller to report to
             # The committed chunks stay; `flask admin run-jobs` finishes the rest.
             log.exception("Admin job %s stopped; run `flask admin run-jobs` to finish it", job_id)
-            db.session.rollback()
         finally:
             db.session.remove()
 
 
 def start(job: AdminJob) -> None:
-    """Run a committed job: in a thread, or at once when USERHUB_ADMIN_JOBS_INLINE is set (tests)."""
-    if current_app.config.get("USERHUB_ADMIN_JOBS_INLINE", current_app.testing):
-        _run_with_followers(job.id, job.organization_id)
-        return
+    """Run the job once the unit of work that created it is committed (its runner reads it from the
+    database): in a thread, or at once when USERHUB_ADMIN_JOBS_INLINE is set (tests)."""
+    db.session.flush()  # its id
+    job_id, organization_id = job.id, job.organization_id
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    threading.Thread(target=_run_in_thread, args=(app, job.id, job.organization_id), daemon=True,
-                     name=f"admin-job-{job.id}").start()
+
+    def run() -> None:
+        if app.config.get("USERHUB_ADMIN_JOBS_INLINE", app.testing):
+            _run_with_followers(job_id, organization_id)
+            return
+        threading.Thread(target=_run_in_thread, args=(app, job_id, organization_id), daemon=True,
+                         name=f"admin-job-{job_id}").start()
+
+    unit_of_work.after_commit(run)
 
 
 def resume_unfinished() -> int:

@@ -208,7 +208,7 @@ def packages() -> list[Package]:
 def update_calling(user: User, *, package_id: int | None, location_id: int | None, number: str,
                    extension: str) -> None:
     """Change package, location, number and extension with the wizard's rules; all or nothing.
-    Raises ProvisioningError (field, message); the caller rolls back."""
+    Raises ProvisioningError (field, message), with nothing of the change left in the session."""
     organization = user.organization
     location = db.session.get(Location, location_id) if location_id else None
     if location is None or location.organization_id != organization.id:
@@ -228,18 +228,17 @@ def update_calling(user: User, *, package_id: int | None, location_id: int | Non
         chosen = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == number))
         if chosen is None or chosen.location_id != location.id:
             raise provisioning.ProvisioningError("phone_number", _("The number must belong to the chosen location."))
-    user.package_id = package.id if package else None
-    user.location_id = location.id
-    user.extension = extension or None
-    current = user.phone_number
-    if current is None or chosen is None or current.id != chosen.id:
-        provisioning.release_number(user)
-        if chosen is not None:
-            provisioning.assign_number(user, chosen)
     try:
-        db.session.flush()
+        with db.session.begin_nested():  # an extension taken meanwhile undoes this change only
+            user.package_id = package.id if package else None
+            user.location_id = location.id
+            user.extension = extension or None
+            current = user.phone_number
+            if current is None or chosen is None or current.id != chosen.id:
+                provisioning.release_number(user)
+                if chosen is not None:
+                    provisioning.assign_number(user, chosen)
     except IntegrityError:
-        db.session.rollback()
         raise provisioning.ProvisioningError(
             "extension", _("Extension %(extension)s is already used.", extension=extension)
         ) from None

@@ -92,7 +92,6 @@ def user_page(user_id: int) -> ResponseReturnValue:
                 user_service.update_calling(user, package_id=int(form.package.data or 0) or None,
                                      location_id=int(form.location.data or 0) or None,
                                      number=form.number.data or "", extension=form.extension.data or "")
-                db.session.commit()
             except ProvisioningError as exc:
                 db.session.rollback()
                 user = own_user(user_id)
@@ -111,7 +110,6 @@ def user_page(user_id: int) -> ResponseReturnValue:
 def resend_invitation(user_id: int) -> ResponseReturnValue:
     user = own_user(user_id)
     if ConfirmForm().validate_on_submit() and invitations.resend(user):
-        db.session.commit()
         flash(_("A new activation email is on its way to %(email)s.", email=user.email), "success")
     else:
         flash(_("%(email)s has already activated their account.", email=user.email), "info")
@@ -131,7 +129,6 @@ def delete_user(user_id: int) -> ResponseReturnValue:
         except deletion.DeletionRefused as exc:
             flash(str(exc), "error")
             return redirect(url_for("admin.user_page", user_id=user_id))
-        db.session.commit()
         flash(_("%(email)s has been deleted.", email=email), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/delete_user.html", user=user, form=form)
@@ -144,7 +141,6 @@ def send_invitations() -> ResponseReturnValue:
     form = ConfirmForm()
     if form.validate_on_submit():
         job = invitations.invite_all(organization)
-        db.session.commit()
         jobs.start(job)
         flash(ngettext("Invitations are being sent to %(num)d user.",
                        "Invitations are being sent to %(num)d users.", job.total), "success")
@@ -160,7 +156,6 @@ def settings() -> ResponseReturnValue:
     form = SettingsForm(activation_emails=organization.activation_emails)
     if form.validate_on_submit():
         invitations.set_activation_emails(organization, form.activation_emails.data)
-        db.session.commit()
         flash(_("The settings are saved."), "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form, organization=organization)

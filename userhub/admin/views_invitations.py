@@ -8,7 +8,6 @@ from urllib.parse import parse_qsl
 from flask import flash, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 
-from ..extensions import db
 from ..i18n import gettext as _, ngettext
 from ..security.access import admin_required
 from . import invitations
@@ -30,7 +29,6 @@ def resend_selected_invitations() -> ResponseReturnValue:
         flash(_("Select the people to send the invitation to."), "error")
         return redirect(back)
     sent, skipped = invitations.resend_selected(current_organization(), selected)
-    db.session.commit()
     if sent:
         flash(ngettext("Invitation resent to %(num)d person.", "Invitations resent to %(num)d people.", len(sent)),
               "success")

@@ -29,7 +29,6 @@ def new_location() -> ResponseReturnValue:
         try:
             location = locations.create_location(current_organization(), form.name.data, form.country.data,
                                                  form.time_zone.data)
-            db.session.commit()
         except OrganizationError as exc:
             db.session.rollback()
             form.name.errors.append(str(exc))
@@ -56,7 +55,6 @@ def add_numbers(location_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             added = locations.add_numbers(location, form.first.data, form.last.data or "")
-            db.session.commit()
         except OrganizationError as exc:
             db.session.rollback()
             form.first.errors.append(str(exc))

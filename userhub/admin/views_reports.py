@@ -6,7 +6,6 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..extensions import db
 from ..i18n import gettext as _
 from ..security.access import admin_required
 from ..security.bounds import FIRST_DAY, LAST_DAY, query_int
@@ -86,7 +85,6 @@ def import_users() -> ResponseReturnValue:
             problems = checked.problems
         else:
             job = imports.start_import(organization, checked)
-            db.session.commit()
             jobs.start(job)
             return redirect(url_for("admin.job_page", job_id=job.id))
     status = 400 if problems or form.errors else 200

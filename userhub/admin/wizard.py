@@ -126,31 +126,30 @@ def create_batch(organization: Organization, rows: list[Row], mode: str) -> list
     created: list[User] = []
     current: Row | None = None
     try:
-        for row in rows:
-            current = row
-            number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row.number)) \
-                if row.number else None
-            created.append(provisioning.create_user(
-                organization, row.email, first_name=row.first_name, last_name=row.last_name,
-                package=db.session.get(Package, int(row.package)), location=db.session.get(Location, int(row.location)),
-                phone_number=number, extension=row.extension or None,
-            ))
-        if organization.activation_emails == ActivationEmails.AUTOMATIC.value:
+        with db.session.begin_nested():  # all or nothing, and only this batch is undone on a refusal
+            for row in rows:
+                current = row
+                number = db.session.scalar(select(PhoneNumber).where(PhoneNumber.e164 == row.number)) \
+                    if row.number else None
+                created.append(provisioning.create_user(
+                    organization, row.email, first_name=row.first_name, last_name=row.last_name,
+                    package=db.session.get(Package, int(row.package)),
+                    location=db.session.get(Location, int(row.location)),
+                    phone_number=number, extension=row.extension or None,
+                ))
+            if organization.activation_emails == ActivationEmails.AUTOMATIC.value:
+                for user in created:
+                    send_invitation(user)
             for user in created:
-                send_invitation(user)
-        for user in created:
-            audit.record(organization, "user.created", user.email,
-                         f"{row_summary(user)}")
-        db.session.commit()
+                audit.record(organization, "user.created", user.email,
+                             f"{row_summary(user)}")
     except provisioning.ProvisioningError as exc:
-        db.session.rollback()
         if current is None:  # not about any row (the loop had not started): nothing to show on the form
             raise
         current.errors[_field_of(exc.field)] = exc.message
         return None
     except IntegrityError:
         # Another administrator committed the same address or extension between our check and insert.
-        db.session.rollback()
         check_people(organization, rows, mode)
         check_numbers(organization, rows)
         if not any(row.errors for row in rows) and current is not None:

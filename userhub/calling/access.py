@@ -75,7 +75,6 @@ def set_organization_defaults(organization: Organization, choices: dict[str, boo
         CallingFeatureAccess.organization_id == organization.id, CallingFeatureAccess.user_id.is_(None)))
     db.session.add_all(CallingFeatureAccess(organization_id=organization.id, feature=key, allowed=value)
                        for key, value in choices.items() if key in ACCESS_KEYS)
-    db.session.commit()
 
 
 def set_user_overrides(user: User, choices: dict[str, bool | None]) -> None:
@@ -85,4 +84,3 @@ def set_user_overrides(user: User, choices: dict[str, bool | None]) -> None:
         CallingFeatureAccess(organization_id=user.organization_id, user_id=user.id, feature=key, allowed=value)
         for key, value in choices.items() if key in ACCESS_KEYS and value is not None
     )
-    db.session.commit()

@@ -138,8 +138,7 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
                    CallingSetting.version == expected_version)
             .values(version=expected_version + 1, values=new_values, updated_at=now, updated_by=actor.id)
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            db.session.rollback()
+        if result.rowcount != 1:  # type: ignore[attr-defined]  # nothing written: the page is out of date
             raise StaleVersion(feature.key)
     if feature.criteria is not None:
         _replace_criteria(owner, feature, criteria)
@@ -148,7 +147,6 @@ def save(owner: User, feature: Feature, values: Any, criteria: list[Criterion], 
     changes = diff(asdict(before.values), asdict(values), before.criteria, criteria)
     db.session.add(CallingHistory(user_id=owner.id, feature=feature.key, changed_by=actor.id,
                                   changed_by_name=actor.name_for_display, changed_at=now, changes=changes))
-    db.session.commit()
     return expected_version + 1
 
 

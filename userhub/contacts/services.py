@@ -109,13 +109,12 @@ def save_contact(user: User, name: str, numbers: list[NumberInput], contact_id: 
     contact.numbers.clear()
     db.session.flush()  # the old positions are free before the new ones are written
     contact.numbers.extend(ContactNumber(position=i, kind=k, number=n) for i, (k, n) in enumerate(checked))
-    db.session.commit()
+    db.session.flush()  # its id, for the page the caller goes to
     return contact
 
 
 def delete_contact(user: User, contact_id: int) -> bool:
     result = db.session.execute(delete(Contact).where(Contact.id == contact_id, Contact.user_id == user.id))
-    db.session.commit()
     return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
 
 
@@ -150,7 +149,6 @@ def import_vcards(user: User, data: bytes) -> int:
         contact = Contact(user_id=user.id, name=name)
         contact.numbers = [ContactNumber(position=i, kind=k, number=n) for i, (k, n) in enumerate(numbers)]
         db.session.add(contact)
-    db.session.commit()
     return len(ready)
 
 

@@ -72,11 +72,10 @@ def add_speed_dial(user: User, code_text: str, destination: str, description: st
     if errors:
         raise SpeedDialInvalid(errors)
     entry = SpeedDial(user_id=user.id, code=code, number=number, extension=extension, description=description)
-    db.session.add(entry)
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # flushed now: a race on the code undoes this entry only
+            db.session.add(entry)
     except IntegrityError:  # the same code saved at the same moment from another window
-        db.session.rollback()
         raise SpeedDialInvalid({"code": _("You already use code %(code)s.", code=f"{code:02d}")}) from None
     return entry
 
@@ -84,5 +83,4 @@ def add_speed_dial(user: User, code_text: str, destination: str, description: st
 def delete_speed_dial(user: User, speed_dial_id: int) -> bool:
     """Only the user's own entry is deleted, whatever id is sent."""
     result = db.session.execute(delete(SpeedDial).where(SpeedDial.id == speed_dial_id, SpeedDial.user_id == user.id))
-    db.session.commit()
     return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult

@@ -22,6 +22,7 @@ from flask_babel import force_locale
 from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.exc import DBAPIError
 
+from .. import unit_of_work
 from ..extensions import db
 from ..timeutil import utcnow
 from .models import OutboxMessage
@@ -98,19 +99,18 @@ def write_deferred(now: datetime | None = None) -> int:
             continue
         writer = _writers.get(row.subject.removeprefix(DEFERRED))
         try:
-            if writer is None:
-                raise LookupError(f"no writer for {row.subject!r}")
-            writer(row.to_address)
-            db.session.delete(row)
-            db.session.commit()
+            with unit_of_work.committing():
+                if writer is None:
+                    raise LookupError(f"no writer for {row.subject!r}")
+                writer(row.to_address)
+                db.session.delete(row)
             handled += 1
         except Exception as exc:  # one bad ask must not stop the outbox; it stays, marked failed
-            db.session.rollback()
             log.exception("Deferred email %s could not be written", row_id)
-            row = db.session.get(OutboxMessage, row_id)
-            if row is not None:
-                row.failed_at, row.claimed_until, row.last_error = now, None, type(exc).__name__
-                db.session.commit()
+            with unit_of_work.committing():
+                row = db.session.get(OutboxMessage, row_id)
+                if row is not None:
+                    row.failed_at, row.claimed_until, row.last_error = now, None, type(exc).__name__
     return handled
 
 
@@ -157,17 +157,17 @@ def _transport(message: EmailMessage) -> None:
 
 
 def _claim(row_id: int, now: datetime) -> bool:
-    result = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            OutboxMessage.id == row_id,
-            OutboxMessage.sent_at.is_(None),
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    with unit_of_work.committing():  # at once: the other workers must see the claim
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == row_id,
+                OutboxMessage.sent_at.is_(None),
+                or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            )
+            .values(claimed_until=now + CLAIM_FOR)
+            .execution_options(synchronize_session=False)
         )
-        .values(claimed_until=now + CLAIM_FOR)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
     return result.rowcount == 1  # type: ignore[attr-defined]  # an UPDATE/DELETE returns a CursorResult
 
 
@@ -222,26 +222,18 @@ def _record(row_id: int, outcome: dict[str, object], claim_ends: float) -> None:
     delay = 0.1
     while True:
         try:
-            db.session.execute(
-                update(OutboxMessage).where(OutboxMessage.id == row_id).values(**outcome)
-                .execution_options(synchronize_session=False)
-            )
-            db.session.commit()
+            with unit_of_work.committing():  # rolls back, or drops a dead connection, if this fails
+                db.session.execute(
+                    update(OutboxMessage).where(OutboxMessage.id == row_id).values(**outcome)
+                    .execution_options(synchronize_session=False)
+                )
             return
         except DBAPIError as error:
-            _rollback_quietly()
             if time.monotonic() + delay >= claim_ends:
                 raise
             log.warning("Recording email %s failed (%s); trying again", row_id, type(error).__name__)
             time.sleep(delay)
             delay = min(delay * 2, 5.0)
-
-
-def _rollback_quietly() -> None:
-    try:
-        db.session.rollback()
-    except DBAPIError:  # the connection is gone: drop it, the next statement takes a fresh one
-        db.session.registry().invalidate()
 
 
 def deliver_all_now(app: Flask) -> int:

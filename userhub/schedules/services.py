@@ -7,7 +7,8 @@ in use is never deleted. They link schedules by id: renaming keeps the links.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 
 from sqlalchemy import or_, select
@@ -109,12 +110,14 @@ def _name_taken(owner: User | Location, name: str, ignore: Schedule | None = Non
     return db.session.scalar(query) is not None
 
 
-def _commit_or_name_taken(field: str) -> None:
-    """Two requests racing past the checks meet the unique constraints; say it like the check would."""
+@contextmanager
+def _flushed_or_name_taken(field: str) -> Iterator[None]:
+    """The block's changes are flushed in a savepoint: two requests racing past the checks meet the unique
+    constraints; only this change is undone, and it is said like the check would."""
     try:
-        db.session.commit()
+        with db.session.begin_nested():
+            yield
     except IntegrityError:
-        db.session.rollback()
         raise ScheduleInvalid({field: [_("This name is already used. Choose another one.")]}) from None
 
 
@@ -167,8 +170,8 @@ def create_schedule(owner: User | Location, name: str, kind: str, events: list[E
         event = ScheduleEvent()
         _apply(event, data)
         schedule.events.append(event)
-    db.session.add(schedule)
-    _commit_or_name_taken("name")
+    with _flushed_or_name_taken("name"):
+        db.session.add(schedule)
     return schedule
 
 
@@ -176,8 +179,8 @@ def update_schedule(schedule: Schedule, name: str, kind: str) -> None:
     """Rename or retype; links from other settings hold the id, so they follow."""
     owner = schedule.user if schedule.is_personal else schedule.location
     _check_schedule_fields(owner, name, kind, schedule)  # type: ignore[arg-type]
-    schedule.name, schedule.type = name.strip(), kind
-    _commit_or_name_taken("name")
+    with _flushed_or_name_taken("name"):
+        schedule.name, schedule.type = name.strip(), kind
 
 
 def delete_schedule(schedule: Schedule) -> None:
@@ -185,7 +188,6 @@ def delete_schedule(schedule: Schedule) -> None:
     if uses:
         raise ScheduleInUse(uses)
     db.session.delete(schedule)
-    db.session.commit()
 
 
 def _other_names(schedule: Schedule, ignore: ScheduleEvent | None) -> set[str]:
@@ -200,8 +202,8 @@ def add_event(schedule: Schedule, data: EventInput) -> ScheduleEvent:
         raise ScheduleInvalid(errors)
     event = ScheduleEvent()
     _apply(event, data)
-    schedule.events.append(event)
-    _commit_or_name_taken("name")
+    with _flushed_or_name_taken("name"):
+        schedule.events.append(event)
     return event
 
 
@@ -209,13 +211,12 @@ def update_event(event: ScheduleEvent, data: EventInput) -> None:
     errors = check_event(data, event.schedule.is_personal, _other_names(event.schedule, event))
     if errors:
         raise ScheduleInvalid(errors)
-    _apply(event, data)
-    _commit_or_name_taken("name")
+    with _flushed_or_name_taken("name"):
+        _apply(event, data)
 
 
 def delete_event(event: ScheduleEvent) -> None:
     db.session.delete(event)
-    db.session.commit()
 
 
 def event_input(event: ScheduleEvent) -> EventInput:

@@ -80,10 +80,8 @@ def load_user(user_id: str) -> User | None:
     idle = timedelta(minutes=current_app.config["USERHUB_SESSION_IDLE_MINUTES"])
     absolute = timedelta(hours=current_app.config["USERHUB_SESSION_ABSOLUTE_HOURS"])
     if now - user_session.last_seen_at > idle or now - user_session.created_at > absolute:
-        db.session.delete(user_session)
-        db.session.commit()
+        db.session.delete(user_session)  # committed at the request's edge with the sign-in redirect
         return None
     if now - user_session.last_seen_at > _TOUCH_EVERY:
         user_session.last_seen_at = now
-        db.session.commit()
     return user

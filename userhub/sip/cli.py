@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import click
 
+from ..cli import changes
 from .blueprint import bp
-
-
-def _fail(error: Exception) -> click.ClickException:
-    return click.ClickException(str(error))
 
 
 @bp.cli.command("add")
@@ -17,10 +14,8 @@ def add_command(name: str) -> None:
     """Allow a SIP server; prints its credential once (put it in the proxy's configuration)."""
     from .services import SipError, add_server
 
-    try:
+    with changes(SipError):
         server, token = add_server(name)
-    except SipError as error:
-        raise _fail(error) from error
     click.echo(f"SIP server {server.name} added. Its credential (shown once): {token}")
 
 
@@ -30,10 +25,8 @@ def rotate_command(name: str) -> None:
     """Give a SIP server a new credential; the old one stops working at once."""
     from .services import SipError, rotate_server
 
-    try:
+    with changes(SipError):
         token = rotate_server(name)
-    except SipError as error:
-        raise _fail(error) from error
     click.echo(f"New credential of {name} (shown once): {token}")
 
 
@@ -56,8 +49,6 @@ def remove_command(name: str) -> None:
     """Stop a SIP server from asking for call decisions."""
     from .services import SipError, remove_server
 
-    try:
+    with changes(SipError):
         remove_server(name)
-    except SipError as error:
-        raise _fail(error) from error
     click.echo(f"SIP server {name} removed.")

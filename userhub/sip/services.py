@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User
+from .. import unit_of_work
 from ..calling import services as calling
 from ..extensions import db
 from ..organizations.models import PhoneNumber
@@ -80,7 +81,7 @@ def add_server(name: str) -> tuple[SipServer, str]:
     token = secrets.token_urlsafe(32)
     server = SipServer(name=name, token_hash=_digest(token))
     db.session.add(server)
-    db.session.commit()
+    db.session.flush()  # its id, for the caller
     return server, token
 
 
@@ -97,15 +98,13 @@ def rotate_server(name: str) -> str:
     token = secrets.token_urlsafe(32)
     server.token_hash = _digest(token)
     server.rotated_at = utcnow()
-    db.session.commit()
-    _forget_servers()
+    unit_of_work.after_commit(_forget_servers)  # a request in between would cache the old credential again
     return token
 
 
 def remove_server(name: str) -> None:
     db.session.delete(_server(name))
-    db.session.commit()
-    _forget_servers()
+    unit_of_work.after_commit(_forget_servers)
 
 
 def servers() -> list[SipServer]:
@@ -154,7 +153,7 @@ def ensure_account(user: User) -> SipAccount:
         account = SipAccount(user_id=user.id, sip_user=f"{local}.{user.id}",
                              realm=current_app.config["USERHUB_SIP_REALM"])
         db.session.add(account)
-        db.session.commit()
+        db.session.flush()  # its id, and the unique user name checked now
     return account
 
 
@@ -176,7 +175,6 @@ def set_password(user: User, password: str) -> SipAccount:
     account.ha1 = hashlib.md5(ha1.encode()).hexdigest()  # nosec B324
     account.ha1b = hashlib.md5(ha1b.encode()).hexdigest()  # nosec B324
     account.password_set_at = utcnow()
-    db.session.commit()
     return account
 
 

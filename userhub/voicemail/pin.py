@@ -73,4 +73,3 @@ def set_pin(user: User, pin: str) -> None:
     db.session.flush()
     keep = [row.id for row in _history(user)]
     db.session.execute(delete(VoicemailPin).where(VoicemailPin.user_id == user.id, VoicemailPin.id.not_in(keep)))
-    db.session.commit()

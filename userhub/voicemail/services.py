@@ -91,7 +91,6 @@ def set_fax_messaging(organization: Organization, allowed: bool) -> bool:
         db.session.add(row)
     row.fax_messaging_allowed = allowed
     audit.record(organization, "voicemail.fax_messaging", organization.name, "allowed" if allowed else "not allowed")
-    db.session.commit()
     return True
 
 
@@ -194,19 +193,19 @@ def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
     if settings is None:
         # First save: store the defaults the page showed (version 1), then change them like any later save.
         settings = VoicemailSettings(user_id=user.id)
-        db.session.add(settings)
         try:
-            db.session.flush()
+            with db.session.begin_nested():
+                db.session.add(settings)
         except IntegrityError:  # another request saved first: this page is out of date
-            db.session.rollback()
             raise StaleSettings(get_settings(user)) from None
-    for name, value in values.items():
-        setattr(settings, name, value)
-    settings.updated_at = utcnow()
     try:
-        db.session.commit()  # the mapper adds "WHERE version = <read>" and increments it
+        # Flushed now, in a savepoint: the mapper adds "WHERE version = <read>" and increments it; a save
+        # that lost the race undoes only itself.
+        with db.session.begin_nested():
+            for name, value in values.items():
+                setattr(settings, name, value)
+            settings.updated_at = utcnow()
     except StaleDataError:
-        db.session.rollback()
         raise StaleSettings(get_settings(user)) from None
     return settings
 
@@ -239,7 +238,6 @@ def upload_greeting(user: User, kind: GreetingKind, file_name: str, data: bytes)
     greeting.size = len(data)
     greeting.duration_ms = info.duration_ms
     greeting.uploaded_at = utcnow()
-    db.session.commit()
     return greeting
 
 
@@ -259,4 +257,3 @@ def delete_greeting(user: User, kind: GreetingKind) -> None:
     db.session.execute(
         delete(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
     )
-    db.session.commit()
