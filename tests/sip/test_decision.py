@@ -194,3 +194,38 @@ def test_credentials_give_the_ha1_to_sip_servers_only(client, sip_token, jane, w
     assert answer.status_code == 200 and answer.get_json() == {"ha1": expected}
     other_realm = client.get(f"/sip/credentials?user={sip}&realm=other", headers={"Authorization": f"Bearer {sip_token}"})
     assert other_realm.status_code == 404
+
+
+@pytest.mark.parametrize("with_schedule", [False, True])
+def test_a_decision_reads_the_person_and_their_settings_in_few_statements_outside_a_transaction(
+        app, client, sip_token, jane, with_phones, set_feature, with_schedule):
+    """The person (SIP account, location, voicemail) in one statement, their settings with rules, feature
+    access and executive relations in one more, their schedules in one more when rules have some; all
+    in autocommit, so no BEGIN and no ROLLBACK round trips either."""
+    from sqlalchemy import event
+
+    from userhub.calling.access import set_organization_defaults
+    from userhub.extensions import db
+
+    sip = with_phones(jane)
+    set_organization_defaults(jane.organization, {"callWaiting": True})
+    rules = [evening_rule(evenings(jane))] if with_schedule else [
+        SavedCriterion(name="Liste", calls_from="select", phone_numbers=["+33699999999"])]
+    set_feature(jane, "selective-reject", criteria=rules, enabled=True)
+    headers = {"Authorization": f"Bearer {sip_token}"}
+    assert client.get(f"/sip/decision?to={sip}", headers=headers).status_code == 200  # credential now cached
+    statements = []
+
+    def count(conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append((statement, conn.get_execution_options().get("isolation_level")))
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        at = datetime(2026, 12, 7, 20, 0, tzinfo=timezone(timedelta(hours=1))).isoformat()
+        plan = client.get("/sip/decision", query_string={"to": sip, "from": "+33699999999", "at": at},
+                          headers=headers).get_json()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert plan == {"action": "reject", "code": 603, "reason": "Decline"}
+    assert len(statements) == (3 if with_schedule else 2), [s for s, _level in statements]
+    assert {level for _statement, level in statements} == {"AUTOCOMMIT"}

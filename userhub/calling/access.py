@@ -39,7 +39,7 @@ ACCESS_KEYS: dict[str, object] = {
 
 @cache
 def _rights_query() -> Select[Any]:
-    """Built once, with bound parameters (see ``services._settings_query``)."""
+    """Built once, with bound parameters (see ``services._snapshot_query``)."""
     return select(CallingFeatureAccess).where(
         CallingFeatureAccess.organization_id == bindparam("organization_id"),
         or_(CallingFeatureAccess.user_id.is_(None), CallingFeatureAccess.user_id == bindparam("user_id")),

@@ -7,7 +7,22 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, and_, bindparam, delete, or_, select, update
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Integer,
+    String,
+    and_,
+    bindparam,
+    cast,
+    delete,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
@@ -15,9 +30,9 @@ from ..extensions import db
 from ..i18n import gettext as _
 from ..schedules.models import Schedule
 from ..timeutil import utcnow
-from . import access, hooks, registry
+from . import hooks, registry
 from .saved_criteria import Criterion
-from .models import CallingCriterion, CallingHistory, CallingSetting, ExecutiveAssistant
+from .models import CallingCriterion, CallingFeatureAccess, CallingHistory, CallingSetting, ExecutiveAssistant
 
 if TYPE_CHECKING:
     from .registry import Feature
@@ -56,55 +71,90 @@ _CRITERION_COLUMNS: tuple[Any, ...] = (CallingCriterion.id.label("criterion_id")
                       CallingCriterion.phone_numbers, CallingCriterion.enabled, CallingCriterion.forward_to)
 
 
+_NONE_OF: dict[str, Any] = {"int": Integer, "str": String, "json": JSON, "bool": Boolean}
+
+
+def _none(kind: str, name: str) -> Any:
+    # typed: in a UNION, PostgreSQL gives two untyped NULLs the type text, which then matches no integer
+    return cast(null(), _NONE_OF[kind]).label(name)
+
+
 @cache
-def _settings_query(one_feature: bool) -> Select[CallingSetting, CallingCriterion]:
-    """A user's settings with their criteria. Criteria are only ever written with their feature's settings
-    row (``save``), so one outer join reads both in a single round trip. Statements here are built once,
-    with bound parameters: building one cost about as much as running it (bench/bench_calling.py)."""
+def _snapshot_query(one_feature: bool) -> Any:
+    """A user's settings with their criteria, feature access and executive/assistant relations in one
+    statement (one round trip instead of three; a call decision runs it on every call): three SELECTs of
+    the same columns, told apart by ``kind`` (0 setting, 1 access, 2 relation), each column NULL where it
+    does not apply. Criteria are only ever written with their feature's settings row (``save``), so one
+    outer join reads both. Built once, with bound parameters: building a statement cost about as much as
+    running it (bench/bench_calling.py)."""
     # The criteria as plain columns, not ORM objects: a person with 50 rules made the overview build
     # hundreds of objects only to read them once (bench/bench_rules.py).
-    query = (select(CallingSetting, *_CRITERION_COLUMNS)
-             .outerjoin(CallingCriterion, and_(CallingCriterion.user_id == CallingSetting.user_id,
-                                               CallingCriterion.feature == CallingSetting.feature))
-             .where(CallingSetting.user_id == bindparam("user_id"))
-             .order_by(CallingCriterion.position, CallingCriterion.id))
-    return query.where(CallingSetting.feature == bindparam("feature")) if one_feature else query
-
-
-@cache
-def _relations_query() -> Select[Any]:
-    """The user's assistants (as executive) and executives (as assistant), in alerting order."""
-    return (select(ExecutiveAssistant)
-            .where(or_(ExecutiveAssistant.executive_id == bindparam("user_id"),
-                       ExecutiveAssistant.assistant_id == bindparam("user_id")))
-            .order_by(ExecutiveAssistant.position, ExecutiveAssistant.id))
+    no_setting = (_none("str", "feature"), _none("int", "version"), _none("json", "values"))
+    no_criterion = (_none("int", "criterion_id"), _none("str", "name"), _none("int", "schedule_id"),
+                    _none("str", "schedule_level"), _none("str", "schedule_type"), _none("str", "calls_from"),
+                    _none("bool", "anonymous_callers"), _none("bool", "unavailable_callers"),
+                    _none("json", "phone_numbers"), _none("bool", "enabled"), _none("str", "forward_to"))
+    no_right = (_none("int", "right_user_id"), _none("bool", "allowed"))
+    no_relation = (_none("int", "relation_id"), _none("int", "executive_id"), _none("int", "assistant_id"),
+                   _none("bool", "opted_in"))
+    settings = (select(literal(0).label("kind"), CallingSetting.feature, CallingSetting.version, CallingSetting.values,
+                       *_CRITERION_COLUMNS, CallingCriterion.position.label("sort_position"),
+                       CallingCriterion.id.label("sort_id"), *no_right, *no_relation)
+                .outerjoin(CallingCriterion, and_(CallingCriterion.user_id == CallingSetting.user_id,
+                                                  CallingCriterion.feature == CallingSetting.feature))
+                .where(CallingSetting.user_id == bindparam("user_id")))
+    if one_feature:
+        settings = settings.where(CallingSetting.feature == bindparam("feature"))
+    rights = (select(literal(1), CallingFeatureAccess.feature, *no_setting[1:], *no_criterion,
+                     _none("int", "sort_position"), _none("int", "sort_id"),
+                     CallingFeatureAccess.user_id, CallingFeatureAccess.allowed, *no_relation)
+              .where(CallingFeatureAccess.organization_id == bindparam("organization_id"),
+                     or_(CallingFeatureAccess.user_id.is_(None),
+                         CallingFeatureAccess.user_id == bindparam("user_id"))))
+    relations = (select(literal(2), *no_setting, *no_criterion, ExecutiveAssistant.position, ExecutiveAssistant.id,
+                        *no_right, ExecutiveAssistant.id, ExecutiveAssistant.executive_id,
+                        ExecutiveAssistant.assistant_id, ExecutiveAssistant.opted_in)
+                 .where(or_(ExecutiveAssistant.executive_id == bindparam("user_id"),
+                            ExecutiveAssistant.assistant_id == bindparam("user_id"))))
+    return union_all(settings, rights, relations).order_by("kind", "sort_position", "sort_id")
 
 
 def load(owner: User, only: Feature | None = None) -> Snapshot:
-    """Three queries whatever the number of features and criteria: settings with their criteria,
-    access, assistants."""
-    parameters = {"user_id": owner.id, "feature": only.key if only is not None else None}
-    rows: dict[str, CallingSetting] = {}
+    """One statement whatever the number of features and criteria (settings with their criteria,
+    access, assistants: ``_snapshot_query``). The "Where will my call go?" panel and the SIP call
+    decision both read a person's settings through here (routing.mapper)."""
+    parameters = {"user_id": owner.id, "organization_id": owner.organization_id,
+                  "feature": only.key if only is not None else None}
+    rows: dict[str, tuple[int, Any]] = {}  # feature: (version, values)
     by_feature: dict[str, list[Criterion]] = {}
-    criterion: list[Any]
-    for setting, criterion_id, *criterion in db.session.execute(_settings_query(only is not None), parameters):
-        rows[setting.feature] = setting
-        if criterion_id is not None:
-            name, schedule_id, level, kind, calls_from, anonymous, unavailable, numbers, enabled, forward_to = criterion
-            by_feature.setdefault(setting.feature, []).append(Criterion(
-                name, schedule_id, level, kind, calls_from, anonymous, unavailable, list(numbers or []), enabled,
-                forward_to))
-    rights = access.rights(owner)
-    relations = list(db.session.scalars(_relations_query(), {"user_id": owner.id}))
+    organization_rights: dict[str, bool] = {}
+    own_rights: dict[str, bool] = {}
+    relations: list[ExecutiveAssistant] = []
+    for row in db.session.execute(_snapshot_query(only is not None), parameters):
+        if row.kind == 0:
+            rows[row.feature] = (row.version, row.values)
+            if row.criterion_id is not None:
+                by_feature.setdefault(row.feature, []).append(Criterion(
+                    row.name, row.schedule_id, row.schedule_level, row.schedule_type, row.calls_from,
+                    bool(row.anonymous_callers), bool(row.unavailable_callers), list(row.phone_numbers or []),
+                    bool(row.enabled), row.forward_to))
+        elif row.kind == 1:
+            (own_rights if row.right_user_id is not None else organization_rights)[row.feature] = bool(row.allowed)
+        else:
+            # read-only copies (never added to the session): who assists whom, in alerting order
+            relations.append(ExecutiveAssistant(id=row.relation_id, executive_id=row.executive_id,
+                                                assistant_id=row.assistant_id, position=row.sort_position,
+                                                opted_in=bool(row.opted_in)))
+    rights = {**organization_rights, **own_rights}  # a user's override wins over the organization's default
     snapshot = Snapshot(owner,
                         assistants=[r for r in relations if r.executive_id == owner.id],
                         executives=[r for r in relations if r.assistant_id == owner.id])
     for feature in [only] if only else registry.features():
-        row = rows.get(feature.key)
-        values = feature.load(row.values) if row else feature.defaults()
+        saved = rows.get(feature.key)
+        values = feature.load(saved[1]) if saved else feature.defaults()
         feature.attach(values, snapshot)
         snapshot.states[feature.key] = FeatureState(
-            feature, values, by_feature.get(feature.key, []), row.version if row else 0,
+            feature, values, by_feature.get(feature.key, []), saved[0] if saved else 0,
             rights.get(feature.access_key, True),
         )
     return snapshot

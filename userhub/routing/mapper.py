@@ -16,7 +16,7 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, literal, or_, select, union_all
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from ..accounts.models import User, name_for_display
 from ..calling import registry, services
@@ -28,7 +28,7 @@ from ..organizations.models import Location, PhoneNumber
 from ..phones import is_extension
 from ..schedules import engine
 from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
-from ..voicemail.for_routing import voicemail_for_routing
+from ..voicemail.for_routing import voicemail_for_routing, voicemail_of_row
 from .loops import Directory
 from .inputs import (
     CallsFrom,
@@ -118,8 +118,9 @@ def _event_copy(event: Any) -> engine.EventRule:
 
 
 def load_schedules(user: Any, ids: Iterable[int]) -> dict[int, Schedule]:
-    """The user's own and their location's schedules among ``ids``: three queries (schedules, events,
-    exceptions; locations come along), none when no criterion has a schedule. One ``Schedule`` object
+    """The user's own and their location's schedules among ``ids``: one statement (schedules, their
+    events, the events' exceptions and the locations joined; a call decision runs it for every call to a
+    person whose rules have schedules), none when no criterion has a schedule. One ``Schedule`` object
     per schedule, shared by the criteria that use it."""
     wanted = sorted(set(ids))
     if not wanted:
@@ -129,8 +130,8 @@ def load_schedules(user: Any, ids: Iterable[int]) -> dict[int, Schedule]:
         owners.append(ScheduleRow.location_id == user.location_id)
     rows = db.session.scalars(
         select(ScheduleRow).where(ScheduleRow.id.in_(wanted), or_(*owners))
-        .options(selectinload(ScheduleRow.events).selectinload(ScheduleEvent.exceptions),
-                 selectinload(ScheduleRow.location)))
+        .options(joinedload(ScheduleRow.events).joinedload(ScheduleEvent.exceptions),
+                 joinedload(ScheduleRow.location))).unique()
     found: dict[int, Schedule] = {}
     for row in rows:
         # a personal schedule is read in its owner's zone, a location's in the location's
@@ -249,9 +250,17 @@ def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     return tuple(found)
 
 
-def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
-    """Everything that decides where the user's calls go, read from the database. ``snapshot``: what
-    ``calling.services.load(user)`` returned, when the page has it already (saves three queries)."""
+UNREAD: Any = object()  # routing_settings_for's voicemail: not read by the caller
+
+
+def routing_settings_for(user: Any, snapshot: Any = None, voicemail: Any = UNREAD) -> RoutingSettings:
+    """Everything that decides where the user's calls go, read from the database: the one reader of the
+    "Where will my call go?" panel and of the SIP call decision. ``snapshot``: what
+    ``calling.services.load(user)`` returned, when the page has it already (saves its one statement).
+    ``voicemail``: the person's ``VoicemailSettings`` row, or None when they have none, when the caller
+    read it already (the call decision reads it with the person called); else it is read here.
+    Statements: the snapshot's one, voicemail's one, one for schedules when rules have some, one for
+    the assistants of an executive."""
     if snapshot is None:
         snapshot = services.load(user)
     saved = Saved({key: state.values for key, state in snapshot.states.items()},
@@ -260,7 +269,8 @@ def routing_settings_for(user: Any, snapshot: Any = None) -> RoutingSettings:
                                       if c.schedule_id is not None))
     executive = saved.of("executive")
     return settings_of(user.name_for_display, saved, schedules=schedules,
-                       voicemail=Voicemail(**asdict(voicemail_for_routing(user.id))),
+                       voicemail=Voicemail(**asdict(voicemail_for_routing(user.id) if voicemail is UNREAD
+                                                    else voicemail_of_row(voicemail))),
                        assistants=_assistants(snapshot) if executive.enabled else ())
 
 

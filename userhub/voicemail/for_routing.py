@@ -22,7 +22,11 @@ class VoicemailForRouting:
 
 
 def voicemail_for_routing(user_id: int) -> VoicemailForRouting:
-    settings = db.session.get(VoicemailSettings, user_id)
+    return voicemail_of_row(db.session.get(VoicemailSettings, user_id))
+
+
+def voicemail_of_row(settings: VoicemailSettings | None) -> VoicemailForRouting:
+    """From the row a caller has read already (None: the person never saved voicemail settings)."""
     if settings is None:
         return VoicemailForRouting()
     return VoicemailForRouting(settings.enabled, settings.send_all_calls, settings.send_busy_calls,
