@@ -151,7 +151,9 @@ class Lab:
     voicemail: Sipp | None = None
     trace: bool = True  # SIPp parts keep every message (the tests read them; benchmarks turn it off)
 
-    def start(self, max_diversions: int = 5, decision_wait_ms: int = 1000) -> None:
+    def start(self, max_diversions: int = 5, decision_wait_ms: int = 1000, defines: list[str] | None = None) -> None:
+        """Start the gateway, the voicemail and Kamailio; ``defines``: more -A defines (WITH_DMQ...)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.gateway = self.sipp("gateway", "phone.xml", answer_ms=1)
         self.voicemail = self.sipp("voicemail", "phone.xml", answer_ms=1)
         self.proxy_port = udp_port()
@@ -160,7 +162,7 @@ class Lab:
         defines = [f"LISTEN=udp:127.0.0.1:{self.proxy_port}", f'USERHUB_URL="{self.userhub_url}"',
                    f'USERHUB_TOKEN="{self.token}"', f'REALM="{REALM}"', f'GATEWAY="127.0.0.1:{self.gateway.port}"',
                    f'VOICEMAIL="127.0.0.1:{self.voicemail.port}"', f"MAX_DIVERSIONS={max_diversions}", f"DECISION_WAIT_MS={decision_wait_ms}",
-                   "FAIL_OPEN_MS=3000", f'CTL_SOCK="unix:{run}/kamailio_ctl"', "WITH_TEST_TIME"]
+                   "FAIL_OPEN_MS=3000", f'CTL_SOCK="unix:{run}/kamailio_ctl"', "WITH_TEST_TIME", *(defines or [])]
         command = ["kamailio", "-f", str(CONFIG), "-DD", "-E", "-m", "64", "-M", "8", "-Y", str(run),
                    "-P", str(run / "kamailio.pid")]
         for define in defines:
@@ -178,6 +180,12 @@ class Lab:
                 return
             time.sleep(0.05)
         raise RuntimeError("Kamailio did not start:\n" + self.kamailio_log.read_text(errors="replace"))
+
+    def rpc(self, *command: str) -> str:
+        """A kamcmd command on this proxy's control socket; its output."""
+        done = subprocess.run(["kamcmd", "-s", f"unix:{self.folder / 'kamailio'}/kamailio_ctl", *command],
+                              capture_output=True, check=False, timeout=10)
+        return done.stdout.decode(errors="replace")
 
     def stop(self) -> None:
         for part in self.parts:
