@@ -142,14 +142,15 @@ class Invited:
 
 @pytest.fixture
 def invite(cli: Callable[..., subprocess.CompletedProcess[str]], lang: str) -> Callable[..., Invited]:
-    """invite("Élodie", "Fauré", location="IT division"): an employee of ORGANIZATION invited through the
-    CLI, in `lang`, with an address no other test or run uses. With a location, national numbers of its
-    country are understood on the person's pages."""
+    """invite("Élodie", "Fauré", location="IT division", extension="6123"): an employee of ORGANIZATION
+    invited through the CLI, in `lang`, with an address no other test or run uses. With a location, national
+    numbers of its country are understood on the person's pages."""
 
-    def make(first_name: str, last_name: str, location: str | None = None) -> Invited:
+    def make(first_name: str, last_name: str, location: str | None = None, extension: str | None = None) -> Invited:
         local = re.sub(r"[^a-z]+", ".", f"{first_name}.{last_name}".lower().encode("ascii", "ignore").decode())
         email = f"{local.strip('.')}.{secrets.token_hex(4)}@example.com"
         where = ("--location", location) if location else ()
+        where += ("--extension", extension) if extension else ()
         cli("invite-user", "--organization", ORGANIZATION, "--email", email, "--first-name", first_name,
             "--last-name", last_name, *where, "--locale", lang)
         return Invited(email, first_name, last_name)
@@ -159,11 +160,12 @@ def invite(cli: Callable[..., subprocess.CompletedProcess[str]], lang: str) -> C
 
 @pytest.fixture
 def activated_employee(page: Any, words: Wording, mail: Mail, invite: Callable[..., Invited]) -> Callable[..., Invited]:
-    """activated_employee("Léa", "Garnier", "Password-1!", location=...): invited, then activated from the
-    email's button in this page (password, display name), and signed in on the home page."""
+    """activated_employee("Léa", "Garnier", "Password-1!", location=..., extension=...): invited, then activated
+    from the email's button in this page (password, display name), and signed in on the home page."""
 
-    def make(first_name: str, last_name: str, password: str, location: str | None = None) -> Invited:
-        person = invite(first_name, last_name, location)
+    def make(first_name: str, last_name: str, password: str, location: str | None = None,
+             extension: str | None = None) -> Invited:
+        person = invite(first_name, last_name, location, extension)
         message = mail.wait_for(to=person.email, subject_contains=words.activation_subject.format(organization=ORGANIZATION))
         ActivationPage(page, words).open(mail.link(message, words.activate_button)).create_password(password)
         DisplayNamePage(page, words).enter(person.full_name)

@@ -23,7 +23,7 @@ SCENARIOS = Path(__file__).resolve().parent / "scenarios"
 CONFIG = ROOT / "kamailio" / "kamailio.cfg"
 REALM = "userhub.local"
 # Final answers a caller may get; each one is an optional receive of the caller scenario.
-FINAL_CODES = (403, 404, 408, 433, 480, 482, 483, 486, 487, 500, 503, 600, 603)
+FINAL_CODES = (403, 404, 408, 433, 480, 482, 483, 484, 486, 487, 500, 503, 600, 603)
 
 
 def tools_missing() -> list[str]:
@@ -151,7 +151,9 @@ class Lab:
     voicemail: Sipp | None = None
     trace: bool = True  # SIPp parts keep every message (the tests read them; benchmarks turn it off)
 
-    def start(self, max_diversions: int = 5, decision_wait_ms: int = 1000) -> None:
+    def start(self, max_diversions: int = 5, decision_wait_ms: int = 1000, defines: list[str] | None = None) -> None:
+        """Start the gateway, the voicemail and Kamailio; ``defines``: more -A defines (WITH_DMQ...)."""
+        self.folder.mkdir(parents=True, exist_ok=True)
         self.gateway = self.sipp("gateway", "phone.xml", answer_ms=1)
         self.voicemail = self.sipp("voicemail", "phone.xml", answer_ms=1)
         self.proxy_port = udp_port()
@@ -160,7 +162,7 @@ class Lab:
         defines = [f"LISTEN=udp:127.0.0.1:{self.proxy_port}", f'USERHUB_URL="{self.userhub_url}"',
                    f'USERHUB_TOKEN="{self.token}"', f'REALM="{REALM}"', f'GATEWAY="127.0.0.1:{self.gateway.port}"',
                    f'VOICEMAIL="127.0.0.1:{self.voicemail.port}"', f"MAX_DIVERSIONS={max_diversions}", f"DECISION_WAIT_MS={decision_wait_ms}",
-                   "FAIL_OPEN_MS=3000", f'CTL_SOCK="unix:{run}/kamailio_ctl"', "WITH_TEST_TIME"]
+                   "FAIL_OPEN_MS=3000", f'CTL_SOCK="unix:{run}/kamailio_ctl"', "WITH_TEST_TIME", *(defines or [])]
         command = ["kamailio", "-f", str(CONFIG), "-DD", "-E", "-m", "64", "-M", "8", "-Y", str(run),
                    "-P", str(run / "kamailio.pid")]
         for define in defines:
@@ -178,6 +180,12 @@ class Lab:
                 return
             time.sleep(0.05)
         raise RuntimeError("Kamailio did not start:\n" + self.kamailio_log.read_text(errors="replace"))
+
+    def rpc(self, *command: str) -> str:
+        """A kamcmd command on this proxy's control socket; its output."""
+        done = subprocess.run(["kamcmd", "-s", f"unix:{self.folder / 'kamailio'}/kamailio_ctl", *command],
+                              capture_output=True, check=False, timeout=10)
+        return done.stdout.decode(errors="replace")
 
     def stop(self) -> None:
         for part in self.parts:
@@ -223,31 +231,36 @@ class Lab:
                                      + part.trace.read_text(errors="replace")[-3000:])
 
     def call(self, called: str, caller: str = "+33612345678", hold_ms: int = 200, headers: dict[str, str] | None = None,
-             timeout: int = 30) -> Call:
+             timeout: int = 30, from_domain: str | None = None) -> Call:
         """A call from the public network; returns when it ended."""
-        return self.place(called, caller, hold_ms, headers, timeout).end()
+        return self.place(called, caller, hold_ms, headers, timeout, from_domain).end()
 
     def place(self, called: str, caller: str = "+33612345678", hold_ms: int = 200,
-              headers: dict[str, str] | None = None, timeout: int = 30) -> Pending:
-        """A call from the public network, left running: ``end()`` waits for it."""
-        from_domain = "anonymous.invalid" if caller == "anonymous" else "public.example"
+              headers: dict[str, str] | None = None, timeout: int = 30, from_domain: str | None = None) -> Pending:
+        """A call from the public network, left running: ``end()`` waits for it. ``from_domain``: another
+        From domain (the realm: a call that claims to be one of our phones, without credentials)."""
+        from_domain = from_domain or ("anonymous.invalid" if caller == "anonymous" else "public.example")
         extra_headers = "".join(f"      {k}: {v}\n" for k, v in (headers or {}).items())
-        failures = "\n".join(f'  <recv response="{code}" optional="true" next="failed"/>' for code in FINAL_CODES)
+        failures = "\n".join(f'  <recv response="{code}" optional="true" next="failed"/>'
+                              for code in (*FINAL_CODES, 401, 407))
         part = self.sipp(f"caller-{secrets.token_hex(3)}", "caller.xml",
                          extra=["-m", "1", "-timeout", f"{timeout}s", "-timeout_error", f"127.0.0.1:{self.proxy_port}"],
                          substitutions={"EXTRA_HEADERS\n": extra_headers, "FAILURES": failures, "CALLED": called,
                                         "CALLER": caller, "FROM_DOMAIN": from_domain, "HOLD_MS": str(hold_ms)})
         return Pending(part, time.time(), timeout)
 
-    def phone_call(self, caller: str, password: str, called: str, hold_ms: int = 200, timeout: int = 30) -> Call:
-        """A call placed by a phone of SIP user ``caller`` (digest-authenticated) to ``called``."""
+    def phone_call(self, caller: str, password: str, called: str, hold_ms: int = 200, timeout: int = 30,
+                   headers: dict[str, str] | None = None) -> Call:
+        """A call placed by a phone of SIP user ``caller`` (digest-authenticated) to ``called``; ``headers``
+        go into its authenticated INVITE."""
+        extra_headers = "".join(f"      {k}: {v}\n" for k, v in (headers or {}).items())
         failures = "\n".join(f'  <recv response="{code}" optional="true" next="failed"/>'
                               for code in (*FINAL_CODES, 401, 407))
         part = self.sipp(f"phone-call-{secrets.token_hex(3)}", "phone_call.xml",
                          extra=["-au", caller, "-ap", password, "-m", "1", "-timeout", f"{timeout}s", "-timeout_error",
                                 f"127.0.0.1:{self.proxy_port}"],
-                         substitutions={"FAILURES": failures, "CALLED": called, "CALLER": caller,
-                                        "HOLD_MS": str(hold_ms)})
+                         substitutions={"EXTRA_HEADERS\n": extra_headers, "FAILURES": failures, "CALLED": called,
+                                        "CALLER": caller, "HOLD_MS": str(hold_ms)})
         return Pending(part, time.time(), timeout).end()
 
 

@@ -8,4 +8,4 @@ from flask import Blueprint
 # `flask sip-server add|rotate|list|remove` (cli.py)
 bp = Blueprint("sip", __name__, cli_group="sip-server")
 
-from . import cli, views  # noqa: E402,F401  (routes and commands attach to bp)
+from . import cli, views, views_outgoing  # noqa: E402,F401  (routes and commands attach to bp)

@@ -1,0 +1,68 @@
+"""Calls placed by phones to public numbers, with real SIP through the shipped Kamailio configuration:
+out through the gateway with the caller's own number, never for a caller who did not authenticate."""
+
+from __future__ import annotations
+
+import pytest
+
+from .test_calls import _header
+
+PASSWORD = "correct-horse-battery"
+OUR_IDENTITY = "<sip:+33184883200@userhub.local;user=phone>"  # Jane's own number, as the gateway gets it
+
+
+@pytest.fixture
+def jane_sip(lab, jane, with_phones):  # type: ignore[no-untyped-def]
+    """Jane's SIP user name (her phone places the calls: no registration needed to call)."""
+    return with_phones(jane, PASSWORD)
+
+
+@pytest.mark.parametrize("dialled", ["0612345678", "+33612345678"])
+def test_a_phone_calls_a_public_number_through_the_gateway_with_its_own_number(lab, jane_sip, dialled):
+    call = lab.phone_call(jane_sip, PASSWORD, dialled, headers={"P-Asserted-Identity": "<sip:+33999999999@x.example>"})
+    assert call.code == 200  # the gateway (the public network) answered
+    [(_at, invite)] = lab.gateway.invites()
+    assert invite.startswith("INVITE sip:+33612345678@127.0.0.1:")
+    # the caller ID is the one userhub gives, not the one the phone claimed
+    assert _header(invite, "P-Asserted-Identity") == [OUR_IDENTITY]
+    assert _header(invite, "Privacy") == [] and _header(invite, "Diversion") == []
+    assert "BYE" in lab.gateway.received_methods()  # the call ended through the proxy
+    assert lab.voicemail.invites() == []
+
+
+def test_a_phone_that_hides_its_number_says_privacy_id_to_the_gateway(lab, jane_sip):
+    call = lab.phone_call(jane_sip, PASSWORD, "0612345678", headers={"Privacy": "id"})
+    assert call.code == 200
+    [(_at, invite)] = lab.gateway.invites()
+    # the gateway, trusted, still gets who calls (emergency services, abuse), and withholds it (RFC 3325)
+    assert _header(invite, "Privacy") == ["id"]
+    assert _header(invite, "P-Asserted-Identity") == [OUR_IDENTITY]
+
+
+def test_no_toll_fraud_an_unauthenticated_call_to_a_public_number_is_challenged_and_never_relayed(
+        lab, jane_sip):
+    # claims to be Jane's phone, without credentials: challenged
+    assert lab.call("+33612345678", caller=jane_sip, from_domain="userhub.local").code == 407
+    # with a wrong password: challenged again, never relayed
+    assert lab.phone_call(jane_sip, "not-the-password-1", "+33612345678").code == 407
+    assert lab.phone_call(jane_sip, "not-the-password-1", "0612345678").code == 407
+    # an outside caller asking the proxy to reach a public number: the proxy is no open relay
+    assert lab.call("+33612345678", caller="+33655555555").code == 404
+    assert lab.gateway.invites() == []
+
+
+def test_a_colleagues_number_dialled_in_national_form_stays_internal(lab, jane_sip, john, with_phones):
+    john_sip = with_phones(john, PASSWORD)
+    john_phone = lab.phone("john", answer_ms=100)
+    lab.register((john_sip, PASSWORD, john_phone))
+    assert lab.phone_call(jane_sip, PASSWORD, "0184883201").code == 200
+    assert lab.phone_call(jane_sip, PASSWORD, "3201").code == 200
+    assert [m.split(" ", 2)[1] for _at, m in john_phone.invites()] == [f"sip:{john_sip}@127.0.0.1:{john_phone.port}"] * 2
+    assert lab.gateway.invites() == []
+
+
+def test_a_caller_without_a_number_of_their_own_cannot_call_out(lab, make_user, organization, with_phones):
+    nobody = make_user("no.number@example.com", location=organization.locations[0], extension="3205")
+    sip = with_phones(nobody, PASSWORD)
+    assert lab.phone_call(sip, PASSWORD, "0612345678").code == 403
+    assert lab.gateway.invites() == []
