@@ -1,0 +1,40 @@
+"""The README's screenshots exist, and stay small: `python -m e2e.screenshots` makes them into
+docs/screenshots/ (e2e/screenshots.py); this only reads the files, so it runs in a blink."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+IMAGE = re.compile(r'!\[[^\]]*\]\(([^)\s]+)|<img\b[^>]*\bsrc="([^"]+)"')
+MAX_TOTAL_BYTES = 2 * 1024 * 1024
+
+
+def readme_images(text: str) -> list[str]:
+    """Local image paths of a Markdown text: ![alt](path) and <img src="path">, not http(s) ones."""
+    found = [markdown or html for markdown, html in IMAGE.findall(text)]
+    return [path for path in found if not re.match(r"[a-z]+://", path)]
+
+
+def test_images_are_found_in_markdown_and_html() -> None:
+    text = '![Accueil](docs/a.png) <img alt="x" src="docs/b.png" width="200"> ![](https://e.org/c.png)'
+    assert readme_images(text) == ["docs/a.png", "docs/b.png"]
+
+
+def test_every_image_the_readme_shows_exists() -> None:
+    images = readme_images((ROOT / "README.md").read_text(encoding="utf-8"))
+    assert len(images) >= 10, images  # the gallery: desktop and phone of the main pages
+    missing = [path for path in images if not (ROOT / path).is_file()]
+    assert missing == [], f"the README shows images that are not in the repository: {missing}"
+
+
+def test_the_screenshots_are_shown_and_small() -> None:
+    shown = {Path(path).name for path in readme_images((ROOT / "README.md").read_text(encoding="utf-8"))}
+    files = sorted(SCREENSHOTS.glob("*.png"))
+    assert files, "no screenshot in docs/screenshots/: run python -m e2e.screenshots"
+    total = sum(path.stat().st_size for path in files)
+    assert total <= MAX_TOTAL_BYTES, f"docs/screenshots/ holds {total} bytes (more than {MAX_TOTAL_BYTES})"
+    unused = [path.name for path in files if path.name not in shown]
+    assert unused == [], f"screenshots the README does not show (remove them or show them): {unused}"
