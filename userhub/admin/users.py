@@ -293,8 +293,9 @@ def update_calling(user: User, *, package_id: int | None, location_id: int | Non
     extension = extension.strip()
     if not number and not extension:
         raise provisioning.ProvisioningError("extension", _("Give at least a phone number or an extension."))
-    before = (user.package_id, user.location_id, user.phone_number.e164 if user.phone_number else None,
-              user.extension)
+    before = {"package": user.package.name if user.package else None,
+              "location": user.location.name if user.location else None,
+              "number": user.phone_number.e164 if user.phone_number else None, "extension": user.extension}
     if extension:
         extension = provisioning.check_extension(organization, extension, ignore_user=user)
     chosen = None
@@ -317,5 +318,7 @@ def update_calling(user: User, *, package_id: int | None, location_id: int | Non
         raise provisioning.ProvisioningError(
             "extension", _("Extension %(extension)s is already used.", extension=extension)
         ) from None
-    after = (user.package_id, user.location_id, number or None, user.extension)
-    audit.record(organization, "user.changed", user.email, f"{before} -> {after}")
+    after = {"package": package.name if package else None, "location": location.name, "number": number or None,
+             "extension": user.extension}
+    audit.record(organization, "user.changed", user.email,
+                 {"changes": {name: [before[name], after[name]] for name in after if before[name] != after[name]}})

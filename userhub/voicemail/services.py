@@ -90,7 +90,7 @@ def set_fax_messaging(organization: Organization, allowed: bool) -> bool:
         row = VoicemailOrganizationSettings(organization_id=organization.id)
         db.session.add(row)
     row.fax_messaging_allowed = allowed
-    audit.record(organization, "voicemail.fax_messaging", organization.name, "allowed" if allowed else "not allowed")
+    audit.record(organization, "voicemail.fax_messaging", organization.name, {"allowed": allowed})
     db.session.commit()
     return True
 
