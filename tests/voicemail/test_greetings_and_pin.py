@@ -176,6 +176,15 @@ def test_the_page_is_one_form_with_one_save_and_custom_is_disabled_until_uploade
     employee_client.post(URL, data=wav_upload(make_wav(1.0), "occupé.wav"))
     html = employee_client.get(URL).text
     assert html.count(">Save</button>") == 1
+    # "Remove" belongs to a form of its own after the settings form: Enter in a field of the settings saves them.
+    settings_form = html[html.index(f'action="{URL}"'):]
+    settings_form = settings_form[:settings_form.index("</form>")]
+    first_button = re.search(r"<button[^>]*>", settings_form).group(0)
+    assert 'form="remove-greeting-busy"' in first_button
+    assert re.search(r'<button type="submit" class="primary">Save</button>', settings_form)
+    remove = html[html.index('id="remove-greeting-busy"') - 120:html.index('id="remove-greeting-busy"')]
+    assert f'action="{URL}/greetings/busy/delete"' in remove
+    assert html.index('id="remove-greeting-busy"') > html.index(f'action="{URL}"') + len(settings_form)
     busy = re.search(r'<input[^>]*name="busy_greeting"[^>]*value="custom"[^>]*>', html).group(0)
     no_answer = re.search(r'<input[^>]*name="no_answer_greeting"[^>]*value="custom"[^>]*>', html).group(0)
     assert "disabled" not in busy and "disabled" in no_answer
