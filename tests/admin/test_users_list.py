@@ -336,3 +336,16 @@ def test_each_filter_label_comes_just_before_its_own_control(admin_client):
     assert [(label[1], control[1]) for label, control in pairs] == [
         ("q", "q"), ("location", "location"), ("status", "status"), ("sort", "sort"), ("size", "size")]
     assert all(label[0] == "label for" and control[0] != "label for" for label, control in pairs)
+
+
+def test_numbered_and_following_pages_cost_the_statements_of_the_first(app, admin_client, organization, paris):
+    """Counting the rows before the page rides on the capped count: no statement more for a page's number."""
+    _bulk(organization, paris, 60)
+    first = admin_client.get("/admin/users?size=25").get_data(as_text=True)
+    following = _href(first, "next")
+    costs = [_statements(app, lambda url=url: admin_client.get(url).get_data())
+             for url in ("/admin/users?size=25", following, "/admin/users?size=25&page=2", "/admin/users?size=25&last=1",
+                         _href(admin_client.get(following).get_data(as_text=True), "prev"))]
+    assert len(set(costs)) == 1, costs
+    second = admin_client.get(following).get_data(as_text=True)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2<' in second
