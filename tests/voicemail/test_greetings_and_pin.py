@@ -87,6 +87,15 @@ def test_uploads_that_are_not_wav_or_too_large_are_refused(employee_client, empl
     assert db.session.get(VoicemailSettings, employee.id) is None
 
 
+def test_a_good_file_sent_with_a_wrong_field_is_not_stored_and_says_to_choose_it_again(employee_client, employee):
+    response = employee_client.post(URL, data=wav_upload(make_wav(1.0), unanswered_rings="99"))
+    assert response.status_code == 400
+    assert "Choose between 2 and 20 rings." in response.text
+    error = response.text[response.text.index('id="busy_greeting_file-error"'):]
+    assert "Nothing was saved: choose this file again." in error[:error.index("</ul>")]
+    assert employee_client.get(f"{URL}/greetings/busy/audio").status_code == 404
+
+
 def test_a_greeting_just_under_the_limit_is_accepted(employee_client):
     largest = make_wav(seconds=(MAX_GREETING_BYTES - 44) / 8000)
     assert len(largest) == MAX_GREETING_BYTES

@@ -189,6 +189,9 @@ def _checked(user: User, data: VoicemailInput) -> dict[str, object]:
         values.update(fax_enabled=data.fax_enabled, fax_extension=fax_extension,
                       fax_number=_number(data.fax_number, "fax_number", region, errors, data.fax_enabled))
     if errors:
+        # A browser never sends a file again by itself: say so on each good file that was not stored either.
+        for kind in data.greeting_files:
+            errors.setdefault(f"{kind}_greeting_file", _("Nothing was saved: choose this file again."))
         raise VoicemailInvalid(errors)
     return values
 
