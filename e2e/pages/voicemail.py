@@ -14,13 +14,14 @@ WORDS = {
            "no_answer_upload": "Message d’accueil «\u202fpas de réponse\u202f»",
            "busy_greeting": "Annonce en cas d’occupation",
            "no_answer_greeting": "Annonce en cas de non-réponse", "custom": "Annonce personnalisée",
-           "upload": "Téléverser"},
+           "rings": "Nombre de sonneries avant la messagerie vocale", "not_wav": "Ce fichier n’est pas un fichier audio WAV."},
     "en": {"heading": "Voicemail", "pin_heading": "Voicemail access code", "set_pin": "Set the access code",
            "pin": "New access code", "confirm": "Confirm the access code", "save": "Save",
            "saved": "Your voicemail access code has been saved.",
            "sequence": "Do not use more than three ascending or descending digits",
            "busy_upload": "“Busy” greeting", "no_answer_upload": "“No answer” greeting",
-           "busy_greeting": "Busy greeting", "no_answer_greeting": "No answer greeting", "custom": "Custom greeting", "upload": "Upload"},
+           "busy_greeting": "Busy greeting", "no_answer_greeting": "No answer greeting", "custom": "Custom greeting",
+           "rings": "Number of rings before voicemail", "not_wav": "This file is not a WAV audio file."},
 }
 
 
@@ -56,9 +57,15 @@ class VoicemailPage:
         group = self.page.get_by_role("group", name=self.words[f"{kind}_greeting"], exact=True)
         return group.get_by_label(self.words["custom"], exact=True)
 
-    def upload_greeting(self, kind: str, path: str) -> None:
-        """Each upload control is named after its greeting ("Message d'accueil « occupé »")."""
+    def choose_greeting_file(self, kind: str, path: str) -> None:
+        """Each file control is named after its greeting ("Message d'accueil « occupé »")."""
         self.page.get_by_label(self.words[f"{kind}_upload"], exact=True).set_input_files(path)
-        self.page.get_by_role("button", name=f"{self.words['upload']} – {self.words[f'{kind}_upload']}",
-                              exact=True).click()
+
+    def save_settings(self) -> None:
+        """The one save button of the settings form (greeting files go with it)."""
+        self.page.get_by_role("button", name=self.words["save"], exact=True).click()
+
+    def upload_greeting(self, kind: str, path: str) -> None:
+        self.choose_greeting_file(kind, path)
+        self.save_settings()
 

@@ -76,3 +76,88 @@ def test_the_audit_log_records_who_did_what(admin_client, client_as, make_user, 
                        ("admin@example.com", "user.deleted", "bob@example.com")]
     page = client_as("read_only").get("/admin/audit").get_data(as_text=True)
     assert "User deleted" in page and "admin@example.com" in page
+
+
+def _audit_details(client) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    """(What, Details) of each row of the audit page, newest first."""
+    import html as html_module
+
+    page = client.get("/admin/audit").get_data(as_text=True)
+    body = page[page.index("<tbody>"):page.index("</tbody>")]
+    rows = re.findall(r"<tr><td>.*?</td><td>.*?</td><td>(.*?)</td><td>.*?</td><td>(.*?)</td></tr>", body)
+    return [(html_module.unescape(what), html_module.unescape(details)) for what, details in rows]
+
+
+def test_audit_entries_are_stored_as_data_and_written_in_the_reader_s_language(admin_client, make_user, paris,
+                                                                                packages, organization):
+    from userhub.admin import audit
+
+    user = make_user("bob@example.com", location=paris, extension="3205")
+    # An entry from before the parameters: its English text is shown as it is, in every language.
+    db.session.add(AuditEvent(organization_id=organization.id, action="users.imported", target="Acme",
+                              details="3000 rows", created_at=datetime(2026, 1, 1, tzinfo=UTC)))
+    db.session.commit()
+    admin_client.post(f"/admin/locations/{paris.id}/numbers", data={"first": "+33 1 84 88 32 50",
+                                                                   "last": "+33 1 84 88 32 52"})
+    admin_client.post(f"/admin/users/{user.id}", data={"package": packages["webex_suite"].id, "location": paris.id,
+                                                      "number": "+33184883205", "extension": "3206"})
+    with admin_client.application.test_request_context():
+        audit.record(organization, "users.imported", "Acme", {"count": 3000})
+        audit.record(organization, "location.created", "Lyon", {"country": "DE", "time_zone": "Europe/Berlin"})
+        audit.record(organization, "voicemail.fax_messaging", "Acme", {"allowed": False})
+        db.session.commit()
+    stored = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [(e.action, e.params, e.details) for e in stored[1:3]] == [
+        ("numbers.added", {"count": 3, "first": "+33184883250", "last": "+33184883252"}, ""),
+        ("user.changed", {"changes": {"package": [None, "Webex Suite"], "number": [None, "+33184883205"],
+                                      "extension": ["3205", "3206"]}}, ""),
+    ]
+    assert _audit_details(admin_client) == [
+        ("Fax messaging setting changed", "Fax messaging not allowed"),
+        ("Location created", "Germany, time zone Europe/Berlin"),
+        ("Users imported", "3,000 rows"),
+        ("User changed", "Package: — → Webex Suite; Phone number: — → +33 1 84 88 32 05; Extension: 3205 → 3206"),
+        ("Numbers added", "3 numbers: +33 1 84 88 32 50 – +33 1 84 88 32 52"),
+        ("Users imported", "3000 rows"),
+    ]
+    admin_client.post("/language", data={"locale": "fr"})
+    nbsp, thin = "\u00a0", "\u202f"
+    french = [details for _what, details in _audit_details(admin_client)]
+    assert french[0] == "Messagerie fax non autorisée"
+    assert french[1] == "Allemagne, fuseau horaire Europe/Berlin"
+    assert french[2] in (f"3{thin}000 lignes", f"3{nbsp}000 lignes")
+    assert french[3] == (f"Pack{nbsp}: — → Webex Suite{nbsp}; Numéro de téléphone{nbsp}: — → +33 1 84 88 32 05{nbsp}; "
+                         f"Numéro interne{nbsp}: 3205 → 3206")
+    assert french[4] == f"3 numéros{nbsp}: +33 1 84 88 32 50 – +33 1 84 88 32 52"
+    assert french[5] == "3000 rows"
+    # When: the reader's date format and time zone (the administrator's location is in Paris, UTC+1 in January).
+    page = admin_client.get("/admin/audit").get_data(as_text=True)
+    assert re.findall(r"<tr><td>(.*?)</td>", page)[-1] == "1 janv. 2026, 01:00:00"
+
+
+def test_audit_sentences_in_both_languages_for_each_action(app, organization):
+    """Every action has its sentence, singular and plural; parameters it cannot read fall back to the text."""
+    from flask_babel import force_locale
+
+    from userhub.admin import audit
+
+    cases = {
+        ("user.created", '{"number": null, "extension": "12"}'): ("Number —, extension 12", "Numéro —, extension 12"),
+        ("invitations.all", '{"count": 1}'): ("To 1 pending user", "À 1 utilisateur en attente"),
+        ("invitations.all", '{"count": 2}'): ("To 2 pending users", "À 2 utilisateurs en attente"),
+        ("users.imported", '{"count": 1}'): ("1 row", "1 ligne"),
+        ("numbers.added", '{"count": 1, "first": "+33184883250", "last": "+33184883250"}'):
+            ("1 number: +33 1 84 88 32 50", "1 numéro\u00a0: +33 1 84 88 32 50"),
+        ("settings.activation_emails", '{"mode": "manual"}'): ("Sent by an administrator",
+                                                               "Envoyés par un administrateur"),
+        ("voicemail.fax_messaging", '{"allowed": true}'): ("Fax messaging allowed", "Messagerie fax autorisée"),
+        ("users.imported", '{"rows": 3}'): ("old text", "old text"),
+    }
+    import json
+
+    for (action, params), (english, french) in cases.items():
+        event = AuditEvent(organization_id=organization.id, action=action, details="old text",
+                           params=json.loads(params))
+        for locale, expected in (("en", english), ("fr", french)):
+            with app.test_request_context(), force_locale(locale):
+                assert audit.describe(event) == expected, (action, params, locale)

@@ -242,3 +242,110 @@ def test_a_cursor_holding_what_no_row_can_hold_shows_the_first_page(admin_client
             for arg in ("after", "before"):
                 response = admin_client.get(f"/admin/users?sort={sort}&{arg}={raw}")
                 assert response.status_code == 200, (sort, arg, key)
+
+
+def _bulk(organization, paris, count: int) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import insert
+
+    from userhub.accounts.models import User
+
+    db.session.execute(insert(User), [{"organization_id": organization.id, "email": f"bulk{i:03d}@example.com",
+                                       "first_name": "Bulk", "last_name": f"N{i:03d}", "location_id": paris.id}
+                                      for i in range(count)])
+    db.session.commit()
+
+
+def _href(page: str, rel: str) -> str:
+    return html.unescape(page.split(f'rel="{rel}"')[0].rsplit('href="', 1)[1].split('"')[0])
+
+
+def test_the_page_size_is_chosen_kept_in_the_links_and_a_bad_one_falls_back(admin_client, organization, paris):
+    _bulk(organization, paris, 120)
+    for size, shown in (("25", 25), ("100", 100), ("50", 50), ("10000", 50), ("abc", 50), ("-1", 50), ("", 50)):
+        page = admin_client.get(f"/admin/users?sort=email&size={size}").get_data(as_text=True)
+        assert page.count('<tr>') - 1 == shown, size  # the header's row, then one per user
+        assert f'<option value="{shown}" selected>' in page, size
+    first = admin_client.get(f"/admin/users?sort=email&size=25&location={paris.id}").get_data(as_text=True)
+    following = _href(first, "next")
+    assert "size=25" in following and "sort=email" in following and f"location={paris.id}" in following
+    second = admin_client.get(following).get_data(as_text=True)
+    # The administrator is in no location: the Paris users alone, 25 a page.
+    assert "bulk025@example.com" in second and "bulk049@example.com" in second
+    assert "bulk024@example.com" not in second and "bulk050@example.com" not in second
+    for rel in ("prev", "first", "last", "next"):
+        assert "size=25" in _href(second, rel), rel
+    # The default size is not repeated in the links.
+    assert "size=" not in _href(admin_client.get("/admin/users?size=50").get_data(as_text=True), "next")
+
+
+def test_page_numbers_where_the_count_is_exact(admin_client, organization, paris):
+    _bulk(organization, paris, 120)  # and the administrator: 121 users, 5 pages of 25
+    page = admin_client.get("/admin/users?sort=email&size=25").get_data(as_text=True)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>1<' in page
+    assert 'Page </span>5<' in page and 'Page </span>6<' not in page
+    third = admin_client.get(_href(page.replace('Page </span>3<', 'rel="third"'), "third")).get_data(as_text=True)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>3<' in third
+    # admin@ sorts first, then bulk000…: page 3 holds rows 50 to 74.
+    assert "bulk049@example.com" in third and "bulk073@example.com" in third
+    assert "bulk048@example.com" not in third and "bulk074@example.com" not in third
+    # "Next" from page 3 is page 4, with its number; the last page is numbered too.
+    fourth = admin_client.get(_href(third, "next")).get_data(as_text=True)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>4<' in fourth
+    last = admin_client.get(_href(fourth, "last")).get_data(as_text=True)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>5<' in last
+    # A number past the end shows the last numbered page; a bad one the first.
+    assert "bulk119@example.com" in admin_client.get("/admin/users?sort=email&size=25&page=99").get_data(as_text=True)
+    for bad in ("0", "-2", "x", "9" * 30):
+        assert "admin@example.com" in admin_client.get(f"/admin/users?sort=email&page={bad}").get_data(as_text=True)
+
+
+def test_no_page_numbers_past_the_cap(admin_client, organization, paris, monkeypatch):
+    _bulk(organization, paris, 30)
+    monkeypatch.setattr(user_service, "COUNT_CAP", 10)
+    page = admin_client.get("/admin/users?size=25").get_data(as_text=True)
+    assert "More than 10 users" in page and "Page </span>" not in page and 'rel="last"' in page
+    # page= is an offset page only where the count is exact: here it shows the first page.
+    assert "admin@example.com" in admin_client.get("/admin/users?size=25&page=2").get_data(as_text=True)
+    french = admin_client.get("/admin/users?size=25", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert "Plus de 10\u00a0utilisateurs" in french or "Plus de 10 utilisateurs" in french
+
+
+def test_page_numbers_skip_the_far_ones():
+    assert user_service.page_numbers(1, 1) == [1]
+    assert user_service.page_numbers(1, 5) == [1, 2, 3, None, 5]
+    assert user_service.page_numbers(20, 40) == [1, None, 18, 19, 20, 21, 22, None, 40]
+    assert user_service.page_numbers(40, 40) == [1, None, 38, 39, 40]
+
+
+def test_the_status_is_a_badge_with_the_filter_s_words(admin_client, make_user):
+    make_user("toto@example.com", active=False)
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    assert '<span class="status-badge status-invited">Verified</span>' in page
+    assert '<span class="status-badge status-active">Active</span>' in page
+    assert '<option value="invited" >Verified</option>' in page and '<option value="active" >Active</option>' in page
+
+
+def test_each_filter_label_comes_just_before_its_own_control(admin_client):
+    import re
+
+    page = admin_client.get("/admin/users").get_data(as_text=True)
+    start = page.index('class="user-filters"')
+    bar = page[start:page.index("</form>", start)]
+    tags = re.findall(r'<(label for|input type="search" id|select id)="([a-z]+)"', bar)
+    pairs = list(zip(tags[::2], tags[1::2], strict=True))
+    assert [(label[1], control[1]) for label, control in pairs] == [
+        ("q", "q"), ("location", "location"), ("status", "status"), ("sort", "sort"), ("size", "size")]
+    assert all(label[0] == "label for" and control[0] != "label for" for label, control in pairs)
+
+
+def test_numbered_and_following_pages_cost_the_statements_of_the_first(app, admin_client, organization, paris):
+    """Counting the rows before the page rides on the capped count: no statement more for a page's number."""
+    _bulk(organization, paris, 60)
+    first = admin_client.get("/admin/users?size=25").get_data(as_text=True)
+    following = _href(first, "next")
+    costs = [_statements(app, lambda url=url: admin_client.get(url).get_data())
+             for url in ("/admin/users?size=25", following, "/admin/users?size=25&page=2", "/admin/users?size=25&last=1",
+                         _href(admin_client.get(following).get_data(as_text=True), "prev"))]
+    assert len(set(costs)) == 1, costs
+    second = admin_client.get(following).get_data(as_text=True)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>2<' in second

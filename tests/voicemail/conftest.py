@@ -47,6 +47,7 @@ def settings_data(version: int = 1, **changes: Any) -> dict[str, Any]:
     return data
 
 
-def wav_upload(content: bytes, name: str = "greeting.wav", kind: str = "busy") -> dict[str, Any]:
-    """The upload form of one greeting (each form on the page has its kind as prefix)."""
-    return {f"{kind}-greeting_file": (BytesIO(content), name)}
+def wav_upload(content: bytes, name: str = "greeting.wav", kind: str = "busy", **changes: Any) -> dict[str, Any]:
+    """The settings form sending a greeting's file (each greeting has its own file control) with the
+    default values, changed by ``changes`` as in settings_data."""
+    return {**settings_data(**changes), f"{kind}_greeting_file": (BytesIO(content), name)}

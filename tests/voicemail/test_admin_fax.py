@@ -54,7 +54,7 @@ def _box(page: str) -> str:
 
 def _audit() -> list[tuple[str, str, str]]:
     db.session.expire_all()
-    return [(e.actor_email, e.action, e.details) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
+    return [(e.actor_email, e.action, e.params) for e in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id))]
 
 
 def test_a_full_administrator_allows_fax_and_the_employee_then_saves_fax_settings(
@@ -71,7 +71,7 @@ def test_a_full_administrator_allows_fax_and_the_employee_then_saves_fax_setting
     assert _allowed(employee.organization_id) is True
     assert "The voicemail settings of the organization are saved." in admin.get(PAGE).text
     assert _box(admin.get(PAGE).text) == "checked"
-    assert _audit() == [("full.admin@example.com", "voicemail.fax_messaging", "allowed")]
+    assert _audit() == [("full.admin@example.com", "voicemail.fax_messaging", {"allowed": True})]
 
     employee_page = employee_client.get(EMPLOYEE_PAGE).text
     assert "Fax number" in employee_page and 'name="fax_enabled"' in employee_page
@@ -86,7 +86,7 @@ def test_saving_the_same_value_again_adds_no_audit_entry(admin_as, employee):
     admin.post(PAGE, data={"fax_messaging_allowed": "y"})
     admin.post(PAGE, data={"fax_messaging_allowed": "y"})
     admin.post(PAGE, data={})  # the unchecked box is absent from the form: not allowed
-    assert [details for _, _, details in _audit()] == ["allowed", "not allowed"]
+    assert [details for _, _, details in _audit()] == [{"allowed": True}, {"allowed": False}]
     assert _allowed(employee.organization_id) is False
 
 

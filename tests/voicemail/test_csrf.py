@@ -1,4 +1,4 @@
-"""With CSRF protection on (as in production), the greeting upload forms carry their own token."""
+"""With CSRF protection on (as in production), the settings form that uploads greetings carries its token."""
 
 from __future__ import annotations
 
@@ -25,8 +25,9 @@ def test_a_greeting_upload_needs_the_token_of_the_page(app, employee):
     assert client.post("/sign-in/password", data={"password": STRONG_PASSWORD, "csrf_token": token}
                        ).status_code == 302
     page = client.get("/settings/calling/voicemail").text
-    token = re.search(r'name="busy-csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    without = client.post("/settings/calling/voicemail/greetings/busy", data=wav_upload(make_wav()))
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    without = client.post("/settings/calling/voicemail", data=wav_upload(make_wav()))
     assert without.status_code == 400
-    upload = {**wav_upload(make_wav()), "busy-csrf_token": token}
-    assert client.post("/settings/calling/voicemail/greetings/busy", data=upload).status_code == 302
+    upload = {**wav_upload(make_wav()), "csrf_token": token}
+    assert client.post("/settings/calling/voicemail", data=upload).status_code == 302
+    assert client.get("/settings/calling/voicemail/greetings/busy/audio").status_code == 200

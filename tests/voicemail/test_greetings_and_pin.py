@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.voicemail.conftest import settings_data, wav_upload
@@ -23,16 +25,33 @@ def test_a_wav_file_is_recognised_by_its_content():
 
 def test_an_uploaded_greeting_is_played_back_to_its_owner_and_can_be_chosen(employee_client, employee):
     audio = make_wav(1.0)
-    response = employee_client.post(f"{URL}/greetings/busy", data=wav_upload(audio, "Accueil occupé.wav"))
+    # One save: the other settings, and the file, which is stored and chosen for its greeting.
+    response = employee_client.post(URL, data=wav_upload(audio, "Accueil occupé.wav", send_busy_calls="y",
+                                                         unanswered_rings="5"))
     assert response.status_code == 302
+    db.session.expire_all()
+    saved = db.session.get(VoicemailSettings, employee.id)
+    assert (saved.busy_greeting, saved.no_answer_greeting, saved.send_busy_calls, saved.unanswered_rings) == (
+        "custom", "default", True, 5)
     page = employee_client.get(URL)
     assert '<audio controls preload="none" src="/settings/calling/voicemail/greetings/busy/audio"' in page.text
     assert "Accueil occupé.wav" in page.text
     played = employee_client.get(f"{URL}/greetings/busy/audio")
     assert (played.status_code, played.mimetype, played.data) == (200, "audio/wav", audio)
-    chosen = employee_client.post(URL, data=settings_data(send_busy_calls="y", busy_greeting="custom"))
-    assert chosen.status_code == 302
+    back = employee_client.post(URL, data=settings_data(version=2, busy_greeting="default"))
+    chosen = employee_client.post(URL, data=settings_data(version=3, send_busy_calls="y", busy_greeting="custom"))
+    assert (back.status_code, chosen.status_code) == (302, 302)
     assert employee_client.get(f"{URL}/greetings/no_answer/audio").status_code == 404
+
+
+def test_a_file_sent_with_custom_already_chosen_replaces_the_greeting(employee_client, employee):
+    employee_client.post(URL, data=wav_upload(make_wav(1.0), "first.wav"))
+    second = make_wav(2.0)
+    assert employee_client.post(URL, data=wav_upload(second, "second.wav", version=2, busy_greeting="custom")
+                                ).status_code == 302
+    assert employee_client.get(f"{URL}/greetings/busy/audio").data == second
+    db.session.expire_all()
+    assert db.session.get(VoicemailSettings, employee.id).busy_greeting == "custom"
 
 
 def test_custom_greeting_cannot_be_chosen_before_one_is_uploaded(employee_client):
@@ -53,22 +72,39 @@ _REFUSED = {
 def test_uploads_that_are_not_wav_or_too_large_are_refused(employee_client, employee, case):
     make_content, message = _REFUSED[case]
     content = make_content()
-    response = employee_client.post(f"{URL}/greetings/no_answer", data=wav_upload(content, "greeting.wav", "no_answer"))
+    # Typed with the file: all of it is kept on the page, none of it saved.
+    response = employee_client.post(URL, data=wav_upload(content, "greeting.wav", "no_answer", unanswered_rings="7",
+                                                         notification_email="typed@example.com"))
     assert response.status_code == 400
     assert message in response.text
-    assert 'aria-describedby="no_answer-greeting_file-error"' in response.text
+    error = response.text[response.text.index('id="no_answer_greeting_file-error"'):]
+    assert message in error[:error.index("</ul>")]
+    field = re.search(r'<input[^>]*name="no_answer_greeting_file"[^>]*>', response.text).group(0)
+    assert 'aria-invalid="true"' in field and "no_answer_greeting_file-error" in field
+    assert 'value="7"' in response.text and 'value="typed@example.com"' in response.text
+    assert "Upload a custom greeting before choosing it." not in response.text
     assert employee_client.get(f"{URL}/greetings/no_answer/audio").status_code == 404
+    assert db.session.get(VoicemailSettings, employee.id) is None
+
+
+def test_a_good_file_sent_with_a_wrong_field_is_not_stored_and_says_to_choose_it_again(employee_client, employee):
+    response = employee_client.post(URL, data=wav_upload(make_wav(1.0), unanswered_rings="99"))
+    assert response.status_code == 400
+    assert "Choose between 2 and 20 rings." in response.text
+    error = response.text[response.text.index('id="busy_greeting_file-error"'):]
+    assert "Nothing was saved: choose this file again." in error[:error.index("</ul>")]
+    assert employee_client.get(f"{URL}/greetings/busy/audio").status_code == 404
 
 
 def test_a_greeting_just_under_the_limit_is_accepted(employee_client):
     largest = make_wav(seconds=(MAX_GREETING_BYTES - 44) / 8000)
     assert len(largest) == MAX_GREETING_BYTES
-    assert employee_client.post(f"{URL}/greetings/busy", data=wav_upload(largest)).status_code == 302
+    assert employee_client.post(URL, data=wav_upload(largest)).status_code == 302
 
 
 def test_nobody_else_can_play_replace_or_remove_a_greeting(employee_client, employee, other_client):
     audio = make_wav(1.0)
-    employee_client.post(f"{URL}/greetings/busy", data=wav_upload(audio))
+    employee_client.post(URL, data=wav_upload(audio))
     assert other_client.get(f"{URL}/greetings/busy/audio").status_code == 404
     assert other_client.get(f"{URL}/greetings/busy/audio?user_id={employee.id}").status_code == 404
     other_client.post(f"{URL}/greetings/busy/delete", data={"user_id": employee.id})
@@ -76,8 +112,9 @@ def test_nobody_else_can_play_replace_or_remove_a_greeting(employee_client, empl
 
 
 def test_removing_a_chosen_greeting_goes_back_to_the_default_one(employee_client, employee):
-    employee_client.post(f"{URL}/greetings/busy", data=wav_upload(make_wav()))
-    employee_client.post(URL, data=settings_data(busy_greeting="custom"))
+    employee_client.post(URL, data=wav_upload(make_wav()))  # stored and chosen
+    db.session.expire_all()
+    assert db.session.get(VoicemailSettings, employee.id).busy_greeting == "custom"
     assert employee_client.post(f"{URL}/greetings/busy/delete").status_code == 302
     db.session.expire_all()
     assert db.session.get(VoicemailSettings, employee.id).busy_greeting == "default"
@@ -131,14 +168,32 @@ def test_the_page_is_one_form_with_one_save_and_custom_is_disabled_until_uploade
 
     html = employee_client.get(URL).text
     assert html.count(">Save</button>") == 1 and html.count(f'action="{URL}"') == 1
-    # The settings form comes first; the access code (a link, not a form) after the greetings.
-    assert html.index('id="settings-title"') < html.index('id="greetings-title"') < html.index('id="access-code-title"')
+    assert html.count("<form") - html.count('class="language-switch"') >= 1
+    # The greetings' file controls are in the settings form, which sends files; no upload form of their own.
+    settings_form = html[html.index(f'action="{URL}"'):]
+    settings_form = settings_form[:settings_form.index("</form>")]
+    assert 'enctype="multipart/form-data"' in html[html.index(f'action="{URL}"') - 80:html.index(f'action="{URL}"') + 80]
+    for name in ("busy_greeting_file", "no_answer_greeting_file", "busy_greeting", "no_answer_greeting"):
+        assert f'name="{name}"' in settings_form, name
+    assert ">Upload" not in html and "/greetings/busy\"" not in html
+    # The settings form comes first; the access code (a link, not a form) after it.
+    assert html.index('id="settings-title"') < html.index('id="access-code-title"')
     for name in ("busy_greeting", "no_answer_greeting"):
         custom = re.search(rf'<input[^>]*name="{name}"[^>]*value="custom"[^>]*>', html).group(0)
         assert "disabled" in custom and f'aria-describedby="{name}-hint"' in custom
-    assert "upload it first" in html and 'href="#greeting-busy"' in html
-    employee_client.post(f"{URL}/greetings/busy", data=wav_upload(make_wav(1.0), "occupé.wav"))
+    assert "Custom greeting: choose its WAV file below." in html
+    employee_client.post(URL, data=wav_upload(make_wav(1.0), "occupé.wav"))
     html = employee_client.get(URL).text
+    assert html.count(">Save</button>") == 1
+    # "Remove" belongs to a form of its own after the settings form: Enter in a field of the settings saves them.
+    settings_form = html[html.index(f'action="{URL}"'):]
+    settings_form = settings_form[:settings_form.index("</form>")]
+    first_button = re.search(r"<button[^>]*>", settings_form).group(0)
+    assert 'form="remove-greeting-busy"' in first_button
+    assert re.search(r'<button type="submit" class="primary">Save</button>', settings_form)
+    remove = html[html.index('id="remove-greeting-busy"') - 120:html.index('id="remove-greeting-busy"')]
+    assert f'action="{URL}/greetings/busy/delete"' in remove
+    assert html.index('id="remove-greeting-busy"') > html.index(f'action="{URL}"') + len(settings_form)
     busy = re.search(r'<input[^>]*name="busy_greeting"[^>]*value="custom"[^>]*>', html).group(0)
     no_answer = re.search(r'<input[^>]*name="no_answer_greeting"[^>]*value="custom"[^>]*>', html).group(0)
     assert "disabled" not in busy and "disabled" in no_answer
@@ -148,8 +203,8 @@ def test_the_two_upload_controls_have_distinct_names(employee_client, employee):
     import re
 
     html = employee_client.get(URL).text
-    labels = re.findall(r'<label for="(\w+-greeting_file)">([^<]+)</label>', html)
-    assert labels == [("busy-greeting_file", "“Busy” greeting"), ("no_answer-greeting_file", "“No answer” greeting")]
+    labels = re.findall(r'<label for="(\w+_greeting_file)">([^<]+)</label>', html)
+    assert labels == [("busy_greeting_file", "“Busy” greeting"), ("no_answer_greeting_file", "“No answer” greeting")]
     employee.locale = "fr"
     db.session.commit()
     html = employee_client.get(URL).text

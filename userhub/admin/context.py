@@ -129,4 +129,8 @@ def user_query_from_args() -> user_service.UserQuery:
         after=args.get("after", "")[:500],
         before=args.get("before", "")[:500],
         last=args.get("last") == "1",
+        page=max(args.get("page", 0, type=query_int) or 0, 0),
+        # Only the sizes offered; anything else (a typo, "10000") gets the default size.
+        page_size=size if (size := args.get("size", type=query_int)) in user_service.PAGE_SIZES
+        else user_service.PAGE_SIZE,
     )

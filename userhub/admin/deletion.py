@@ -24,8 +24,8 @@ def delete_user(user: User, actor: User) -> None:
     if user.id == actor.id:
         raise DeletionRefused(_("You cannot delete your own account."))
     organization = user.organization
-    number = user.phone_number.e164 if user.phone_number else "-"
-    audit.record(organization, "user.deleted", user.email, f"number {number}, extension {user.extension or '-'}")
+    audit.record(organization, "user.deleted", user.email,
+                 {"number": user.phone_number.e164 if user.phone_number else None, "extension": user.extension})
     end_all_sessions(user)
     db.session.delete(user)
     db.session.flush()

@@ -161,7 +161,7 @@ def _check_row(row, locations, packages, existing_emails, taken_extensions, numb
 
 def start_import(organization: Organization, checked: Checked) -> AdminJob:
     job = jobs.create_job(organization.id, JobKind.IMPORT, checked.rows, current_user.id)
-    audit.record(organization, "users.imported", organization.name, f"{len(checked.rows)} rows")
+    audit.record(organization, "users.imported", organization.name, {"count": len(checked.rows)})
     return job
 
 

@@ -22,7 +22,7 @@ def set_activation_emails(organization: Organization, mode: str) -> None:
         raise ValueError(mode)
     if organization.activation_emails != mode:
         organization.activation_emails = mode
-        audit.record(organization, "settings.activation_emails", organization.name, mode)
+        audit.record(organization, "settings.activation_emails", organization.name, {"mode": mode})
 
 
 def pending_count(organization: Organization) -> int:
@@ -37,7 +37,7 @@ def invite_all(organization: Organization) -> AdminJob:
     ids = list(db.session.scalars(select(User.id).where(
         User.organization_id == organization.id, User.status == UserStatus.INVITED.value).order_by(User.id)))
     job = jobs.create_job(organization.id, JobKind.INVITATIONS, ids, current_user.id)
-    audit.record(organization, "invitations.all", organization.name, f"{len(ids)} users")
+    audit.record(organization, "invitations.all", organization.name, {"count": len(ids)})
     return job
 
 

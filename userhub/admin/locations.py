@@ -47,7 +47,7 @@ def numbers_with_holders(location: Location) -> list[tuple[PhoneNumber, User | N
 
 def create_location(organization: Organization, name: str, country: str, time_zone: str) -> Location:
     location = org_services.create_location(organization, name, country, time_zone)
-    audit.record(organization, "location.created", location.name, f"{location.country} {location.time_zone}")
+    audit.record(organization, "location.created", location.name, {"country": location.country, "time_zone": location.time_zone})
     return location
 
 
@@ -64,8 +64,8 @@ def add_numbers(location: Location, first: str, last: str = "") -> list[PhoneNum
     else:
         texts = [first]
     rows = org_services.add_numbers(location, texts)
-    span = rows[0].e164 if len(rows) == 1 else f"{rows[0].e164} – {rows[-1].e164}"
-    audit.record(location.organization, "numbers.added", location.name, span)
+    audit.record(location.organization, "numbers.added", location.name,
+                 {"count": len(rows), "first": rows[0].e164, "last": rows[-1].e164})
     return rows
 
 

@@ -9,7 +9,9 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..accounts.models import User
@@ -28,7 +30,9 @@ class AuditEvent(Model):
     actor_email: Mapped[str] = mapped_column(String(254), default="")
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(String(300), default="")
-    details: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="")  # English text of entries from before params
+    # What happened, as data (counts, numbers, codes); audit.describe writes it in the reader's language.
+    params: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     __table_args__ = (Index("ix_admin_audit_org_created", "organization_id", "created_at"),)

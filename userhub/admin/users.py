@@ -16,7 +16,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, case, func, literal, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts import provisioning
@@ -28,6 +28,8 @@ from ..organizations.models import Location, Organization, Package, PhoneNumber
 from . import audit
 
 PAGE_SIZE = 50
+# The page sizes an administrator can choose (?size=); any other value shows PAGE_SIZE rows.
+PAGE_SIZES = (25, 50, 100)
 # Past this many matching users the list says "more than 1,000" instead of counting them all.
 COUNT_CAP = 1000
 # Up to this many matches, a search collects them by its indexes and sorts them (10,000: 7 ms on SQLite);
@@ -51,6 +53,8 @@ class UserQuery:
     after: str = ""  # a cursor: the page starts after this key ("Next")
     before: str = ""  # a cursor: the page ends before this key ("Previous")
     last: bool = False  # the last page
+    page: int = 0  # a page number (offset pages), followed only where the count is exact (cheap)
+    page_size: int = PAGE_SIZE
 
 
 @dataclass
@@ -73,10 +77,37 @@ class UserPage:
     has_previous: bool
     has_next: bool
     query: UserQuery = field(default_factory=UserQuery)
+    page_size: int = PAGE_SIZE
+    # How many matching rows come before this page's first row; known only where the count is exact.
+    first_index: int | None = None
 
     @property
     def total_is_exact(self) -> bool:
         return self.total <= COUNT_CAP
+
+    @property
+    def pages(self) -> int | None:
+        """The number of pages, where the count is exact (else None: "more than 1,000")."""
+        if not self.total_is_exact:
+            return None
+        return max(1, -(-self.total // self.page_size))
+
+    @property
+    def number(self) -> int | None:
+        """This page's number among ``pages``, or None when unknown or when the page does not start where a
+        numbered page starts (keyset pages read backwards from the end are full, so they can straddle two)."""
+        if self.first_index is None or self.pages is None:
+            return None
+        if not self.has_next:
+            return self.pages
+        return self.first_index // self.page_size + 1 if self.first_index % self.page_size == 0 else None
+
+    @property
+    def near(self) -> int | None:
+        """The numbered page this page starts in (the number, for a page that starts where one does)."""
+        if self.pages is None or self.first_index is None:
+            return None
+        return self.number or min(self.first_index // self.page_size + 1, self.pages)
 
 
 def search_clause(text: str, *, use_indexes: bool = True) -> ColumnElement[bool]:
@@ -143,16 +174,33 @@ def _key_of(sort: str, row: Any) -> tuple[Any, ...]:
     return tuple(by_name[column.key] for column in SORTS[sort])
 
 
-def list_users(organization: Organization, query: UserQuery, page_size: int = PAGE_SIZE) -> UserPage:
+def list_users(organization: Organization, query: UserQuery, page_size: int | None = None) -> UserPage:
     sort = query.sort if query.sort in SORTS else "name"
+    size = page_size or (query.page_size if query.page_size in PAGE_SIZES else PAGE_SIZE)
     searching = bool(query.search.strip())
-    # Without a search the filters and sorts have indexes in order: count only what is shown.
-    cap = SORT_CAP if searching else COUNT_CAP
-    matching = _filtered(organization, query, select(literal(1))).limit(cap + 1).subquery()
-    found = db.session.scalar(select(func.count()).select_from(matching)) or 0
-    total = min(found, COUNT_CAP + 1)
     order: tuple[Any, ...] = SORTS[sort]
     after, before = decode_key(query.after, sort), decode_key(query.before, sort)
+    cursor = None if query.last else after if after is not None else before
+    # Without a search the filters and sorts have indexes in order: count only what is shown.
+    cap = SORT_CAP if searching else COUNT_CAP
+    # The same statement counts the rows before the cursor: where the count is exact this gives the page's
+    # number at no extra statement (at most COUNT_CAP rows are read).
+    counted: list[Any] = [literal(1).label("one")]
+    if cursor is not None:
+        counted = [*order]
+    matching = _filtered(organization, query, select(*counted)).limit(cap + 1).subquery()
+    measures: list[Any] = [func.count()]
+    if cursor is not None:
+        keys = tuple(matching.c[column.key] for column in order)
+        inclusive = tuple_(*keys) <= tuple_(*cursor) if after is not None else tuple_(*keys) < tuple_(*cursor)
+        measures.append(func.coalesce(func.sum(case((inclusive, 1), else_=0)), 0))
+    counts = db.session.execute(select(*measures).select_from(matching)).one()
+    found = counts[0] or 0
+    total = min(found, COUNT_CAP + 1)
+    exact = found <= COUNT_CAP
+    # A page number is an offset page, followed only where the count is exact, so the offset stays small.
+    pages = max(1, -(-found // size))
+    number = min(query.page, pages) if exact and query.page > 1 and cursor is None and not query.last else 0
     backwards = query.last or (before is not None and after is None)
     # A search with few matches: collect them by the search's indexes and sort them; the sort key is
     # written so that no index serves it, else PostgreSQL, which expects matches spread evenly, may read
@@ -170,7 +218,10 @@ def list_users(organization: Organization, query: UserQuery, page_size: int = PA
         ids = ids.where(tuple_(*order) < tuple_(*before))
     direction = [column.desc() for column in order] if backwards else list(order)
     # One row more than the page tells whether there is a page further in the direction read.
-    page_ids = ids.order_by(*direction).limit(page_size + 1).scalar_subquery()
+    ids = ids.order_by(*direction).limit(size + 1)
+    if number:
+        ids = ids.offset((number - 1) * size)
+    page_ids = ids.scalar_subquery()
     statement = (
         select(User.id, User.first_name, User.last_name, User.email, User.status, User.admin_role,
                Location.name, PhoneNumber.e164, User.extension)
@@ -180,20 +231,43 @@ def list_users(organization: Organization, query: UserQuery, page_size: int = PA
         .order_by(*[column.desc() for column in SORTS[sort]] if backwards else SORTS[sort])
     )
     rows = list(db.session.execute(statement).all())
-    further = len(rows) > page_size
-    rows = rows[:page_size]
+    further = len(rows) > size
+    rows = rows[:size]
     if backwards:
         rows.reverse()
     moved = after is not None or before is not None
     if backwards:
         has_previous, has_next = further, not query.last and moved
     else:
-        has_previous, has_next = after is not None, further
+        has_previous, has_next = after is not None or number > 1, further
+    first_index: int | None = None
+    if exact:
+        if query.last:
+            first_index = found - len(rows)
+        elif cursor is None:
+            first_index = max(number - 1, 0) * size
+        elif after is not None:
+            first_index = counts[1]
+        else:
+            first_index = max(counts[1] - len(rows), 0)
     return UserPage(
         [UserRow(r.id, " ".join(p for p in (r.first_name, r.last_name) if p), r.email, r.status, r.admin_role,
                  r[6], r[7], r[8], _encode_key(_key_of(sort, r))) for r in rows],
-        total, has_previous, has_next, query,
+        total, has_previous, has_next, query, size, first_index,
     )
+
+
+def page_numbers(current: int | None, pages: int, around: int = 2) -> list[int | None]:
+    """The page numbers to link: the first, the last and ``around`` on each side of the current page; None
+    stands for the numbers left out ("…"), so that 40 pages still fit a phone's width."""
+    anchor = current or 1
+    shown = sorted({1, pages, *range(max(1, anchor - around), min(pages, anchor + around) + 1)})
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
 
 
 def locations(organization: Organization) -> list[Location]:
@@ -219,8 +293,9 @@ def update_calling(user: User, *, package_id: int | None, location_id: int | Non
     extension = extension.strip()
     if not number and not extension:
         raise provisioning.ProvisioningError("extension", _("Give at least a phone number or an extension."))
-    before = (user.package_id, user.location_id, user.phone_number.e164 if user.phone_number else None,
-              user.extension)
+    before = {"package": user.package.name if user.package else None,
+              "location": user.location.name if user.location else None,
+              "number": user.phone_number.e164 if user.phone_number else None, "extension": user.extension}
     if extension:
         extension = provisioning.check_extension(organization, extension, ignore_user=user)
     chosen = None
@@ -242,5 +317,7 @@ def update_calling(user: User, *, package_id: int | None, location_id: int | Non
         raise provisioning.ProvisioningError(
             "extension", _("Extension %(extension)s is already used.", extension=extension)
         ) from None
-    after = (user.package_id, user.location_id, number or None, user.extension)
-    audit.record(organization, "user.changed", user.email, f"{before} -> {after}")
+    after = {"package": package.name if package else None, "location": location.name, "number": number or None,
+             "extension": user.extension}
+    audit.record(organization, "user.changed", user.email,
+                 {"changes": {name: [before[name], after[name]] for name in after if before[name] != after[name]}})

@@ -56,8 +56,11 @@ def users_list() -> ResponseReturnValue:
         count_label = ngettext("%(num)d user", "%(num)d users", page.total)
     else:
         count_label = _("More than %(count)s users", count=format_decimal(user_service.COUNT_CAP))
+    numbers = user_service.page_numbers(page.near, page.pages) if page.pages and page.pages > 1 else []
     return render_template("admin/users.html", page=page, count_label=count_label, organization=organization,
-                           locations=user_service.locations(organization), confirm=ConfirmForm())
+                           locations=user_service.locations(organization), confirm=ConfirmForm(),
+                           page_numbers=numbers, page_sizes=user_service.PAGE_SIZES,
+                           default_size=user_service.PAGE_SIZE)
 
 
 def _calling_form(user, form: UserCallingForm | None = None) -> UserCallingForm:  # type: ignore[no-untyped-def]

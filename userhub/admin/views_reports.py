@@ -61,7 +61,7 @@ def _export_format() -> str:
 @admin_required(*READ_AUDIT)
 def audit_log() -> ResponseReturnValue:
     page = audit.events(current_organization(), request.args.get("page", 1, type=query_int))
-    return render_template("admin/audit.html", page=page, actions=audit.ACTIONS)
+    return render_template("admin/audit.html", page=page, actions=audit.ACTIONS, describe=audit.describe)
 
 
 @bp.route("/users/export.csv")

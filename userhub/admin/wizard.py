@@ -141,8 +141,7 @@ def create_batch(organization: Organization, rows: list[Row], mode: str) -> list
                 for user in created:
                     send_invitation(user)
             for user in created:
-                audit.record(organization, "user.created", user.email,
-                             f"{row_summary(user)}")
+                audit.record(organization, "user.created", user.email, line_params(user))
     except provisioning.ProvisioningError as exc:
         if current is None:  # not about any row (the loop had not started): nothing to show on the form
             raise
@@ -162,9 +161,9 @@ def _field_of(provisioning_field: str) -> str:
     return {"phone_number": "number"}.get(provisioning_field, provisioning_field)
 
 
-def row_summary(user: User) -> str:
-    number = user.phone_number.e164 if user.phone_number else "-"
-    return f"number {number}, extension {user.extension or '-'}"
+def line_params(user: User) -> dict[str, str | None]:
+    """A user's line as the audit log records it (audit.describe writes it as a sentence)."""
+    return {"number": user.phone_number.e164 if user.phone_number else None, "extension": user.extension}
 
 
 def proposed_extensions(organization: Organization, numbers: Iterable[str]) -> dict[str, str]:

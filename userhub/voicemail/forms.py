@@ -17,6 +17,7 @@ def _strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+WAV_TYPES = ".wav,audio/wav,audio/x-wav"
 GREETING_CHOICES = options([("default", _l("Default greeting")), ("custom", _l("Custom greeting"))])
 
 
@@ -34,6 +35,10 @@ class VoicemailSettingsForm(FlaskForm):
         render_kw={"min": MIN_RINGS, "max": MAX_RINGS, "inputmode": "numeric"},
     )
     no_answer_greeting = RadioField(_l("No answer greeting"), choices=GREETING_CHOICES, default="default")
+    # The greetings' files come with the rest of the settings (one form, one save): each control is named
+    # after its greeting, so that the two are told apart by ear and by label.
+    busy_greeting_file = FileField(_l("“Busy” greeting"), render_kw={"accept": WAV_TYPES})
+    no_answer_greeting_file = FileField(_l("“No answer” greeting"), render_kw={"accept": WAV_TYPES})
     notifications_enabled = BooleanField(_l("Notify me of new messages by email"))
     notification_email = StringField(_l("Notification email address"), filters=[_strip],
                                      validators=[Length(max=254)], render_kw={"autocomplete": "email"})
@@ -55,11 +60,6 @@ class VoicemailSettingsForm(FlaskForm):
     fax_extension = StringField(_l("Fax extension (optional)"), filters=[_strip], validators=[Length(max=10)],
                                 render_kw={"inputmode": "numeric"})
     submit = SubmitField(_l("Save"))
-
-
-class GreetingUploadForm(FlaskForm):
-    greeting_file = FileField(_l("WAV file"), render_kw={"accept": ".wav,audio/wav,audio/x-wav"})
-    submit = SubmitField(_l("Upload"))
 
 
 class PinForm(FlaskForm):

@@ -68,6 +68,9 @@ class VoicemailInput:
     fax_enabled: bool = False
     fax_number: str = ""
     fax_extension: str = ""
+    # Greeting files sent with the settings: kind ("busy", "no_answer") -> (file name, content). A file
+    # sent for a greeting is stored and chosen for it in the same save.
+    greeting_files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
 
 
@@ -90,7 +93,7 @@ def set_fax_messaging(organization: Organization, allowed: bool) -> bool:
         row = VoicemailOrganizationSettings(organization_id=organization.id)
         db.session.add(row)
     row.fax_messaging_allowed = allowed
-    audit.record(organization, "voicemail.fax_messaging", organization.name, "allowed" if allowed else "not allowed")
+    audit.record(organization, "voicemail.fax_messaging", organization.name, {"allowed": allowed})
     return True
 
 
@@ -143,11 +146,18 @@ def _checked(user: User, data: VoicemailInput) -> dict[str, object]:
     region = region_of(user)
     if not MIN_RINGS <= data.unanswered_rings <= MAX_RINGS and "unanswered_rings" not in errors:
         errors["unanswered_rings"] = _("Choose between %(min)s and %(max)s rings.", min=MIN_RINGS, max=MAX_RINGS)
-    uploaded = uploaded_greetings(user)
+    uploaded = set(uploaded_greetings(user))
+    for kind, (_name, content) in data.greeting_files.items():
+        problem = greeting_problem(content)
+        if problem:
+            errors[f"{kind}_greeting_file"] = problem
+        else:
+            uploaded.add(kind)
+            setattr(data, f"{kind}_greeting", Greeting.CUSTOM.value)  # the file just chosen is the one to play
     for name, kind in (("busy_greeting", GreetingKind.BUSY), ("no_answer_greeting", GreetingKind.NO_ANSWER)):
         if getattr(data, name) not in set(Greeting):
             errors[name] = _("Choose a greeting.")
-        elif getattr(data, name) == Greeting.CUSTOM and kind not in uploaded:
+        elif getattr(data, name) == Greeting.CUSTOM and kind not in uploaded and f"{kind}_greeting_file" not in errors:
             errors[name] = _("Upload a custom greeting before choosing it.")
     if data.storage not in set(Storage):
         errors["storage"] = _("Choose where messages are kept.")
@@ -178,6 +188,9 @@ def _checked(user: User, data: VoicemailInput) -> dict[str, object]:
         values.update(fax_enabled=data.fax_enabled, fax_extension=fax_extension,
                       fax_number=_number(data.fax_number, "fax_number", region, errors, data.fax_enabled))
     if errors:
+        # A browser never sends a file again by itself: say so on each good file that was not stored either.
+        for kind in data.greeting_files:
+            errors.setdefault(f"{kind}_greeting_file", _("Nothing was saved: choose this file again."))
         raise VoicemailInvalid(errors)
     return values
 
@@ -198,6 +211,10 @@ def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
                 db.session.add(settings)
         except IntegrityError:  # another request saved first: this page is out of date
             raise StaleSettings(get_settings(user)) from None
+    # The greetings first: their query flushes the session, which must not yet hold the settings' changes
+    # (the version would then move twice in one save).
+    for kind, (file_name, content) in data.greeting_files.items():
+        _store_greeting(user, GreetingKind(kind), file_name, content)
     try:
         # Flushed now, in a savepoint: the mapper adds "WHERE version = <read>" and increments it; a save
         # that lost the race undoes only itself.
@@ -217,16 +234,31 @@ class GreetingRefused(ValueError):
     pass
 
 
-def upload_greeting(user: User, kind: GreetingKind, file_name: str, data: bytes) -> VoicemailGreeting:
-    """Keep a custom greeting (replacing the previous one of that kind) if its content is a WAV file."""
+def greeting_problem(data: bytes) -> str | None:
+    """Why this content cannot be a greeting (empty, too large, not WAV), or None when it can."""
     if not data:
-        raise GreetingRefused(_("Choose a file."))
+        return _("Choose a file.")
     if len(data) > MAX_GREETING_BYTES:
-        raise GreetingRefused(_("The greeting is larger than %(size)s KB.", size=MAX_GREETING_BYTES // 1024))
+        return _("The greeting is larger than %(size)s KB.", size=MAX_GREETING_BYTES // 1024)
     try:
-        info = inspect_wav(data)
+        inspect_wav(data)
     except NotWav:
-        raise GreetingRefused(_("This file is not a WAV audio file.")) from None
+        return _("This file is not a WAV audio file.")
+    return None
+
+
+def upload_greeting(user: User, kind: GreetingKind, file_name: str, data: bytes) -> VoicemailGreeting:
+    """Keep a custom greeting (replacing the previous one of that kind) if its content is a WAV file; the
+    settings page sends greetings with its settings (``save_settings``), this stores one on its own."""
+    problem = greeting_problem(data)
+    if problem:
+        raise GreetingRefused(problem)
+    return _store_greeting(user, kind, file_name, data)
+
+
+def _store_greeting(user: User, kind: GreetingKind, file_name: str, data: bytes) -> VoicemailGreeting:
+    """Add or replace the greeting of that kind in the current transaction (content already checked)."""
+    info = inspect_wav(data)
     greeting = db.session.scalar(
         select(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
     )

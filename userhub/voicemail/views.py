@@ -1,4 +1,5 @@
-"""Routes of the voicemail area: settings, greetings (upload, playback, removal) and the access code (PIN)."""
+"""Routes of the voicemail area: settings with their greetings (one form), playback and removal of a
+greeting, and the access code (PIN)."""
 
 from __future__ import annotations
 
@@ -6,18 +7,18 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
-from ..i18n import gettext as _, lazy_gettext as _l
+from ..i18n import gettext as _
 from ..phones import format_number
 from ..security.access import own_data
 from . import pin, services
 from .blueprint import bp
-from .forms import GreetingUploadForm, PinForm, VoicemailSettingsForm
+from .forms import PinForm, VoicemailSettingsForm
 from .models import GreetingKind, VoicemailSettings
 
 
-_FIELDS = [name for name in services.VoicemailInput.__dataclass_fields__ if name not in ("version", "errors")]
+_FIELDS = [name for name in services.VoicemailInput.__dataclass_fields__
+           if name not in ("version", "errors", "greeting_files")]
 _KINDS = "<any(busy, no_answer):kind>"
-_UPLOAD_LABELS = {"busy": _l("“Busy” greeting"), "no_answer": _l("“No answer” greeting")}
 
 
 def _fill(form: VoicemailSettingsForm, settings: VoicemailSettings) -> None:
@@ -30,14 +31,20 @@ def _fill(form: VoicemailSettingsForm, settings: VoicemailSettings) -> None:
     form.version.data = str(settings.version)
 
 
-def _page(form: VoicemailSettingsForm, status: int = 200, upload_forms: dict | None = None,  # type: ignore[type-arg]
-          conflict: bool = False):  # type: ignore[no-untyped-def]
-    forms = upload_forms or {}
-    uploads = {kind.value: forms.get(kind.value) or GreetingUploadForm(prefix=kind.value) for kind in GreetingKind}
-    for kind, upload in uploads.items():  # two file inputs on one page: each named after its greeting
-        upload.greeting_file.label.text = _UPLOAD_LABELS[kind]
+def _greeting_files(form: VoicemailSettingsForm) -> dict[str, tuple[str, bytes]]:
+    """The greeting files chosen in this save (a file input left empty sends no file)."""
+    files = {}
+    for kind in GreetingKind:
+        storage = getattr(form, f"{kind.value}_greeting_file").data
+        if storage is not None and getattr(storage, "filename", None):
+            # One byte past the limit is enough to refuse the file as too large.
+            files[kind.value] = (storage.filename, storage.read(services.MAX_GREETING_BYTES + 1))
+    return files
+
+
+def _page(form: VoicemailSettingsForm, status: int = 200, conflict: bool = False):  # type: ignore[no-untyped-def]
     return render_template(
-        "voicemail/settings.html", form=form, uploads=uploads, greetings=services.uploaded_greetings(current_user),
+        "voicemail/settings.html", form=form, greetings=services.uploaded_greetings(current_user),
         fax_allowed=services.fax_allowed(current_user), pin_set_at=pin.pin_set_at(current_user), conflict=conflict,
     ), status
 
@@ -58,6 +65,7 @@ def settings() -> ResponseReturnValue:
         value = getattr(form, name).data
         if value is not None:
             setattr(data, name, value)
+    data.greeting_files = _greeting_files(form)
     try:
         services.save_settings(current_user, data)
     except services.StaleSettings as stale:
@@ -71,24 +79,6 @@ def settings() -> ResponseReturnValue:
         return _page(form, 400)
     flash(_("Your voicemail settings have been saved."), "success")
     return redirect(url_for("voicemail.settings"))
-
-
-@bp.post(f"/settings/calling/voicemail/greetings/{_KINDS}")
-@own_data
-def upload_greeting(kind: str) -> ResponseReturnValue:
-    upload = GreetingUploadForm(prefix=kind)
-    upload.validate()
-    storage = upload.greeting_file.data
-    data = storage.read(services.MAX_GREETING_BYTES + 1) if storage else b""
-    try:
-        services.upload_greeting(current_user, GreetingKind(kind), getattr(storage, "filename", "") or "", data)
-    except services.GreetingRefused as refused:
-        upload.greeting_file.errors = [str(refused)]
-        form = VoicemailSettingsForm(formdata=None)
-        _fill(form, services.get_settings(current_user))
-        return _page(form, 400, upload_forms={kind: upload})
-    flash(_("Your greeting has been uploaded. Choose “Custom greeting” to use it."), "success")
-    return redirect(url_for("voicemail.settings", _anchor=f"greeting-{kind}"))
 
 
 @bp.get(f"/settings/calling/voicemail/greetings/{_KINDS}/audio")
