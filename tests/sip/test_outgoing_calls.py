@@ -66,3 +66,45 @@ def test_a_caller_without_a_number_of_their_own_cannot_call_out(lab, make_user, 
     sip = with_phones(nobody, PASSWORD)
     assert lab.phone_call(sip, PASSWORD, "0612345678").code == 403
     assert lab.gateway.invites() == []
+
+
+def test_an_emergency_call_goes_out_even_when_userhub_does_not_answer(lab, jane_sip):
+    from userhub.extensions import db
+    from userhub.sip.models import SipServer
+
+    db.session.query(SipServer).delete()  # userhub now refuses this proxy: no credentials, no decision
+    db.session.commit()
+    call = lab.phone_call(jane_sip, PASSWORD, "112", headers={"P-Asserted-Identity": "<sip:+33999999999@x.example>"})
+    assert call.code == 200  # the emergency services (the gateway) answered
+    [(_at, invite)] = lab.gateway.invites()
+    assert invite.startswith("INVITE sip:112@127.0.0.1:")
+    assert _header(invite, "P-Asserted-Identity") == []  # no identity the proxy could not check
+    # nothing else goes out that way: an ordinary public number is refused while userhub is away
+    assert lab.phone_call(jane_sip, PASSWORD, "0612345678").code == 503
+    assert len(lab.gateway.invites()) == 1
+
+
+def test_an_emergency_call_goes_out_when_the_decision_fails_open(app, userhub_server, tmp_path, jane, with_phones):
+    """The phone is checked, but the decision is not asked (every call has waited too long here): the
+    fail-open plan would ring "112" as a person; an emergency call goes to the gateway instead."""
+    import hashlib
+    import secrets
+
+    from userhub.extensions import db
+    from userhub.sip.models import SipServer
+
+    from .harness import Lab
+
+    token = secrets.token_urlsafe(32)
+    db.session.add(SipServer(name="kamailio-test", token_hash=hashlib.sha256(token.encode()).hexdigest()))
+    db.session.commit()
+    sip = with_phones(jane, PASSWORD)
+    lab = Lab(tmp_path, userhub_server.url, token)
+    try:
+        lab.start(decision_wait_ms=-1)
+        assert lab.phone_call(sip, PASSWORD, "112").code == 200
+        [(_at, invite)] = lab.gateway.invites()
+        assert invite.startswith("INVITE sip:112@127.0.0.1:")
+        assert lab.voicemail.invites() == []
+    finally:
+        lab.stop()
