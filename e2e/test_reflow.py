@@ -3,9 +3,11 @@ without scrolling the page sideways, and no control is pushed off the screen or 
 
 The pages are found the way a person finds them: from the home page, every link of the app is followed
 (one URL per shape of path, so /admin/users/7 and /admin/users/8 count once), first as an employee who
-has a speed dial, a contact and a schedule, then as an administrator. Each page is then measured at
-320, 390, 768 and 1366 px (and checked with axe at 320 px). A wide table may scroll inside its own region
-(an element with overflow-x), never the page."""
+has a speed dial, a contact and a schedule, then as an administrator. Each page is opened once, then
+measured at 320, 390, 768 and 1366 px by resizing the window (no reload), and checked with axe at 320 px.
+A wide table may scroll inside its own region (an element with overflow-x), never the page. On a phone
+(320 and 390 px) the header takes two rows at most, and a table of records ("stack") shows each row as a
+card whose cells are labelled by their column's heading."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from e2e.pages.schedules import WORDS_FR, SchedulesPage
 from e2e.test_activation import STRONG_PASSWORD
 
 WIDTHS = (320, 390, 768, 1366)
+PHONE_WIDTHS = (320, 390)
 MAX_PAGES = 80  # per person: far more than the app has shapes of pages
 # Links that leave, sign out, or answer a file rather than a page.
 SKIP = re.compile(r"/(sign-out|logout)\b|\.(vcf|csv|ics|xlsx)$|/export\b|/static/|/demo-mailbox/")
@@ -68,12 +71,50 @@ MEASURE = r"""() => {
 }"""
 
 
+# Run in the page at a phone's width. Header rows: the drawn controls and texts of the header, grouped by
+# the line they sit on. Record tables (class "stack"): the header row is hidden from sight (not removed),
+# each row is drawn as a card (a block), and each labelled cell draws its label, which is the text of its
+# column's heading.
+PHONE = r"""() => {
+  // Inside a closed disclosure only the summary is drawn (the rest may still have a box).
+  const drawn = (el) => { const b = el.getBoundingClientRect();
+    return b.width >= 2 && b.height >= 2 && !el.closest('details:not([open]) > :not(summary)'); };
+  const rows = [];
+  for (const el of document.querySelectorAll('header a, header button, header summary, header .whoami')) {
+    if (!drawn(el)) continue;
+    const b = el.getBoundingClientRect();
+    if (!rows.some(r => b.top < r.bottom - 2 && b.bottom > r.top + 2)) rows.push({top: b.top, bottom: b.bottom});
+  }
+  const stacks = [];
+  for (const table of document.querySelectorAll('table.stack')) {
+    if (!drawn(table)) continue;
+    const name = (table.caption ? table.caption.textContent : table.className).trim().slice(0, 40);
+    const head = table.tHead;
+    if (head && head.getBoundingClientRect().height > 1) stacks.push(name + ': its header row is drawn');
+    const headings = head ? [...head.rows[0].cells].map(c => c.textContent.replace(/\s+/g, ' ').trim()) : [];
+    for (const row of table.tBodies[0] ? table.tBodies[0].rows : []) {
+      if (getComputedStyle(row).display !== 'block') { stacks.push(name + ': a row is not a card'); break; }
+      for (const cell of row.cells) {
+        const label = cell.dataset.label;
+        if (label === undefined) continue;
+        if (label !== headings[cell.cellIndex]) stacks.push(name + ': label "' + label + '" under heading "' + headings[cell.cellIndex] + '"');
+        const before = getComputedStyle(cell, '::before');
+        if (cell.textContent.trim() && (before.display === 'none' || !before.content.includes(label)))
+          stacks.push(name + ': the label "' + label + '" is not shown (' + before.content + ')');
+      }
+    }
+  }
+  return {headerRows: rows.length, stacks};
+}"""
+
+
 def _shape(path: str) -> str:
     return re.sub(r"/\d+(?=/|$)", "/N", path)
 
 
-def crawl(page: Any, base_url: str) -> list[str]:
-    """Every page of the app reachable by links from the home page, one URL per path shape."""
+def crawl(page: Any, base_url: str) -> Iterator[str]:
+    """Every page of the app reachable by links from the home page, one URL per path shape: each is
+    yielded while it is shown, so that it is measured without being loaded again."""
     origin = urlsplit(base_url)
     start = base_url + "/"
     todo, seen_shapes, pages = [start], {_shape("/")}, []
@@ -83,6 +124,7 @@ def crawl(page: Any, base_url: str) -> list[str]:
         if response is None or response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
         pages.append(page.url)
+        yield page.url  # measured here; measuring changes the window's size and scroll, not the links
         for href in page.eval_on_selector_all("a[href]", "links => links.map(a => a.href)"):
             link = urldefrag(href).url
             parts = urlsplit(link)
@@ -92,26 +134,45 @@ def crawl(page: Any, base_url: str) -> list[str]:
             if shape not in seen_shapes:
                 seen_shapes.add(shape)
                 todo.append(link)
+
+
+def measure(page: Any, url: str) -> Iterator[str]:
+    """One line per width that does not reflow, for the page shown (url). The window is resized, the page
+    not loaded again: the layout follows the width alone (media queries), and a load costs more than all
+    the measures of a page."""
+    for width in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        found = page.evaluate(MEASURE)
+        where = f"{width}px {urlsplit(url).path}"
+        if found["scrollWidth"] > found["width"]:
+            yield f"{where}: the page is {found['scrollWidth']}px wide"
+        for control in found["outside"]:
+            yield f"{where}: off screen: {control}"
+        for control in found["covered"]:
+            yield f"{where}: covered: {control}"
+        if width in PHONE_WIDTHS:
+            yield from phone_layout(page, where)
+        if width == WIDTHS[0]:  # the small-screen layout must stay accessible too
+            for violation in blocking_violations(page):
+                yield f"{where}: axe: {violation}"
+
+
+def visit_all(page: Any, base_url: str, problems: list[str]) -> list[str]:
+    """Crawl, measuring each page as it is shown; the pages' URLs."""
+    pages = []
+    for url in crawl(page, base_url):
+        pages.append(url)
+        problems.extend(measure(page, url))
     return pages
 
 
-def measure(page: Any, urls: list[str]) -> Iterator[str]:
-    """One line per page and width that does not reflow."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 800})
-        for url in urls:
-            page.goto(url)
-            found = page.evaluate(MEASURE)
-            where = f"{width}px {urlsplit(url).path}"
-            if found["scrollWidth"] > found["width"]:
-                yield f"{where}: the page is {found['scrollWidth']}px wide"
-            for control in found["outside"]:
-                yield f"{where}: off screen: {control}"
-            for control in found["covered"]:
-                yield f"{where}: covered: {control}"
-            if width == WIDTHS[0]:  # the small-screen layout must stay accessible too
-                for violation in blocking_violations(page):
-                    yield f"{where}: axe: {violation}"
+def phone_layout(page: Any, where: str) -> Iterator[str]:
+    """The header's rows, and each record table's cards and labels, at a phone's width."""
+    found = page.evaluate(PHONE)
+    if found["headerRows"] > 2:
+        yield f"{where}: the header takes {found['headerRows']} rows"
+    for problem in found["stacks"]:
+        yield f"{where}: stacked table: {problem}"
 
 
 def _employee_with_data(page: Any, activated_employee: Any, base_url: str, lang: str) -> None:
@@ -144,13 +205,12 @@ def _administrator(page: Any, cli: Any, lang: str) -> None:
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_every_page_reflows_from_320_px(page, activated_employee, cli, base_url, lang):  # type: ignore[no-untyped-def]
     _employee_with_data(page, activated_employee, base_url, lang)
-    employee_pages = crawl(page, base_url)
-    problems = list(measure(page, employee_pages))
+    problems: list[str] = []
+    employee_pages = visit_all(page, base_url, problems)
     page.context.clear_cookies()
     page.set_viewport_size({"width": 1280, "height": 800})
     _administrator(page, cli, lang)
-    admin_pages = crawl(page, base_url)
-    problems += list(measure(page, admin_pages))
+    admin_pages = visit_all(page, base_url, problems)
     assert len(employee_pages) >= 8 and len(admin_pages) >= 12, (employee_pages, admin_pages)
     assert problems == [], f"{len(problems)} problems on {len(employee_pages) + len(admin_pages)} pages:\n" + \
         "\n".join(problems)
