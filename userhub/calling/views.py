@@ -12,6 +12,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
+from ..errors import show_on
 from ..i18n import gettext as _
 from ..security.access import own_data
 from . import hooks, registry, services
@@ -136,7 +137,7 @@ def feature_page(key: str) -> ResponseReturnValue:
     except services.AccessDenied:
         abort(403)
     except hooks.SaveRefused as refused:  # e.g. the forwarding would send calls round in a circle
-        refused.show_on(form)
+        show_on(form, refused)
         return _render(feature, form, state, owner, status=400)
     except services.StaleVersion:
         flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
@@ -174,8 +175,7 @@ def rule_page(key: str, index: int | None = None) -> ResponseReturnValue:
     try:
         _save_rules(feature, owner, state, criteria, form)
     except hooks.SaveRefused as loop:  # e.g. a selective forward to someone who forwards back
-        target = form.forward_to if kind.forward_to else form.name
-        target.errors = [*target.errors, loop.message]
+        show_on(form, loop, field="forward_to" if kind.forward_to else "name")
         return _render_rule(feature, form, state, owner, index, status=400)
     except services.StaleVersion:
         current = services.load(owner, feature).states[key]

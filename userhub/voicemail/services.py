@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from ..admin import audit
 from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
+from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Organization
@@ -29,12 +30,12 @@ from .models import (
 from .wav import MAX_GREETING_BYTES, NotWav, inspect_wav
 
 
-class VoicemailInvalid(ValueError):
+class VoicemailInvalid(DomainError, ValueError):
     """Field name -> message; nothing was saved."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(fields=errors)
+        self.errors = errors  # field -> first message, for services that gather several checks
 
 
 class StaleSettings(Exception):
@@ -214,8 +215,8 @@ def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
 # --- greetings ---------------------------------------------------------------------------------
 
 
-class GreetingRefused(ValueError):
-    pass
+class GreetingRefused(DomainError, ValueError):
+    """The uploaded greeting is refused (the message says why)."""
 
 
 def upload_greeting(user: User, kind: GreetingKind, file_name: str, data: bytes) -> VoicemailGreeting:
