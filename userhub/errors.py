@@ -85,6 +85,22 @@ class DomainError(Exception):
         return found[0] if found else super().__str__()
 
 
+class StalePage(Exception):
+    """The page was loaded before someone else saved: nothing was written. One mechanism for every
+    settings page: the form posts the version it was shown with; the service writes with a conditional
+    UPDATE on that version (an INSERT guarded by the primary or unique key for a first save) and raises
+    this when no row matched. The check is in the statement itself, so it holds whoever commits and
+    when (an ORM ``version_id_col`` would raise only at flush or commit, possibly at the request's edge).
+    The view shows the page again with the current values, status 409 and ``stale_notice()``
+    (templates/_macros.html). ``current``: what is stored now, when the service has it at hand."""
+
+    status = 409
+
+    def __init__(self, current: Any = None) -> None:
+        super().__init__("the page is out of date")
+        self.current = current
+
+
 def _as_list(found: Message | Iterable[Message]) -> list[Message]:
     if isinstance(found, str) or not isinstance(found, Iterable):
         return [found]

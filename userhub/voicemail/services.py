@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..admin import audit
 from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
-from ..errors import DomainError
+from ..errors import DomainError, StalePage
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Organization
@@ -38,12 +37,10 @@ class VoicemailInvalid(DomainError, ValueError):
         self.errors = errors  # field -> first message, for services that gather several checks
 
 
-class StaleSettings(Exception):
+class StaleSettings(StalePage):
     """The page was opened before someone else saved; ``current`` holds what is stored now."""
 
-    def __init__(self, current: VoicemailSettings) -> None:
-        super().__init__("stale voicemail settings")
-        self.current = current
+    current: VoicemailSettings
 
 
 @dataclass
@@ -201,14 +198,16 @@ def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
         except IntegrityError:  # another request saved first: this page is out of date
             db.session.rollback()
             raise StaleSettings(get_settings(user)) from None
-    for name, value in values.items():
-        setattr(settings, name, value)
-    settings.updated_at = utcnow()
-    try:
-        db.session.commit()  # the mapper adds "WHERE version = <read>" and increments it
-    except StaleDataError:
+    # The version check is part of the UPDATE (errors.StalePage): of two requests racing, one matches.
+    result = db.session.execute(
+        update(VoicemailSettings)
+        .where(VoicemailSettings.user_id == user.id, VoicemailSettings.version == data.version)
+        .values(**values, version=data.version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
-        raise StaleSettings(get_settings(user)) from None
+        raise StaleSettings(get_settings(user))
+    db.session.commit()
     return settings
 
 
@@ -257,6 +256,7 @@ def delete_greeting(user: User, kind: GreetingKind) -> None:
     column = "busy_greeting" if kind == GreetingKind.BUSY else "no_answer_greeting"
     if settings is not None and getattr(settings, column) != Greeting.DEFAULT:
         setattr(settings, column, Greeting.DEFAULT.value)
+        settings.version += 1  # a settings page opened before offers the removed greeting: out of date
     db.session.execute(
         delete(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
     )

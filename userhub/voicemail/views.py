@@ -64,7 +64,7 @@ def settings() -> ResponseReturnValue:
     except services.StaleSettings as stale:
         fresh = VoicemailSettingsForm(formdata=None)
         _fill(fresh, stale.current)
-        return _page(fresh, 409, conflict=True)
+        return _page(fresh, stale.status, conflict=True)
     except services.VoicemailInvalid as invalid:
         show_on(form, invalid)
         return _page(form, 400)
