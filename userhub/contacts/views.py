@@ -131,9 +131,7 @@ def import_vcards() -> ResponseReturnValue:
     try:
         count = services.import_vcards(current_user, data)
     except vcard.VCardError as refused:
-        form.vcard_file.errors = [ngettext(
-            "Nothing was imported: the file has %(num)d problem, listed below.",
-            "Nothing was imported: the file has %(num)d problems, listed below.", len(refused.problems))]
+        show_on(form, refused)
         return _page(import_form=form, import_problems=refused.problems, status=400)
     flash(ngettext("%(num)d contact imported.", "%(num)d contacts imported.", count), "success")
     return redirect(url_for("contacts.index", _anchor="contacts"))
