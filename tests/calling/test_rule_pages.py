@@ -83,7 +83,8 @@ def test_a_stale_edit_is_refused_with_the_current_values(me_client, stored, me):
     text = page(response)
     assert response.status_code == 409
     assert 'value="Changé ailleurs"' in text and "Mon changement" not in text
-    assert "changed elsewhere" in text and 'name="version" type="hidden" value="2"' in text
+    assert 'id="conflict"' in text and "Your changes were not saved." in text
+    assert 'name="version" type="hidden" value="2"' in text
     assert [c.name for c in stored(me, KEY).criteria] == ["Changé ailleurs"]
     stale_delete = save_rule(me_client, KEY, {"remove": "y"}, index=0, version=opened)
     assert stale_delete.status_code == 302 and [c.name for c in stored(me, KEY).criteria] == ["Changé ailleurs"]

@@ -87,7 +87,9 @@ def test_the_second_of_two_tabs_is_refused_and_sees_the_current_values(me_client
     second = save(me_client, "call-forwarding", {**BUSY, "busy_destination": "0634333212"}, version="0")
     assert first.status_code == 302 and second.status_code == 409
     html = second.get_data(as_text=True)
-    assert "changed elsewhere" in html and 'value="06 34 33 32 11"' in html and 'value="1"' in html
+    # The one stale-page notice of every settings page (voicemail's too), above the current values.
+    assert 'id="conflict"' in html and "Your changes were not saved." in html
+    assert 'value="06 34 33 32 11"' in html and 'value="1"' in html
     assert stored(me, "call-forwarding").values.busy_destination == "+33634333211"
     assert save(me_client, "call-forwarding", {**BUSY, "busy_destination": "0634333212"}, version="abc").status_code == 409
 

@@ -77,7 +77,7 @@ def test_a_save_from_an_out_of_date_page_is_refused_with_the_current_values(empl
     assert employee_client.post("/settings/calling/voicemail", data=settings_data(1, unanswered_rings="7")).status_code == 302
     stale = employee_client.post("/settings/calling/voicemail", data=settings_data(1, unanswered_rings="9"))
     assert stale.status_code == 409
-    assert "Your changes were not saved" in stale.text
+    assert 'id="conflict"' in stale.text and "Your changes were not saved" in stale.text
     assert 'value="7"' in stale.text and 'name="version" type="hidden" value="2"' in stale.text
     assert _stored(employee.id).unanswered_rings == 7
 
@@ -126,3 +126,29 @@ def test_routing_reads_the_defaults_then_what_the_user_saved(employee_client, em
         send_busy_calls="y", send_unanswered_calls=None, unanswered_rings="6"))
     db.session.expire_all()
     assert voicemail_for_routing(employee.id) == VoicemailForRouting(True, False, True, False, 6)
+
+
+def test_the_version_check_is_in_the_update_itself_not_at_the_commit(employee, monkeypatch):
+    """errors.StalePage: the service refuses a stale save when it writes, wherever the commit happens (the
+    request's edge, issue #14), even when someone saves between its read and its write."""
+    from sqlalchemy import update
+
+    from userhub.voicemail import services
+
+    services.save_settings(employee, services.VoicemailInput(version=1, unanswered_rings=5))
+    checked = services._checked
+
+    def someone_saves_meanwhile(user, data):  # type: ignore[no-untyped-def]
+        # Another request's save, unseen by this session's objects (as from another connection).
+        db.session.execute(update(VoicemailSettings).where(VoicemailSettings.user_id == user.id)
+                           .values(version=VoicemailSettings.version + 1, unanswered_rings=7)
+                           .execution_options(synchronize_session=False))
+        return checked(user, data)
+
+    monkeypatch.setattr(services, "_checked", someone_saves_meanwhile)
+    monkeypatch.setattr(db.session, "commit", lambda: None)  # the commit is not the service's
+    with pytest.raises(services.StaleSettings) as stale:
+        services.save_settings(employee, services.VoicemailInput(version=2, unanswered_rings=9))
+    assert stale.value.status == 409
+    monkeypatch.undo()
+    assert _stored(employee.id).unanswered_rings != 9

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from email_validator import EmailNotValidError, validate_email
 
+from ..errors import DomainError
 from ..i18n import gettext as _
 
 
-class InvalidEmail(ValueError):
-    pass
+class InvalidEmail(DomainError, ValueError):
+    """The address is refused; the message says why (the caller knows which field it came from)."""
 
 
 def normalise_email(raw: str) -> str:

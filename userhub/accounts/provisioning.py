@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
+from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Location, Organization, Package, PhoneNumber
@@ -17,11 +18,11 @@ from .models import AdminRole, User
 
 
 
-class ProvisioningError(ValueError):
+class ProvisioningError(DomainError, ValueError):
     """A refused change, with the field it concerns and a translated message."""
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
+        super().__init__(message, field=field)
         self.field = field
         self.message = message
 

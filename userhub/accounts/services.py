@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
+from limits import parse_many
 from sqlalchemy import or_, select
 
-from ..extensions import db
+from ..errors import DomainError
+from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..mail.outbox import deferred_writer, queue_deferred, queue_email
 from ..search import containing
@@ -19,6 +21,7 @@ from ..timeutil import utcnow
 from .models import TokenPurpose, User, UserStatus
 
 PASSWORD_RESET_ASK = "password_reset"  # kind of the outbox's deferred row for a reset ask
+SIGN_IN_LIMIT = "10 per 15 minutes"  # tries per account at the password step of sign-in
 
 
 def public_url(endpoint: str, **values: object) -> str:
@@ -85,11 +88,51 @@ def _set_password(user: User, password: str) -> None:
 
 @dataclass(frozen=True)
 class Outcome:
-    """Result of a step that may fail for a reason the page must explain."""
+    """Result of a step from a link: done, or the state of a link that cannot be used."""
 
     ok: bool
-    errors: tuple[str, ...] = ()
     token_state: TokenState | None = None
+
+
+class PasswordRefused(DomainError):
+    """The new password breaks the policy (each broken rule's sentence on ``password``) or the current
+    password is wrong (on ``current_password``)."""
+
+
+def sign_in_limit_key(email: str) -> str:
+    """Rate-limit key of the account being tried (whether or not it exists)."""
+    return "account:" + email.strip().lower()[:254]
+
+
+def lift_sign_in_lock(email: str) -> None:
+    """The person proved they own the account (a link sent to its address): lift its sign-in lock at once,
+    instead of refusing the new password for up to 15 minutes. Flask-Limiter counts a route's limit under
+    (key, endpoint)."""
+    for item in parse_many(SIGN_IN_LIMIT):
+        limiter.limiter.clear(item, sign_in_limit_key(email), "accounts.sign_in_password")
+
+
+def set_password_from_token(raw_token: str, purpose: TokenPurpose, password: str, sign_in: bool = True) -> Outcome:
+    """The step activation and password reset share: check the link, check the password against the
+    policy (``PasswordRefused``: nothing changes, the link still works), hash it, use up the link (two
+    tabs racing: one wins, the other sees "already used"), sign the account out everywhere, lift its
+    sign-in lock, and sign in on this browser when ``sign_in``. A link that cannot be used: ``Outcome``
+    with its ``token_state``."""
+    checked = check_token(raw_token, purpose)
+    if checked.state != TokenState.VALID or checked.token is None:
+        return Outcome(False, token_state=checked.state)
+    user = checked.token.user
+    problems = password_problems(user, password)
+    if problems:
+        raise PasswordRefused(fields={"password": problems})
+    if not consume_token(checked.token):  # nothing written: the conditional UPDATE matched no row
+        return Outcome(False, token_state=TokenState.USED)
+    _set_password(user, password)
+    sessions.end_all_sessions(user)  # whoever knew the old password is signed out everywhere
+    lift_sign_in_lock(user.email)
+    if sign_in:
+        sessions.start_session(user)
+    return Outcome(True)
 
 
 def check_activation(raw_token: str) -> TokenCheck:
@@ -99,19 +142,7 @@ def check_activation(raw_token: str) -> TokenCheck:
 def activate(raw_token: str, password: str) -> Outcome:
     """Create the first password from an activation link, then sign the user in on this browser.
     The user becomes active once they have chosen their display name."""
-    checked = check_activation(raw_token)
-    if checked.state != TokenState.VALID or checked.token is None:
-        return Outcome(False, token_state=checked.state)
-    user = checked.token.user
-    problems = password_problems(user, password)
-    if problems:
-        return Outcome(False, tuple(problems), TokenState.VALID)
-    if not consume_token(checked.token):
-        return Outcome(False, token_state=TokenState.USED)
-    _set_password(user, password)
-    sessions.end_all_sessions(user)
-    sessions.start_session(user)
-    return Outcome(True)
+    return set_password_from_token(raw_token, TokenPurpose.ACTIVATION, password, sign_in=True)
 
 
 def choose_display_name(user: User, display_name: str) -> None:
@@ -187,31 +218,20 @@ def check_reset(raw_token: str) -> TokenCheck:
 
 
 def reset_password(raw_token: str, password: str) -> Outcome:
-    checked = check_reset(raw_token)
-    if checked.state != TokenState.VALID or checked.token is None:
-        return Outcome(False, token_state=checked.state)
-    user = checked.token.user
-    problems = password_problems(user, password)
-    if problems:
-        return Outcome(False, tuple(problems), TokenState.VALID)
-    if not consume_token(checked.token):
-        return Outcome(False, token_state=TokenState.USED)
-    _set_password(user, password)
-    sessions.end_all_sessions(user)  # whoever knew the old password is signed out everywhere
-    sessions.start_session(user)
-    return Outcome(True)
+    """A new password from a reset link; signed in on this browser, signed out everywhere else."""
+    return set_password_from_token(raw_token, TokenPurpose.PASSWORD_RESET, password, sign_in=True)
 
 
-def change_password(user: User, current_password: str, new_password: str) -> Outcome:
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Raises ``PasswordRefused`` (the current password wrong, or the new one against the policy)."""
     if not hashing.verify_password(user.password_hash, current_password):
-        return Outcome(False, (_("Your current password is not correct."),))
+        raise PasswordRefused(_("Your current password is not correct."), field="current_password")
     problems = password_problems(user, new_password)
     if problems:
-        return Outcome(False, tuple(problems))
+        raise PasswordRefused(fields={"password": problems})
     _set_password(user, new_password)
     sessions.end_all_sessions(user)
     sessions.start_session(user)
-    return Outcome(True)
 
 
 def save_locale(user: User | None, locale: str) -> None:

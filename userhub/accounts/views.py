@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 from flask import Response, abort, flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from limits import parse_many
 
+from ..errors import show_on
 from ..extensions import limiter
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
@@ -36,22 +36,7 @@ _SIGN_IN_EMAIL = "sign_in_email"
 def _account_key() -> str:
     """Rate-limit key of the account being tried (whether or not it exists)."""
     email = session.get(_SIGN_IN_EMAIL) or request.form.get("email", "")
-    return _account_limit_key(email)
-
-
-def _account_limit_key(email: str) -> str:
-    return "account:" + email.strip().lower()[:254]
-
-
-_ACCOUNT_SIGN_IN_LIMIT = "10 per 15 minutes"
-
-
-def _clear_sign_in_throttle(email: str) -> None:
-    """After a password reset the person proved they own the account: lift its sign-in lock at once,
-    instead of refusing the new password for up to 15 minutes. Flask-Limiter counts a route's limit
-    under (key, endpoint)."""
-    for item in parse_many(_ACCOUNT_SIGN_IN_LIMIT):
-        limiter.limiter.clear(item, _account_limit_key(email), "accounts.sign_in_password")
+    return services.sign_in_limit_key(email)
 
 
 def _token_key() -> str:
@@ -134,15 +119,15 @@ def activate(token: str) -> ResponseReturnValue:
         return _token_problem(checked.state, "activation")
     user = checked.token.user
     form = NewPasswordForm()
-    errors: tuple[str, ...] = ()
     if form.validate_on_submit():
-        outcome = services.activate(token, form.password.data)
-        if outcome.ok:
-            return redirect(url_for("accounts.display_name"))
-        if outcome.token_state != TokenState.VALID:
+        try:
+            outcome = services.activate(token, form.password.data)
+        except services.PasswordRefused as refused:
+            show_on(form, refused)
+        else:
+            if outcome.ok:
+                return redirect(url_for("accounts.display_name"))
             return _token_problem(outcome.token_state, "activation")
-        errors = outcome.errors
-        form.password.errors = list(errors)
     return render_template("accounts/create_password.html", form=form, user=user, **_policy_context())
 
 
@@ -179,7 +164,7 @@ def sign_in() -> ResponseReturnValue:
 
 @bp.route("/sign-in/password", methods=["GET", "POST"])
 @public
-@limiter.limit(_ACCOUNT_SIGN_IN_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed)
+@limiter.limit(services.SIGN_IN_LIMIT, key_func=_account_key, methods=["POST"], deduct_when=_failed)
 @limiter.limit("100 per 15 minutes", methods=["POST"], deduct_when=_failed)
 def sign_in_password() -> ResponseReturnValue:
     email = session.get(_SIGN_IN_EMAIL)
@@ -236,15 +221,15 @@ def reset_password(token: str) -> ResponseReturnValue:
         return _token_problem(checked.state, "reset")
     form = NewPasswordForm()
     if form.validate_on_submit():
-        email = checked.token.user.email
-        outcome = services.reset_password(token, form.password.data)
-        if outcome.ok:
-            _clear_sign_in_throttle(email)
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("accounts.home"))
-        if outcome.token_state != TokenState.VALID:
+        try:
+            outcome = services.reset_password(token, form.password.data)
+        except services.PasswordRefused as refused:
+            show_on(form, refused)
+        else:
+            if outcome.ok:
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("accounts.home"))
             return _token_problem(outcome.token_state, "reset")
-        form.password.errors = list(outcome.errors)
     return render_template("accounts/reset_password.html", form=form, user=checked.token.user, **_policy_context())
 
 
@@ -253,14 +238,13 @@ def reset_password(token: str) -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        outcome = services.change_password(current_user, form.current_password.data, form.password.data)
-        if outcome.ok:
+        try:
+            services.change_password(current_user, form.current_password.data, form.password.data)
+        except services.PasswordRefused as refused:
+            show_on(form, refused)
+        else:
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
             return redirect(url_for("accounts.home"))
-        if outcome.errors and outcome.errors[0] == _("Your current password is not correct."):
-            form.current_password.errors = list(outcome.errors)
-        else:
-            form.password.errors = list(outcome.errors)
     return render_template("accounts/change_password.html", form=form, **_policy_context())
 
 

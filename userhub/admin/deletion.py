@@ -10,14 +10,15 @@ extension was a column of the user, so it is free again. The package history is 
 from __future__ import annotations
 
 from ..accounts.models import User
+from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
 from ..security.sessions import end_all_sessions
 from . import audit
 
 
-class DeletionRefused(ValueError):
-    pass
+class DeletionRefused(DomainError, ValueError):
+    """Deleting this account is refused (the message says why)."""
 
 
 def delete_user(user: User, actor: User) -> None:

@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms.fields import SelectChoice
 
 from ..accounts.provisioning import ProvisioningError
+from ..errors import show_on
 from ..extensions import db
 from ..forms import options
 from ..i18n import gettext as _, ngettext
@@ -99,8 +100,7 @@ def user_page(user_id: int) -> ResponseReturnValue:
                 db.session.rollback()
                 user = own_user(user_id)
                 form = _calling_form(user, form)
-                {"phone_number": form.number}.get(exc.field, getattr(form, exc.field, form.extension)).errors.append(
-                    exc.message)
+                show_on(form, exc.renamed({"phone_number": "number"}), field="extension")
             else:
                 flash(_("The changes are saved."), "success")
                 return redirect(url_for("admin.user_page", user_id=user.id))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 
+from ..errors import show_on
 from ..extensions import db
 from ..i18n import gettext as _, ngettext
 from ..organizations.services import OrganizationError
@@ -31,7 +32,7 @@ def new_location() -> ResponseReturnValue:
                                                  form.time_zone.data)
         except OrganizationError as exc:
             db.session.rollback()
-            form.name.errors.append(str(exc))
+            show_on(form, exc, field="name")
         else:
             flash(_("Location %(name)s created.", name=location.name), "success")
             return redirect(url_for("admin.location_page", location_id=location.id))
@@ -57,7 +58,7 @@ def add_numbers(location_id: int) -> ResponseReturnValue:
             added = locations.add_numbers(location, form.first.data, form.last.data or "")
         except OrganizationError as exc:
             db.session.rollback()
-            form.first.errors.append(str(exc))
+            show_on(form, exc, field="first")
         else:
             flash(ngettext("%(num)d number added.", "%(num)d numbers added.", len(added)), "success")
             return redirect(url_for("admin.location_page", location_id=location_id))

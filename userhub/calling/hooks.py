@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from ..errors import DomainError
+
 if TYPE_CHECKING:
     from ..accounts.models import User
     from .saved_criteria import Criterion
@@ -40,13 +42,13 @@ class PendingSave:
         return self.computed[key]
 
 
-class SaveRefused(Exception):
-    """A guard refuses the save; ``show_on(form)`` puts the reason on the form's field it is about."""
+class SaveRefused(DomainError):
+    """A guard refuses the save; ``errors.show_on(form, refused)`` puts the reason on the form's field it is
+    about (a guard whose field depends on the form overrides ``placed_on``)."""
 
-    message: str = ""
-
-    def show_on(self, form: Any) -> None:
-        raise NotImplementedError
+    @property
+    def message(self) -> str:
+        return str(self)
 
 
 SaveHook = Callable[[PendingSave], None]

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar, get_args, get
 from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SubmitField
 
+from ..errors import DomainError, show_on
 from ..i18n import lazy_gettext as _l
 from ..i18n import ngettext
 from .saved_criteria import CriteriaKind, Criterion
@@ -120,11 +121,16 @@ class Feature(Generic[V, F]):
         """Field validators, then the number field for this owner, then the feature's own rules."""
         valid = form.validate()
         valid = check_numbers(form, owner) and valid
-        return self.check(form, owner) and valid
+        try:
+            self.check(form, owner)
+        except DomainError as refused:
+            show_on(form, refused)
+            return False
+        return valid
 
-    def check(self, form: F, owner: User) -> bool:
-        """Rules between fields (e.g. a destination when forwarding is on). Add errors to fields."""
-        return True
+    def check(self, form: F, owner: User) -> None:
+        """Rules between fields (e.g. a destination when forwarding is on): raise a ``DomainError`` naming
+        every wrong field (``DomainError().require(...)`` collects them, ``raise_if_any`` refuses)."""
 
     def context(self, owner: User, state: Any) -> dict[str, Any]:
         """More for the feature's template (names of people, for instance)."""
@@ -162,18 +168,10 @@ def get(key: str) -> Feature[Any, Any] | None:
     return _FEATURES.get(key)
 
 
-def require(condition: bool, field: Any, message: object) -> bool:
-    """Tie ``message`` to ``field`` unless ``condition`` holds."""
-    if not condition:
-        field.errors = [*field.errors, message]
-    return condition
-
-
-
-
 def flat_errors(form: Any) -> list[tuple[str, str, str]]:
-    """(field id, label, first message) of every wrong field, rows included, for the error summary."""
-    found: list[tuple[str, str, str]] = []
+    """(field id, label, first message) of every wrong field, rows included, for the error summary; the
+    form-level messages (``errors.show_on``: about no field of this form) first, with no id nor label."""
+    found: list[tuple[str, str, str]] = [("", "", str(m)) for m in getattr(form, "form_errors", ())]
     for field in form:
         if isinstance(field, FormField):
             found.extend(flat_errors(field.form))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from ..errors import DomainError
 from ..i18n import lazy_gettext as _l
 from .numbers import CallingNumberField, display_number
-from .registry import F, Feature, FeatureForm, V, require
+from .registry import F, Feature, FeatureForm, V
 
 
 class NumberRows(Feature[V, F]):
@@ -35,21 +36,22 @@ class NumberRows(Feature[V, F]):
         ]
         return values
 
-    def check(self, form: FeatureForm, owner: object) -> bool:
+    def check(self, form: FeatureForm, owner: object) -> None:
         filled = [entry.form for entry in form.numbers if entry.form.phone_number.data]
-        valid = True
+        problems = DomainError()
         if self.max_rows is not None and len(filled) > self.max_rows:
             extra = filled[self.max_rows].phone_number
-            valid = require(False, extra, _l("You can enter up to %(n)d numbers.", n=self.max_rows))
+            problems.add(extra.name, _l("You can enter up to %(n)d numbers.", n=self.max_rows))
         seen: set[str] = set()
         for row in filled:
             if row.phone_number.data in seen and not row.phone_number.errors:
-                valid = require(False, row.phone_number, _l("This number is already in the list."))
+                problems.add(row.phone_number.name, _l("This number is already in the list."))
             seen.add(row.phone_number.data)
-        return valid and self.check_more(form, owner)
+        problems.raise_if_any()
+        self.check_more(form, owner)
 
-    def check_more(self, form: FeatureForm, owner: object) -> bool:
-        return True
+    def check_more(self, form: FeatureForm, owner: object) -> None:
+        """The feature's own rules about its rows; raise a ``DomainError`` naming the fields."""
 
     def summary(self, values: Any, criteria: list, region: str | None) -> str:
         return ", ".join(display_number(item["phone_number"], region) for item in values.numbers)

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..errors import StalePage
 from ..extensions import db
 from ..i18n import gettext as _
 from ..schedules.models import Schedule
@@ -38,8 +39,12 @@ if TYPE_CHECKING:
     from .registry import Feature
 
 
-class StaleVersion(Exception):
-    """Someone saved this feature since the form was loaded."""
+class StaleVersion(StalePage):
+    """Someone saved this feature since the form was loaded (the view loads the current values)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
 
 
 class AccessDenied(Exception):

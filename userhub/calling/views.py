@@ -13,6 +13,7 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField
 
+from ..errors import show_on
 from ..i18n import gettext as _
 from ..security.access import own_data
 from . import hooks, registry, services
@@ -137,13 +138,11 @@ def feature_page(key: str) -> ResponseReturnValue:
     except services.AccessDenied:
         abort(403)
     except hooks.SaveRefused as refused:  # e.g. the forwarding would send calls round in a circle
-        refused.show_on(form)
+        show_on(form, refused)
         return _render(feature, form, state, owner, status=400)
-    except services.StaleVersion:
-        flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
-                "values: make your change again."), "error")
+    except services.StaleVersion as stale:
         state = services.load(owner, feature).states[key]
-        return _render(feature, _filled_form(feature, state, owner), state, owner, status=409)
+        return _render(feature, _filled_form(feature, state, owner), state, owner, status=stale.status, conflict=True)
     flash(_("%(feature)s: your changes were saved.", feature=feature.label), "success")
     return redirect(url_for(".feature_page", key=key))
 
@@ -179,14 +178,13 @@ def rule_page(key: str, index: int | None = None) -> ResponseReturnValue:
     try:
         _save_rules(feature, owner, state, criteria, form)
     except hooks.SaveRefused as loop:  # e.g. a selective forward to someone who forwards back
-        target = form.forward_to if kind.forward_to else form.name
-        target.errors = [*target.errors, loop.message]
+        show_on(form, loop, field="forward_to" if kind.forward_to else "name")
         return _render_rule(feature, form, state, owner, index, status=400)
-    except services.StaleVersion:
+    except services.StaleVersion as stale:
         current = services.load(owner, feature).states[key]
         shown = index if index is not None and index < len(current.criteria) else None
         return _render_rule(feature, _filled_rule_form(feature, current, owner, shown), current, owner, index,
-                            status=409)
+                            status=stale.status, conflict=True)
     flash(_("The rule %(name)s was saved.", name=rule.name), "success")
     return redirect(url_for(".feature_page", key=key))
 
@@ -208,7 +206,11 @@ def delete_rule(key: str, index: int) -> ResponseReturnValue:
     criteria = [c for position, c in enumerate(state.criteria) if position != index]
     try:
         _save_rules(feature, owner, state, criteria, form)
-    except (services.StaleVersion, hooks.SaveRefused):  # the list as it is now: nothing deleted
+    except services.StaleVersion:  # the list as it is now: nothing deleted
+        flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
+                "values: make your change again."), "error")
+        return redirect(url_for(".feature_page", key=key))
+    except hooks.SaveRefused:
         return redirect(url_for(".feature_page", key=key))
     flash(_("The rule %(name)s was deleted.", name=rule.name), "success")
     return redirect(url_for(".feature_page", key=key))
@@ -245,10 +247,6 @@ def _save_rules(feature: Feature, owner: Any, state: services.FeatureState, crit
         services.save(owner, feature, state.values, criteria, _version(form), actor=owner)
     except services.AccessDenied:
         abort(403)
-    except services.StaleVersion:
-        flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
-                "values: make your change again."), "error")
-        raise
 
 
 def _filled_rule_form(feature: Feature, state: services.FeatureState, owner: Any, index: int | None) -> crit.RuleForm:
@@ -290,11 +288,12 @@ def _drafted_rule_form(kind: crit.CriteriaKind, owner: Any) -> crit.RuleForm | N
 
 
 def _render_rule(feature: Feature, form: crit.RuleForm, state: services.FeatureState, owner: Any,
-                 index: int | None, status: int = 200) -> ResponseReturnValue:
+                 index: int | None, status: int = 200, conflict: bool = False) -> ResponseReturnValue:
     back = url_for(".rule_page", key=feature.key, index=index) if index is not None else url_for(
         ".rule_page", key=feature.key)
     return render_template("calling/rule.html", feature=feature, form=form, allowed=state.allowed, index=index,
-                           errors=registry.flat_errors(form), new_schedule=url_for("schedules.my_new", back=back)), status
+                           errors=registry.flat_errors(form), new_schedule=url_for("schedules.my_new", back=back),
+                           conflict=conflict), status
 
 
 def _render_delete(feature: Feature, form: crit.DeleteRuleForm, rule: Criterion, index: int,
@@ -316,9 +315,10 @@ def _filled_form(feature: Feature, state: services.FeatureState, owner: Any) -> 
     return form
 
 
-def _render(feature: Feature, form: FeatureForm, state: services.FeatureState, owner: Any, status: int = 200):  # type: ignore[no-untyped-def]
+def _render(feature: Feature, form: FeatureForm, state: services.FeatureState, owner: Any, status: int = 200,  # type: ignore[no-untyped-def]
+            conflict: bool = False):
     context = feature.context(owner, state)
     rules = crit.rows(state.criteria, feature.criteria, owner, region_of(owner)) if feature.criteria else []
     return render_template(feature.template, feature=feature, form=form, allowed=state.allowed, rules=rules,
-                           errors=registry.flat_errors(form), **context), status
+                           errors=registry.flat_errors(form), conflict=conflict, **context), status
 

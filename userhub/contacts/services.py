@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, or_, select
 
 from ..accounts.models import User
+from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, parse_number
@@ -18,12 +19,12 @@ MAX_IMPORT_BYTES = 512 * 1024
 MAX_CONTACTS = 2000  # per user, so that one import cannot fill the database
 
 
-class ContactInvalid(ValueError):
+class ContactInvalid(DomainError, ValueError):
     """Field name (``name``, ``numbers-<i>-number``) -> message; nothing was saved."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(fields=errors)
+        self.errors = errors  # field -> first message, for services that gather several checks
 
 
 @dataclass

@@ -6,18 +6,19 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import User
+from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, is_extension, parse_number
 from .models import DESCRIPTION_LENGTH, SpeedDial
 
 
-class SpeedDialInvalid(ValueError):
+class SpeedDialInvalid(DomainError, ValueError):
     """Field name -> message; nothing was saved."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(fields=errors)
+        self.errors = errors  # field -> first message, for services that gather several checks
 
 
 def parse_code(text: str) -> int:

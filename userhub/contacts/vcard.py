@@ -10,8 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
+from ..errors import DomainError
 from ..i18n import lazy_gettext as _l
+from ..i18n import ngettext
 
 
 MAX_CARDS = 1000
@@ -43,10 +46,20 @@ class Card:
     numbers: list[CardNumber] = field(default_factory=list)
 
 
-class VCardError(ValueError):
+class VCardError(DomainError, ValueError):
+    """Nothing is imported; ``problems`` lists each by line (the page lists them under the file field)."""
+
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(problems)
+        super().__init__()
         self.problems = problems
+
+    def placed_on(self, form: Any) -> dict[str, list[Any]]:
+        return {"vcard_file": [ngettext("Nothing was imported: the file has %(num)d problem, listed below.",
+                                        "Nothing was imported: the file has %(num)d problems, listed below.",
+                                        len(self.problems))]}
+
+    def __str__(self) -> str:
+        return "; ".join(f"{p.line}: {p.message}" for p in self.problems)
 
 
 # --- reading -----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from ..errors import show_on
 from ..i18n import gettext as _, ngettext
 from ..phones import format_number
 from ..security.access import own_data
@@ -42,8 +43,7 @@ def add_speed_dial() -> ResponseReturnValue:
             entry = speed_dials.add_speed_dial(current_user, form.code.data, form.destination.data,
                                                form.description.data)
         except speed_dials.SpeedDialInvalid as invalid:
-            for name, message in invalid.errors.items():
-                getattr(form, name).errors = [message]
+            show_on(form, invalid)
         else:
             flash(_("Speed dial %(code)s has been added.", code=entry.code_text), "success")
             return redirect(url_for("contacts.index", _anchor="speed-dials"))
@@ -86,11 +86,7 @@ def _edit(contact_id: int | None):  # type: ignore[no-untyped-def]
         try:
             services.save_contact(current_user, form.name.data, numbers, contact_id)
         except services.ContactInvalid as invalid:
-            for name, message in invalid.errors.items():
-                field = form
-                for part in name.split("-"):
-                    field = field[int(part)] if part.isdigit() else field[part]  # "numbers-2-number"
-                field.errors = [message]
+            show_on(form, invalid)
         else:
             flash(_("The contact has been saved."), "success")
             return redirect(url_for("contacts.index", _anchor="contacts"))
@@ -135,9 +131,7 @@ def import_vcards() -> ResponseReturnValue:
     try:
         count = services.import_vcards(current_user, data)
     except vcard.VCardError as refused:
-        form.vcard_file.errors = [ngettext(
-            "Nothing was imported: the file has %(num)d problem, listed below.",
-            "Nothing was imported: the file has %(num)d problems, listed below.", len(refused.problems))]
+        show_on(form, refused)
         return _page(import_form=form, import_problems=refused.problems, status=400)
     flash(ngettext("%(num)d contact imported.", "%(num)d contacts imported.", count), "success")
     return redirect(url_for("contacts.index", _anchor="contacts"))

@@ -8,13 +8,14 @@ import phonenumbers
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
 from ..phones import InvalidPhoneNumber, parse_number
 from .models import Location, Organization, Package, PhoneNumber, name_key
 
 
-class OrganizationError(ValueError):
+class OrganizationError(DomainError, ValueError):
     """A change refused for a reason the person can act on (the message is translated)."""
 
 

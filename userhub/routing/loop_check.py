@@ -3,7 +3,7 @@
 Plugged into calling's save flow at app set-up (``init_app``): ``guard`` runs before anything is
 written and raises ``SaveWouldLoop`` (a ``loops.ForwardingLoop`` and a ``calling.hooks.SaveRefused``)
 with the path in names and numbers, which the page shows next to the destination field
-(``show_on_form``). Once the setting is written, ``after_save`` replaces the user's edges of that
+(``placed_on``, through ``errors.show_on``). Once the setting is written, ``after_save`` replaces the user's edges of that
 feature in the ``calling_edges`` table (same transaction): the graph the next checks read. Both use
 the destinations of the values being saved, computed once per save.
 
@@ -57,11 +57,12 @@ class SaveWouldLoop(ForwardingLoop, hooks.SaveRefused):
     """``message``: "Calls would go round in a circle: Jane Doe (3200) → forward all calls → ..."."""
 
     def __init__(self, path: tuple[Hop, ...], message: str) -> None:
-        super().__init__(path)
-        self.message = message
+        hooks.SaveRefused.__init__(self, message)
+        self.path = path
 
-    def show_on(self, form: Any) -> None:
-        show_on_form(form, self)
+    def placed_on(self, form: Any) -> dict[str, list[Any]]:
+        field = field_of_loop(form, self)
+        return {field.name: [self.message]} if field is not None else {}
 
 
 def proposed_destinations(feature: Any, values: Any, criteria: Sequence[SavedCriterion]) -> list[Destination]:
@@ -192,16 +193,15 @@ def _number_fields(fields: Iterable[Any]) -> Iterable[Any]:
             yield from _number_fields(field.entries)
 
 
-def show_on_form(form: Any, loop: SaveWouldLoop) -> None:
-    """Tie the message to the field that holds the loop's first destination (the feature's field when
-    two fields hold the same number), else to the first number field of the form."""
+def field_of_loop(form: Any, loop: SaveWouldLoop) -> Any:
+    """The field the loop's message goes on: the one that holds the loop's first destination (the
+    feature's field when two fields hold the same number); None when no field of this form holds it
+    (a rule's page saving a loop through the feature's own destination: the view says where)."""
     first = loop.path[0]
     candidates = [f for f in _number_fields(form) if f.data == first.target]
     preferred = FIELD_OF_FEATURE.get(first.feature)
     chosen = next((f for f in candidates if f.short_name == preferred), None) or next(iter(candidates), None)
-    if chosen is None:
-        chosen = next(iter(_number_fields(form)))
-    chosen.errors = [*chosen.errors, loop.message]
+    return chosen
 
 
 # --- calling's save flow ---------------------------------------------------------------------------

@@ -106,9 +106,3 @@ class ConfirmForm(FlaskForm):
     """A button that changes something: only the CSRF token."""
 
 
-def add_errors(form: FlaskForm, errors: dict[str, list[str]]) -> None:
-    """Put the service's messages on the fields they are about."""
-    for key, messages in errors.items():
-        target = form._fields.get(key) or form._fields.get("name")  # type: ignore[attr-defined]
-        if target is not None:
-            target.errors = [*target.errors, *messages]

@@ -15,7 +15,8 @@ from typing import Any
 from icalendar import Calendar, Event
 
 from . import engine
-from ..i18n import gettext as _
+from ..errors import DomainError
+from ..i18n import gettext as _, lazy_gettext as _l
 from ..timeutil import utcnow
 from .models import WEEKDAYS, Schedule
 from .validation import EventInput, check_event
@@ -103,9 +104,11 @@ class Problem:
     message: str
 
 
-class IcsRejected(Exception):
+class IcsRejected(DomainError):
+    """Nothing of the file is imported; ``problems`` lists each one by line (the page shows them)."""
+
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(f"{p.line}: {p.message}" for p in problems))
+        super().__init__(_l("Nothing was imported. Correct the file and try again."), field="file")
         self.problems = problems
 
 
@@ -275,9 +278,9 @@ class _Reader:
                 moment = value.dt
                 exdates.append(_wall(moment, self.tz).date() if isinstance(moment, datetime) else moment)
         data.exdates = tuple(sorted(set(exdates)))
-        for key, messages in check_event(data, self.personal, names).items():
+        for key, messages in check_event(data, self.personal, names).field_errors.items():
             for message in messages:
-                self.fail(block.at(_FIELD_NAMES.get(key, "BEGIN")), message)
+                self.fail(block.at(_FIELD_NAMES.get(key, "BEGIN")), str(message))
         return data
 
 

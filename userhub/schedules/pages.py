@@ -12,12 +12,13 @@ from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 
 from ..accounts.models import User
+from ..errors import DomainError, show_on
 from ..i18n import gettext as _
 from ..organizations.models import Location
 from ..timeutil import utcnow
 from . import services
 from .describe import describe_repeat, describe_when
-from .forms import ConfirmForm, EventForm, ImportForm, NewScheduleForm, ScheduleForm, add_errors
+from .forms import ConfirmForm, EventForm, ImportForm, NewScheduleForm, ScheduleForm
 from .ical import MAX_ICS_BYTES, IcsRejected, export_schedule, read_ics
 from .models import Schedule, ScheduleEvent
 from .weekview import next_occurrence_day, week_start, week_view
@@ -109,7 +110,7 @@ def new(scope: Scope) -> ResponseReturnValue:
         try:
             schedule = services.create_schedule(scope.owner, form.name.data or "", form.type.data or "", [form.to_input()])
         except services.ScheduleInvalid as exc:
-            add_errors(form, exc.errors)
+            show_on(form, exc)
         else:
             flash(_("The schedule %(name)s was created.", name=schedule.name), "success")
             return redirect(_back_to_rule() or scope.url("detail", schedule_id=schedule.id))
@@ -134,7 +135,7 @@ def detail(scope: Scope, schedule_id: int) -> ResponseReturnValue:
             try:
                 services.update_schedule(schedule, form.name.data or "", form.type.data or "")
             except services.ScheduleInvalid as exc:
-                add_errors(form, exc.errors)
+                show_on(form, exc)
             else:
                 flash(_("The schedule was saved."), "success")
                 return redirect(scope.url("detail", schedule_id=schedule.id))
@@ -177,7 +178,7 @@ def event(scope: Scope, schedule_id: int, event_id: int | None = None) -> Respon
             else:
                 services.update_event(existing, data)
         except services.ScheduleInvalid as exc:
-            add_errors(form, exc.errors)
+            show_on(form, exc)
         else:
             flash(_("The event was saved."), "success")
             return redirect(scope.url("detail", schedule_id=schedule.id))
@@ -213,7 +214,7 @@ def import_(scope: Scope) -> ResponseReturnValue:
     if form.validate_on_submit():
         upload = form.file.data
         if upload is None or not getattr(upload, "filename", ""):
-            add_errors(form, {"file": [_("Choose an iCalendar file (.ics).")]})
+            show_on(form, DomainError(_("Choose an iCalendar file (.ics)."), field="file"))
         else:
             content = upload.stream.read(_ics_limit() + 1)
             too_large = len(content) > _ics_limit()
@@ -222,9 +223,9 @@ def import_(scope: Scope) -> ResponseReturnValue:
                 schedule = services.create_schedule(scope.owner, form.name.data or name, form.type.data or "", events)
             except IcsRejected as exc:
                 problems = exc.problems
-                add_errors(form, {"file": [_("Nothing was imported. Correct the file and try again.")]})
+                show_on(form, exc)
             except services.ScheduleInvalid as exc:
-                add_errors(form, exc.errors)
+                show_on(form, exc)
             else:
                 flash(_("The schedule %(name)s was imported with %(count)d events.", name=schedule.name,
                         count=len(schedule.events)), "success")

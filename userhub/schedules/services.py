@@ -155,16 +155,14 @@ def create_schedule(owner: User | Location, name: str, kind: str, events: list[E
     if count >= MAX_SCHEDULES:
         raise ScheduleInvalid({"name": [_("You cannot have more than %(max)d schedules.", max=MAX_SCHEDULES)]})
     personal = isinstance(owner, User)
-    errors: dict[str, list[str]] = {}
+    problems = ScheduleInvalid()
     names: set[str] = set()
     for data in events:
-        for key, messages in check_event(data, personal, names).items():
-            errors.setdefault(key, []).extend(messages)
+        problems.merge(check_event(data, personal, names))
         names.add(data.name.strip())
     if len(events) > MAX_EVENTS:
-        errors.setdefault("name", []).append(_("A schedule has at most %(max)d events.", max=MAX_EVENTS))
-    if errors:
-        raise ScheduleInvalid(errors)
+        problems.add("name", _("A schedule has at most %(max)d events.", max=MAX_EVENTS))
+    problems.raise_if_any()
     schedule = Schedule(name=name.strip(), type=kind, **({"user": owner} if personal else {"location": owner}))
     for data in events:
         event = ScheduleEvent()
@@ -195,11 +193,10 @@ def _other_names(schedule: Schedule, ignore: ScheduleEvent | None) -> set[str]:
 
 
 def add_event(schedule: Schedule, data: EventInput) -> ScheduleEvent:
-    errors = check_event(data, schedule.is_personal, _other_names(schedule, None))
+    problems = check_event(data, schedule.is_personal, _other_names(schedule, None))
     if len(schedule.events) >= MAX_EVENTS:
-        errors.setdefault("name", []).append(_("A schedule has at most %(max)d events.", max=MAX_EVENTS))
-    if errors:
-        raise ScheduleInvalid(errors)
+        problems.add("name", _("A schedule has at most %(max)d events.", max=MAX_EVENTS))
+    problems.raise_if_any()
     event = ScheduleEvent()
     _apply(event, data)
     with _flushed_or_name_taken("name"):
@@ -208,9 +205,7 @@ def add_event(schedule: Schedule, data: EventInput) -> ScheduleEvent:
 
 
 def update_event(event: ScheduleEvent, data: EventInput) -> None:
-    errors = check_event(data, event.schedule.is_personal, _other_names(event.schedule, event))
-    if errors:
-        raise ScheduleInvalid(errors)
+    check_event(data, event.schedule.is_personal, _other_names(event.schedule, event)).raise_if_any()
     with _flushed_or_name_taken("name"):
         _apply(event, data)
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, time, timedelta
 
 from . import engine
+from ..errors import DomainError, Message
 from ..i18n import gettext as _
 from .models import LOCATION_RECURRENCES, NAME_MAX, PERSONAL_RECURRENCES, WEEKDAYS, ScheduleType
 
@@ -15,12 +16,15 @@ MAX_COUNT = 999
 MAX_YEARS_AHEAD = 10  # an end date beyond this is most likely a typing mistake
 
 
-class ScheduleInvalid(Exception):
+class ScheduleInvalid(DomainError):
     """Broken rules by field name: {"end_time": ["The end must be after the start."]}."""
 
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(m for messages in errors.values() for m in messages))
-        self.errors = errors
+    def __init__(self, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(fields=errors or {})
+
+    @property
+    def errors(self) -> dict[str, list[Message]]:
+        return self.field_errors
 
 
 @dataclass
@@ -64,9 +68,15 @@ def _ordinal_week(day: date) -> set[int]:
 Fail = Callable[[str, str], None]  # fail(field, message)
 
 
-def check_event(data: EventInput, personal: bool, other_names: set[str]) -> dict[str, list[str]]:
-    """Every message by field; checked in stages, each only once the previous one passed (a missing
-    date is reported alone, not with the overlaps it would cause)."""
+def check_event(data: EventInput, personal: bool, other_names: set[str]) -> ScheduleInvalid:
+    """Every broken rule by field, as the ``ScheduleInvalid`` to raise (empty, so false, when the event is
+    right): the caller may add its own before ``raise_if_any``."""
+    return ScheduleInvalid(_event_problems(data, personal, other_names))
+
+
+def _event_problems(data: EventInput, personal: bool, other_names: set[str]) -> dict[str, list[str]]:
+    """Checked in stages, each only once the previous one passed (a missing date is reported alone, not
+    with the overlaps it would cause)."""
     errors: dict[str, list[str]] = {}
 
     def fail(key: str, message: str) -> None:

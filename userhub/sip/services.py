@@ -21,7 +21,10 @@ from sqlalchemy.orm import joinedload
 from ..accounts.models import User
 from .. import unit_of_work
 from ..calling import services as calling
+from ..errors import DomainError
 from ..extensions import db
+from ..i18n import gettext as _
+from ..i18n import ngettext
 from ..organizations.models import PhoneNumber
 from ..routing.evaluate import evaluate
 from ..routing.mapper import (
@@ -42,8 +45,9 @@ SIP_USER = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 SIP_PASSWORD_MIN = 12  # phones store it, nobody types it twice a day: long is cheap
 
 
-class SipError(Exception):
-    """A refused change, with a message for the person or the operator."""
+class SipError(DomainError):
+    """A refused change, with a message for the person (translated, on the field it is about) or the
+    operator (the command line's, in English)."""
 
 
 # --- SIP servers ------------------------------------------------------------------------------------
@@ -163,9 +167,13 @@ def suggest_password() -> str:
 
 def set_password(user: User, password: str) -> SipAccount:
     if len(password) < SIP_PASSWORD_MIN:
-        raise SipError("short")
+        raise SipError(ngettext("Use at least %(num)d character: the suggested one is random and long.",
+                                "Use at least %(num)d characters: the suggested one is random and long.",
+                                SIP_PASSWORD_MIN), field="password")
     if not password.isascii() or not password.isprintable() or " " in password:
-        raise SipError("charset")  # phones' keypads and provisioning files take printable ASCII only
+        # Phones' keypads and provisioning files take printable ASCII only.
+        raise SipError(_("Use letters, digits and punctuation only (no spaces or accents): phones accept nothing "
+                         "else."), field="password")
     account = ensure_account(user)
     account.realm = current_app.config["USERHUB_SIP_REALM"]
     # SIP digest (RFC 2617, RFC 3261) is defined on MD5: phones and proxies compute nothing else. The

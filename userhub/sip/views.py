@@ -20,9 +20,9 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from ..admin.context import CHANGE_USERS, own_user
+from ..errors import show_on
 from ..extensions import limiter
 from ..i18n import gettext as _
-from ..i18n import ngettext
 from ..security.access import Access, admin_required, can_change_users, own_data
 from . import services
 from .blueprint import bp
@@ -138,7 +138,7 @@ def _phones_page(person: Any, template: str, here: str, can_change: bool) -> Res
         try:
             services.set_password(person, form.password.data or "")
         except services.SipError as error:
-            form.password.errors = [_password_message(str(error))]
+            show_on(form, error)
         else:
             flash(_("The SIP password is saved. Enter it in the phone."), "success")
             return redirect(here)
@@ -146,14 +146,6 @@ def _phones_page(person: Any, template: str, here: str, can_change: bool) -> Res
         form.password.data = services.suggest_password()
     return render_template(template, form=form if can_change else None, account=account, person=person,
                            action=here, realm=current_app.config["USERHUB_SIP_REALM"]), 400 if form.errors else 200
-
-
-def _password_message(code: str) -> str:
-    if code == "short":
-        return ngettext("Use at least %(num)d character: the suggested one is random and long.",
-                        "Use at least %(num)d characters: the suggested one is random and long.",
-                        services.SIP_PASSWORD_MIN)
-    return _("Use letters, digits and punctuation only (no spaces or accents): phones accept nothing else.")
 
 
 @bp.get("/admin/sip-servers")

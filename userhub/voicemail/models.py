@@ -44,7 +44,8 @@ class VoicemailOrganizationSettings(Model):
 
 
 class VoicemailSettings(Model):
-    """One row per user; ``version`` refuses a save made from a page that is out of date."""
+    """One row per user; ``version`` refuses a save made from a page that is out of date (the service's
+    conditional UPDATE, errors.StalePage)."""
 
     __tablename__ = "voicemail_settings"
 
@@ -70,7 +71,6 @@ class VoicemailSettings(Model):
     fax_extension: Mapped[str] = mapped_column(String(10), default="")
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
         CheckConstraint(f"unanswered_rings BETWEEN {MIN_RINGS} AND {MAX_RINGS}", name="rings"),
         CheckConstraint("busy_greeting IN ('default', 'custom')", name="busy_greeting"),

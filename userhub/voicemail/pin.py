@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 
 from ..accounts.models import User
+from ..errors import DomainError
 from ..extensions import db
 from ..i18n import lazy_gettext as _l
 from ..phones import format_number
@@ -26,14 +27,12 @@ RULE_MESSAGES = {
 }
 
 
-class PinRefused(ValueError):
-    def __init__(self, rules: list[PinRule]) -> None:
-        super().__init__(rules)
-        self.rules = rules
+class PinRefused(DomainError, ValueError):
+    """Every rule the access code breaks, each message on the ``pin`` field."""
 
-    @property
-    def messages(self) -> list[str]:
-        return [str(RULE_MESSAGES[rule]) for rule in self.rules]
+    def __init__(self, rules: list[PinRule]) -> None:
+        super().__init__(fields={"pin": [RULE_MESSAGES[rule] for rule in rules]})
+        self.rules = rules
 
 
 def identifiers(user: User) -> list[str]:

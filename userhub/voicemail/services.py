@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from ..admin import audit
 from ..accounts.emails import InvalidEmail, normalise_email
 from ..accounts.models import User
+from ..errors import DomainError, StalePage
 from ..extensions import db
 from ..i18n import gettext as _
 from ..organizations.models import Organization
@@ -29,20 +29,18 @@ from .models import (
 from .wav import MAX_GREETING_BYTES, NotWav, inspect_wav
 
 
-class VoicemailInvalid(ValueError):
+class VoicemailInvalid(DomainError, ValueError):
     """Field name -> message; nothing was saved."""
 
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__(errors)
-        self.errors = errors
+        super().__init__(fields=errors)
+        self.errors = errors  # field -> first message, for services that gather several checks
 
 
-class StaleSettings(Exception):
+class StaleSettings(StalePage):
     """The page was opened before someone else saved; ``current`` holds what is stored now."""
 
-    def __init__(self, current: VoicemailSettings) -> None:
-        super().__init__("stale voicemail settings")
-        self.current = current
+    current: VoicemailSettings
 
 
 @dataclass
@@ -211,27 +209,26 @@ def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
                 db.session.add(settings)
         except IntegrityError:  # another request saved first: this page is out of date
             raise StaleSettings(get_settings(user)) from None
-    # The greetings first: their query flushes the session, which must not yet hold the settings' changes
-    # (the version would then move twice in one save).
+    # The greetings first: their query flushes the session, which must not yet hold the settings' changes.
     for kind, (file_name, content) in data.greeting_files.items():
         _store_greeting(user, GreetingKind(kind), file_name, content)
-    try:
-        # Flushed now, in a savepoint: the mapper adds "WHERE version = <read>" and increments it; a save
-        # that lost the race undoes only itself.
-        with db.session.begin_nested():
-            for name, value in values.items():
-                setattr(settings, name, value)
-            settings.updated_at = utcnow()
-    except StaleDataError:
-        raise StaleSettings(get_settings(user)) from None
+    # The version check is part of the UPDATE (errors.StalePage): of two requests racing, one matches. The
+    # ORM UPDATE brings the session's copy of the row up to date.
+    result = db.session.execute(
+        update(VoicemailSettings)
+        .where(VoicemailSettings.user_id == user.id, VoicemailSettings.version == data.version)
+        .values(**values, version=data.version + 1, updated_at=utcnow())
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise StaleSettings(get_settings(user))  # nothing is committed: the request answers 409
     return settings
 
 
 # --- greetings ---------------------------------------------------------------------------------
 
 
-class GreetingRefused(ValueError):
-    pass
+class GreetingRefused(DomainError, ValueError):
+    """The uploaded greeting is refused (the message says why)."""
 
 
 def greeting_problem(data: bytes) -> str | None:
@@ -286,6 +283,7 @@ def delete_greeting(user: User, kind: GreetingKind) -> None:
     column = "busy_greeting" if kind == GreetingKind.BUSY else "no_answer_greeting"
     if settings is not None and getattr(settings, column) != Greeting.DEFAULT:
         setattr(settings, column, Greeting.DEFAULT.value)
+        settings.version += 1  # a settings page opened before offers the removed greeting: out of date
     db.session.execute(
         delete(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
     )

@@ -7,6 +7,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from ..errors import show_on
 from ..i18n import gettext as _
 from ..phones import format_number
 from ..security.access import own_data
@@ -71,11 +72,9 @@ def settings() -> ResponseReturnValue:
     except services.StaleSettings as stale:
         fresh = VoicemailSettingsForm(formdata=None)
         _fill(fresh, stale.current)
-        return _page(fresh, 409, conflict=True)
+        return _page(fresh, stale.status, conflict=True)
     except services.VoicemailInvalid as invalid:
-        for name, message in invalid.errors.items():
-            if hasattr(form, name):
-                getattr(form, name).errors = [message]
+        show_on(form, invalid)
         return _page(form, 400)
     flash(_("Your voicemail settings have been saved."), "success")
     return redirect(url_for("voicemail.settings"))
@@ -104,13 +103,11 @@ def delete_greeting(kind: str) -> ResponseReturnValue:
 @bp.route("/settings/calling/voicemail/access-code", methods=["GET", "POST"])
 def access_code() -> ResponseReturnValue:
     form = PinForm()
-    problems: list[str] = []
     if form.validate_on_submit():
         try:
             pin.set_pin(current_user, form.pin.data)
         except pin.PinRefused as refused:
-            problems = refused.messages
-            form.pin.errors = list(problems)
+            show_on(form, refused)
         else:
             flash(_("Your voicemail access code has been saved."), "success")
             return redirect(url_for("voicemail.settings"))

@@ -10,10 +10,11 @@ from typing import Any
 from wtforms import BooleanField, IntegerField, RadioField
 from wtforms.validators import InputRequired, NumberRange
 
+from ...errors import DomainError
 from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField, display_number
-from ..registry import Feature, FeatureForm, register, require
+from ..registry import Feature, FeatureForm, register
 
 # "Ring the number" or "straight to that number's voicemail" (destinationVoicemailEnabled): one radio per
 # group, so the two can never both be chosen; "y" keeps the value the former checkbox posted.
@@ -99,14 +100,19 @@ class CallForwarding(Feature[Values, Form]):
             setattr(values, f"{group}_to_voicemail", getattr(form, f"{group}_to_voicemail").data == "y")
         return values
 
-    def check(self, form: Form, owner: object) -> bool:
-        valid = True
-        for group, label in GROUPS.items():
+    def check(self, form: Form, owner: object) -> None:
+        problems = DomainError()
+        for group in GROUPS:
             if getattr(form, f"{group}_enabled").data:
                 destination = getattr(form, f"{group}_destination")
                 if not destination.errors:
-                    valid = require(bool(destination.data), destination, _l("Enter the number to forward to.")) and valid
-            # Four groups share the same field names: each message says which group it is about.
+                    problems.require(bool(destination.data), destination.name, _l("Enter the number to forward to."))
+        problems.raise_if_any()
+
+    def validate(self, form: Form, owner: Any) -> bool:
+        valid = super().validate(form, owner)
+        # Four groups share the same field names: each message says which group it is about.
+        for group, label in GROUPS.items():
             for field in form:
                 if field.name.startswith(group + "_") and field.errors:
                     field.errors = [str(_l("%(group)s: %(message)s", group=label, message=e)) for e in field.errors]

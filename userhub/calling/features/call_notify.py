@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from wtforms import BooleanField, EmailField
 from wtforms.validators import Length, ValidationError
 
+from ...errors import DomainError
 from ...accounts.emails import InvalidEmail, normalise_email
 from ...i18n import lazy_gettext as _l
 from ..saved_criteria import CriteriaKind
-from ..registry import Feature, FeatureForm, register, require
+from ..registry import Feature, FeatureForm, register
 
 
 def _email(form: object, field: EmailField) -> None:
@@ -44,10 +45,9 @@ class CallNotify(Feature[Values, Form]):
     def summary(self, values: Values, criteria: list, region: str | None) -> str:
         return values.email if values.enabled else ""
 
-    def check(self, form: Form, owner: object) -> bool:
-        if form.enabled.data and not form.email.errors:
-            return require(bool(form.email.data), form.email, _l("Enter the email address to notify."))
-        return True
+    def check(self, form: Form, owner: object) -> None:
+        if form.enabled.data and not form.email.errors and not form.email.data:
+            raise DomainError(_l("Enter the email address to notify."), field=form.email.name)
 
 
 register(CallNotify())

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from wtforms import BooleanField, FieldList, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange
 
+from ...errors import DomainError
 from ...accounts.models import User
 from ...extensions import db
 from ...forms import options
@@ -20,7 +21,7 @@ from ..saved_criteria import CriteriaKind
 from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
-from ..registry import Feature, FeatureForm, register, require
+from ..registry import Feature, FeatureForm, register
 
 MAX_ASSISTANTS = 10  # no limit in the sources (gap); a team choice that keeps the page short
 ALERTING = {"sequential": _l("One after the other"), "simultaneous": _l("All at once")}
@@ -128,21 +129,21 @@ class Executive(Feature[Values, Form]):
         values.assistants = list(dict.fromkeys(int(e.data) for e in form.assistants if e.data))
         return values
 
-    def check(self, form: Form, owner: Any) -> bool:
+    def check(self, form: Form, owner: Any) -> None:
         chosen = [e for e in form.assistants if e.data]
-        valid = True
+        problems = DomainError()
         if len(chosen) > MAX_ASSISTANTS:
-            valid = require(False, chosen[MAX_ASSISTANTS], _l("You can choose up to %(n)d assistants.", n=MAX_ASSISTANTS))
+            problems.add(chosen[MAX_ASSISTANTS].name, _l("You can choose up to %(n)d assistants.", n=MAX_ASSISTANTS))
         if form.rollover_enabled.data and form.rollover_action.data == "forward" and not form.rollover_forward_to.errors:
-            valid = require(bool(form.rollover_forward_to.data), form.rollover_forward_to,
-                            _l("Enter the number to forward to.")) and valid
+            problems.require(bool(form.rollover_forward_to.data), form.rollover_forward_to.name,
+                             _l("Enter the number to forward to."))
         if form.caller_id_name.data == "custom" and not form.caller_id_custom_name.errors:
-            valid = require(bool(form.caller_id_custom_name.data), form.caller_id_custom_name,
-                            _l("Enter the name to show.")) and valid
+            problems.require(bool(form.caller_id_custom_name.data), form.caller_id_custom_name.name,
+                             _l("Enter the name to show."))
         if form.caller_id_number.data == "custom" and not form.caller_id_custom_number.errors:
-            valid = require(bool(form.caller_id_custom_number.data), form.caller_id_custom_number,
-                            _l("Enter the number to show.")) and valid
-        return valid
+            problems.require(bool(form.caller_id_custom_number.data), form.caller_id_custom_number.name,
+                             _l("Enter the number to show."))
+        problems.raise_if_any()
 
     def persist(self, owner: Any, values: Values) -> None:
         kept = {row.assistant_id: row.opted_in for row in db.session.scalars(

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectMultipleField
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ...errors import DomainError
 from ...accounts.models import User, name_for_display
 from ...extensions import db
 from ...forms import options
@@ -19,7 +20,7 @@ from ...i18n import ngettext
 from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField, display_number
-from ..registry import Feature, FeatureForm, register, require
+from ..registry import Feature, FeatureForm, register
 
 
 @dataclass
@@ -68,10 +69,9 @@ class ExecutiveAssistantFeature(Feature[Values, Form]):
         values.opted_in = list(form.opted_in.data or [])  # only ids among my executives (choices)
         return values
 
-    def check(self, form: Form, owner: Any) -> bool:
-        if form.forward_filtered_calls.data and not form.forward_to.errors:
-            return require(bool(form.forward_to.data), form.forward_to, _l("Enter the number to divert to."))
-        return True
+    def check(self, form: Form, owner: Any) -> None:
+        if form.forward_filtered_calls.data and not form.forward_to.errors and not form.forward_to.data:
+            raise DomainError(_l("Enter the number to divert to."), field=form.forward_to.name)
 
     def persist(self, owner: Any, values: Values) -> None:
         rows = db.session.scalars(select(ExecutiveAssistant).where(ExecutiveAssistant.assistant_id == owner.id))

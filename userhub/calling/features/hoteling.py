@@ -10,11 +10,12 @@ from sqlalchemy import select
 from wtforms import BooleanField, IntegerField, SelectField
 from wtforms.validators import InputRequired, NumberRange
 
+from ...errors import DomainError
 from ...accounts.models import User
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
-from ..registry import Feature, FeatureForm, register, require
+from ..registry import Feature, FeatureForm, register
 
 HOURS_MESSAGE = _l("Enter a number of hours between 1 and 999.")
 NO_HOST = ""
@@ -53,11 +54,10 @@ class Hoteling(Feature[Values, Form]):
     def configure(self, form: Form, owner: Any) -> None:
         form.host_id.choices = options([(NO_HOST, _l("No host")), *_hosts(owner)])
 
-    def check(self, form: Form, owner: Any) -> bool:
+    def check(self, form: Form, owner: Any) -> None:
         # The choices hold only people of the owner's organization, so an id from elsewhere is refused.
-        if form.enabled.data and not form.host_id.errors:
-            return require(form.host_id.data != NO_HOST, form.host_id, _l("Choose the host."))
-        return True
+        if form.enabled.data and not form.host_id.errors and form.host_id.data == NO_HOST:
+            raise DomainError(_l("Choose the host."), field=form.host_id.name)
 
     def history_value(self, name: str, value: Any) -> Any:
         from ..history import names_of

@@ -8,10 +8,11 @@ from dataclasses import dataclass
 
 from wtforms import BooleanField
 
+from ...errors import DomainError
 from ...i18n import lazy_gettext as _l
 from ..saved_criteria import CriteriaKind
 from ..numbers import CallingNumberField, display_number
-from ..registry import Feature, FeatureForm, register, require
+from ..registry import Feature, FeatureForm, register
 
 
 @dataclass
@@ -76,11 +77,9 @@ class SelectiveForward(Feature):
     def summary(self, values: ForwardValues, criteria: list, region: str | None) -> str:
         return display_number(values.default_destination, region) if values.enabled else ""
 
-    def check(self, form: ForwardForm, owner: object) -> bool:
-        if form.enabled.data and not form.default_destination.errors:
-            return require(bool(form.default_destination.data), form.default_destination,
-                           _l("Enter the number to forward to."))
-        return True
+    def check(self, form: ForwardForm, owner: object) -> None:
+        if form.enabled.data and not form.default_destination.errors and not form.default_destination.data:
+            raise DomainError(_l("Enter the number to forward to."), field=form.default_destination.name)
 
 
 register(SelectiveAccept())

@@ -8,9 +8,10 @@ from dataclasses import dataclass, field
 from wtforms import BooleanField, FieldList, Form as RowForm, FormField, StringField
 from wtforms.validators import Length
 
+from ...errors import DomainError
 from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField
-from ..registry import FeatureForm, register, require
+from ..registry import FeatureForm, register
 from ..rows import NumberRows
 
 
@@ -44,13 +45,13 @@ class SingleNumberReach(NumberRows[Values, Form]):
     row_columns = ("phone_number", "name", "enabled", "answer_confirmation", "do_not_forward")
     template = "calling/features/single_number_reach.html"
 
-    def check_more(self, form: Form, owner: object) -> bool:
-        valid = True
+    def check_more(self, form: Form, owner: object) -> None:
+        problems = DomainError()
         for entry in form.numbers:
             row = entry.form
             if row.phone_number.data:  # "phoneNumber, name, enabled required on add"
-                valid = require(bool(row.name.data), row.name, _l("Give this number a name.")) and valid
-        return valid
+                problems.require(bool(row.name.data), row.name.name, _l("Give this number a name."))
+        problems.raise_if_any()
 
 
 register(SingleNumberReach())
