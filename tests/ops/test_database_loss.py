@@ -157,7 +157,7 @@ def test_a_connection_lost_at_the_commit_gives_the_503_page_and_keeps_nothing(pg
     def connection_dies(session):  # type: ignore[no-untyped-def]
         if has_request_context() and not killed:
             session.flush()  # the new password hash and the new session are written, not committed
-            killed.append(_terminate_connections_of(name))
+            killed.append(terminate_connections_of(name))
 
     event.listen(Session, "before_commit", connection_dies)
     try:
