@@ -46,9 +46,9 @@ CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
 # rounds). A round's row costs a few times an edge of that read (owners looked up edge by edge, rows
 # fetched): past 2,000 rows (6,000 before) the rounds cost more than they may still save, and a full reach
 # paid both (10,000 people: 6,000 rows of rounds, then the whole graph). A round also costs a round trip
-# (about 1 ms of work on PostgreSQL): 15 rounds, not 30, before the whole graph, which a chain of 300
-# people read faster than 30 rounds. Measured with bench_loop_check.py.
-MAX_ROUNDS = 15
+# (about 1 ms of work on PostgreSQL), but 15 rounds sent the 992 people of the bench's wide reach (19
+# rounds, 9 ms) to the whole graph (70 ms under a load of 24): 30 rounds. Measured with bench_loop_check.py.
+MAX_ROUNDS = 30
 MAX_ROUND_ROWS = 2000
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
