@@ -94,7 +94,7 @@ def organization_hops(organization_id: int) -> dict[int, list[int]]:
         if not pairs:
             continue  # nobody leads to an extension (or a number) of the organization
         numbers = list(map(int, pairs.split(",")))
-        for user_id, owner in zip(numbers[::2], numbers[1::2]):
+        for user_id, owner in zip(numbers[::2], numbers[1::2], strict=True):  # pairs: as many of each
             found = hops.get(user_id)
             if found is None:
                 hops[user_id] = [owner]
