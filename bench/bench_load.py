@@ -36,6 +36,7 @@ from pathlib import Path
 import httpx
 import psutil
 import sqlalchemy as sa
+from _common import load_average, percentile, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSWORD = "Violet-Harbour-Kettle-93!"
@@ -259,11 +260,6 @@ def settled_rss(master: psutil.Process, workers: int, timeout: float = 60.0) -> 
     return last
 
 
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=360,
@@ -280,7 +276,8 @@ def main() -> int:
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/14", help="rate-limit storage shared by workers")
     args = parser.parse_args()
 
-    load_before = os.getloadavg()
+    load_before = load_average()
+    print(f"bench_load: {load_before} before", flush=True)
     name, url = prepare_database(args.postgres, args.users)
     port = free_port()
     # Production settings (secure cookies, warm-up, no demo mailbox); TLS would end at the reverse proxy,
@@ -356,23 +353,26 @@ def main() -> int:
     pages = [v for kind, values in stats.latencies.items() if kind != SIGN_IN for v in values]
     signs = stats.latencies.get(SIGN_IN, [])
     growths = [end / rss_launch[pid] - 1 for pid, end in rss_end.items() if pid in rss_launch]
-    print(f"load average before {' '.join(f'{x:.2f}' for x in load_before)}, "
-          f"at the end {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    print(f"bench_load: {load_before} before, {load_average()} at the end")
     if pages:
         print(f"page views, whole run (rush included): {len(pages)} requests, median {statistics.median(pages):.1f} ms, "
-              f"p99 {percentile(pages, 0.99):.1f} ms (goal < {GOALS['p99_ms']:.0f} ms)")
+              f"p99 {percentile(pages, 0.99):.1f} ms {verdict(percentile(pages, 0.99), GOALS['p99_ms'])} "
+              f"(goal < {GOALS['p99_ms']:.0f} ms)")
     if signs:
         print(f"sign-ins (argon2id 64 MiB, {SIGN_IN}): {len(signs)}, median {statistics.median(signs):.1f} ms, "
-              f"p99 {percentile(signs, 0.99):.1f} ms (goal < {GOALS['sign_in_p99_ms']:.0f} ms)")
+              f"p99 {percentile(signs, 0.99):.1f} ms {verdict(percentile(signs, 0.99), GOALS['sign_in_p99_ms'])} "
+              f"(goal < {GOALS['sign_in_p99_ms']:.0f} ms)")
     if growths:
         print(f"worker memory growth from warm start to the end: "
-              f"{', '.join(f'{g * 100:+.1f}%' for g in growths)} (goal < {GOALS['memory_growth'] * 100:.0f}%)")
-    print(f"errors: {total_errors} (goal 0)")
+              f"{', '.join(f'{g * 100:+.1f}%' for g in growths)} {verdict(max(growths), GOALS['memory_growth'])} "
+              f"(goal < {GOALS['memory_growth'] * 100:.0f}%)")
+    print(f"errors: {total_errors} {verdict(total_errors, 1)} (goal 0)")
     if stats.steady:
         print(f"steady phase (from {args.ramp + 15:.0f} s on): {len(stats.steady)} requests, "
               f"{len(stats.steady) / max(1.0, elapsed - args.ramp - 15):.1f} requests/s, median "
               f"{statistics.median(stats.steady):.1f} ms, p99 {percentile(stats.steady, 0.99):.1f} ms "
-              f"(goal {GOALS['p99_ms']:.0f} ms), errors {stats.steady_errors}")
+              f"{verdict(percentile(stats.steady, 0.99), GOALS['p99_ms'])} (goal {GOALS['p99_ms']:.0f} ms), "
+              f"errors {stats.steady_errors}")
     return 0 if total_errors == 0 else 1
 
 

@@ -1,7 +1,7 @@
 """How long the loop check takes when someone saves a forwarding, database reads included, in an
 organization of 10,000 users.
 
-Run from the repository root:  python bench/bench_loop_check.py  [--users 10000] [--saves 30] [--postgres]
+Run from the repository root:  python bench/bench_loop_check.py  [--users 10000] [--saves 30] [--db sqlite,postgresql]
 
 Every user has a number and an extension, forwards when busy to one colleague and rings two more
 simultaneously (by number or extension), always to a colleague further down the list, so that nothing
@@ -18,32 +18,29 @@ each ``--saves`` times (``check_no_loop`` as the calling save service calls it, 
    destination reaches the whole organization (a chain of 10,000): no loop, a loop closed at the chain's
    end (a path of 10,000 people, named), and half the organization reached.
 
-SQLite by default (a file in a temporary folder); --postgres uses USERHUB_BENCH_POSTGRES_URL (default
-postgresql+psycopg://postgres@127.0.0.1:5432/test) in a private schema dropped at the end.
-Goal: worst case under 50 ms. This prints figures; it is not a test (tests/routing/ holds the tests).
+Both databases by default (bench/_common.py: a SQLite file in a temporary folder; a private schema of
+USERHUB_TEST_POSTGRES_URL, default postgresql+psycopg://postgres@127.0.0.1:5432/test, dropped at the end).
+Each case prints its wall clock, the CPU time of this process (the app, and SQLite which works in it) and,
+on PostgreSQL, the CPU time of the server process serving the connection (read from /proc: the server runs
+on this machine); their sum is the check's own work, the figure that survives a loaded machine.
+Goal (issue 16): worst case under 50 ms, full reach included; PASS/FAIL is printed next to the worst work
+and the worst wall clock of each case (on a loaded machine only the work is evidence).
+This prints figures; it is not a test (tests/routing/ holds the tests).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import os
 import random
-import secrets
 import statistics
-import sys
-import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from types import SimpleNamespace
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # a checkout, installed or not
+import sqlalchemy as sa
+from _common import ServerCpu, Timing, bench_run, database, load_average, timed, verdict
 
-import sqlalchemy as sa  # noqa: E402
-
-BASE_PG = os.environ.get("USERHUB_BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 GOAL_MS = 50.0
 FANOUT = 3  # forward busy + two simultaneous ring numbers
 
@@ -121,22 +118,6 @@ def reached_from(edges: dict[int, list[int]], start: int) -> set[int]:
     return seen
 
 
-def timed(runs: int, action: Callable[[], object]) -> tuple[list[float], list[float]]:
-    """Wall-clock and CPU time of the measuring thread, in ms (SQLite works in this thread; on a shared
-    machine the wall clock also counts the time other processes held the CPU)."""
-    from userhub.extensions import db
-
-    wall, cpu = [], []
-    for _ in range(runs):
-        db.session.expire_all()  # as in a new request: nothing cached in the session
-        gc.collect()  # the fill left garbage: do not time its collection
-        start, start_cpu = time.perf_counter(), time.thread_time()
-        action()
-        wall.append((time.perf_counter() - start) * 1000)
-        cpu.append((time.thread_time() - start_cpu) * 1000)
-    return wall, cpu
-
-
 def run(url: str, users: int, saves: int) -> None:
     from sqlalchemy import event
 
@@ -155,7 +136,7 @@ def run(url: str, users: int, saves: int) -> None:
         edges = fill(users)
         chain = fill(users, full_reach=True, base=users)
         print(f"2 x {users} users filled in {time.perf_counter() - started:.1f} s ({db.engine.dialect.name}); "
-              f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+              f"{load_average()}")
         feature = registry.get("call-forwarding")
 
         def save(saver_index: int, target_index: int, expect_loop: bool, base: int = 0) -> Callable[[], object]:
@@ -187,20 +168,30 @@ def run(url: str, users: int, saves: int) -> None:
             nonlocal statements
             statements += 1
 
-        worst = 0.0
+        def cold() -> None:
+            db.session.expire_all()  # as in a new request: nothing cached in the session
+            gc.collect()  # the fill left garbage: do not time its collection
+
+        server = ServerCpu(db.engine, db.session.connection())
+        worst_wall, worst_work = 0.0, 0.0
+        name = db.engine.dialect.name
         for label, action in cases:
             action()  # warm up
             statements = 0
             event.listen(db.engine, "before_cursor_execute", count)
             action()
             event.remove(db.engine, "before_cursor_execute", count)
-            wall, cpu = timed(saves, action)
-            worst = max(worst, max(wall))
-            print(f"  {label:56s} wall median {statistics.median(wall):6.1f} worst {max(wall):6.1f} ms | "
-                  f"CPU median {statistics.median(cpu):6.1f} worst {max(cpu):6.1f} ms  ({statements} SQL statements)"
-                  f"{'' if max(wall) < GOAL_MS else '  (wall above the goal)'}")
-        print(f"  worst of all cases {worst:.1f} ms; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-        print(f"  goal: worst < {GOAL_MS:.0f} ms")
+            timing: Timing = timed(saves, action, server, before_each=cold)
+            work = timing.work()
+            worst_wall, worst_work = max(worst_wall, max(timing.wall)), max(worst_work, max(work))
+            server_text = (f" + server {statistics.median(timing.server):5.1f}" if timing.server is not None
+                           else "")
+            print(f"  [{name}] {label:56s} wall median {statistics.median(timing.wall):6.1f} worst "
+                  f"{max(timing.wall):6.1f} ms {verdict(max(timing.wall), GOAL_MS)} | CPU: app median "
+                  f"{statistics.median(timing.cpu):5.1f}{server_text}, work median {statistics.median(work):5.1f} "
+                  f"worst {max(work):5.1f} ms {verdict(max(work), GOAL_MS)} ({statements} SQL statements)")
+        print(f"  [{name}] worst of all cases: work {worst_work:.1f} ms {verdict(worst_work, GOAL_MS)}, wall "
+              f"{worst_wall:.1f} ms {verdict(worst_wall, GOAL_MS)} (goal: worst < {GOAL_MS:.0f} ms); {load_average()}")
         db.session.remove()
         db.engine.dispose()
 
@@ -209,22 +200,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", type=int, default=10_000)
     parser.add_argument("--saves", type=int, default=30)
-    parser.add_argument("--postgres", action="store_true")
+    parser.add_argument("--db", default="sqlite,postgresql")
     args = parser.parse_args()
-    if not args.postgres:
-        with tempfile.TemporaryDirectory() as folder:
-            run(f"sqlite:///{folder}/bench.db", args.users, args.saves)
-        return
-    schema = f"bench_{secrets.token_hex(4)}"
-    admin = sa.create_engine(BASE_PG)
-    with admin.begin() as connection:
-        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        run(f"{BASE_PG}{'&' if '?' in BASE_PG else '?'}options=-csearch_path%3D{schema}", args.users, args.saves)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with bench_run("bench_loop_check"):
+        for backend in args.db.split(","):
+            with database(backend) as url:
+                run(url, args.users, args.saves)
 
 
 if __name__ == "__main__":

@@ -320,3 +320,41 @@ def test_the_owner_of_a_destination_is_who_has_it_now(jane, john, make_user, org
     db.session.commit()
     with pytest.raises(SaveWouldLoop):
         check_no_loop(john, feature, back_to_jane)
+
+
+def test_the_whole_graph_read_finds_the_owners_the_rounds_find(jane, john, organization):
+    """The read of the whole graph (from the organization's extensions and numbers) gives each edge the
+    owner the rounds give it (looked up edge by edge): an extension or a number of the organization; not
+    the same extension or a number in another organization, nor a number nobody has."""
+    from userhub.accounts.provisioning import create_user
+    from userhub.organizations.services import add_numbers, create_location, create_organization
+    from userhub.phones import number_range
+    from userhub.routing import graph_sql
+    from userhub.routing.loops import Destination
+    from userhub.routing.route import Feature
+
+    other = create_organization("Other", "https://other.example.com")
+    lyon = create_location(other, "Lyon", "FR", "Europe/Paris")
+    add_numbers(lyon, number_range("+33 1 84 88 33 00", "+33 1 84 88 33 01", "FR"))
+    db.session.flush()
+    olga = create_user(other, "olga@example.com", first_name="Olga", location=lyon,
+                       phone_number=lyon.phone_numbers[0], extension="3202")
+    db.session.flush()
+    org = organization.id
+    ring = Feature.SIMULTANEOUS_RING
+    graph_sql.replace_edges(org, jane.id, [ring], [Destination(ring, target) for target in (
+        "3201", "+33184883201", "3202", "+33184883300", "+33184883205")])
+    graph_sql.replace_edges(org, john.id, [ring], [Destination(ring, "+33184883200")])
+    graph_sql.replace_edges(other.id, olga.id, [ring], [Destination(ring, "3200")])  # Olga's org has no 3200
+    db.session.commit()
+
+    hops = graph_sql.organization_hops(org)
+    assert {user: sorted(owners) for user, owners in hops.items()} == {jane.id: [john.id, john.id],
+                                                                      john.id: [jane.id]}
+    by_rounds: dict[int, list[int]] = {}
+    for user_id, _feature, _target, owner in graph_sql.edges_of(org, [jane.id, john.id]):
+        if owner is not None:
+            by_rounds.setdefault(user_id, []).append(owner)
+    assert {user: sorted(owners) for user, owners in by_rounds.items()} == {
+        user: sorted(owners) for user, owners in hops.items()}
+    assert graph_sql.organization_hops(other.id) == {}

@@ -34,17 +34,24 @@ SELECT e.user_id, e.feature, e.target, {OWNER} AS owner
 FROM calling_edges e WHERE e.organization_id = :org AND e.user_id IN :users""").bindparams(  # nosec B608
     bindparam("users", expanding=True))
 
-# Who leads to whom in the whole organization, for a search that reaches far: one row per (person,
-# owner of one of their destinations), two integers, the owners matched by joins in the database. Rows
-# cost more to fetch than to find (50,000 rows of four columns: 40 to 80 ms of CPU on SQLite), so nothing
-# else is read; the path of a loop is read afterwards (EDGES_OF).
-ORGANIZATION_HOPS = text("""
-SELECT DISTINCT e.user_id, coalesce(u.id, p.user_id) AS owner
-FROM calling_edges e
-LEFT JOIN users u ON u.organization_id = e.organization_id AND u.extension = e.target
-LEFT JOIN (phone_numbers p JOIN locations l ON l.id = p.location_id)
-  ON p.e164 = e.target AND l.organization_id = e.organization_id
-WHERE e.organization_id = :org AND coalesce(u.id, p.user_id) IS NOT NULL""")
+# Who leads to whom in the whole organization, for a search that reaches far: (person, owner of one of
+# their destinations) pairs, written by the database as one string "user,owner,user,owner,...". One string,
+# not 30,000 rows: fetching rows, then collecting them as garbage, cost more than finding them. The query
+# starts from the organization's extensions and numbers and finds the edges to each in the index on
+# (organization_id, target): 20,000 lookups in an organization of 10,000 instead of three per edge (SQLite
+# follows the order written after CROSS JOIN; PostgreSQL hashes). A number starts with "+", an extension
+# never does, so no edge is found twice.
+_HOPS = """
+SELECT {aggregate}(e.user_id || ',' || u.id, ',')
+FROM users u {join} calling_edges e ON e.organization_id = u.organization_id AND e.target = u.extension
+WHERE u.organization_id = :org
+UNION ALL
+SELECT {aggregate}(e.user_id || ',' || p.user_id, ',')
+FROM locations l {join} phone_numbers p ON p.location_id = l.id
+{join} calling_edges e ON e.organization_id = l.organization_id AND e.target = p.e164
+WHERE l.organization_id = :org AND p.user_id IS NOT NULL"""
+ORGANIZATION_HOPS = {"postgresql": text(_HOPS.format(aggregate="string_agg", join="JOIN")),
+                     "sqlite": text(_HOPS.format(aggregate="group_concat", join="CROSS JOIN"))}
 
 Row = tuple[int, str, str, int | None]  # user_id, feature (a routing Feature value), target, its owner
 
@@ -81,7 +88,16 @@ def edges_of(organization_id: int, user_ids: Sequence[int]) -> list[Row]:
 
 def organization_hops(organization_id: int) -> dict[int, list[int]]:
     """For each person of the organization, the people their destinations belong to, in one query."""
+    statement = ORGANIZATION_HOPS[db.session.get_bind().dialect.name]
     hops: dict[int, list[int]] = {}
-    for user_id, owner in db.session.execute(ORGANIZATION_HOPS, {"org": organization_id}):
-        hops.setdefault(user_id, []).append(owner)
+    for pairs in db.session.execute(statement, {"org": organization_id}).scalars():
+        if not pairs:
+            continue  # nobody leads to an extension (or a number) of the organization
+        numbers = list(map(int, pairs.split(",")))
+        for user_id, owner in zip(numbers[::2], numbers[1::2], strict=True):  # pairs: as many of each
+            found = hops.get(user_id)
+            if found is None:
+                hops[user_id] = [owner]
+            else:
+                found.append(owner)
     return hops

@@ -43,9 +43,13 @@ CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
 # soon as the saver is reached and read only what the destinations lead to: 2 to 5 ms, 9 to 15 ms for
 # 992 people reached in 19 rounds. Reading who leads to whom in an organization of 10,000 people (30,000
 # edges) costs the same whatever the reach, where rounds grow with it (a chain of 10,000 people: 10,000
-# rounds). Measured with bench_loop_check.py.
+# rounds). A round's row costs a few times an edge of that read (owners looked up edge by edge, rows
+# fetched): past 2,000 rows (6,000 before) the rounds cost more than they may still save, and a full reach
+# paid both (10,000 people: 6,000 rows of rounds, then the whole graph). A round also costs a round trip
+# (about 1 ms of work on PostgreSQL), but 15 rounds sent the 992 people of the bench's wide reach (19
+# rounds, 9 ms) to the whole graph (70 ms under a load of 24): 30 rounds. Measured with bench_loop_check.py.
 MAX_ROUNDS = 30
-MAX_ROUND_ROWS = 6000
+MAX_ROUND_ROWS = 2000
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
                     Feature.FORWARD_NO_ANSWER: "no_answer_destination",

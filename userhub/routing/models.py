@@ -45,6 +45,8 @@ class CallingEdge(Model):
     __table_args__ = (
         # the edges of the people a breadth-first round reaches; replacing one user's edges on save
         Index("ix_calling_edges_org_user", "organization_id", "user_id", "feature"),
+        # who leads to a person (their extension, their numbers): the loop check's read of the whole graph
+        Index("ix_calling_edges_org_target", "organization_id", "target", "user_id"),
         # the database's cascade when a user is deleted
         Index("ix_calling_edges_user", "user_id"),
         CheckConstraint("feature IN (" + ", ".join(f"'{kind.value}'" for kinds in EDGE_KINDS.values()
