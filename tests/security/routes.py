@@ -40,6 +40,7 @@ from werkzeug.routing import IntegerConverter, Rule
 
 import tests
 from userhub import create_app
+from userhub.extensions import db
 from userhub.security.access import Access, access_of
 
 STATE_CHANGING = ("POST", "PUT", "PATCH", "DELETE")
@@ -156,6 +157,9 @@ class Route:
         for name, converter in self.arguments:
             found = _sample_for(self.rule, name, converter)
             built.values[name] = found.build(built) if found else "sample"
+        # Builders call services, which leave the commit to the request's edge: the sample objects are
+        # committed here, as the requests that would have made them commit (before any checksum).
+        db.session.commit()
         # Any converter spelling: <name>, <int:name>, <any(busy, no_answer):name>.
         return re.sub(r"<(?:[^<>:]*:)?(\w+)>", lambda m: str(built.values[m.group(1)]), self.rule)
 

@@ -12,6 +12,7 @@ import pytest
 
 from tests.security.conftest import database_checksum
 from tests.security.routes import CHANGING_ROUTES, GET_ROUTES, Built, _sample_for
+from userhub.extensions import db
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -118,6 +119,7 @@ def _sample_values(world, route, person):  # type: ignore[no-untyped-def]
     for name, converter in route.arguments:
         found = _sample_for(route.rule, name, converter)
         built.values[name] = found.build(built) if found else "sample"
+    db.session.commit()  # as in Route.url: the samples are committed before any checksum
     return built.values
 
 
