@@ -2,8 +2,8 @@
 
 Entries written before keep their English text in ``details`` (params stays NULL) and show it as it is.
 
-Revision ID: 0011_audit_params
-Revises: 0010_sip
+Revision ID: 0012_audit_params
+Revises: 0011_organization_name_unique
 Create Date: 2026-12-06
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_audit_params'
-down_revision = '0010_sip'
+revision = '0012_audit_params'
+down_revision = '0011_organization_name_unique'
 branch_labels = None
 depends_on = None
 

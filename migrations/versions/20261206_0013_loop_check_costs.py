@@ -4,8 +4,8 @@ When a search reaches far, the loop check reads who leads to whom in the whole o
 the organization's extensions and numbers and finds the edges to each in this index (one lookup per
 extension or number, no visit of the table), instead of looking up the owner of each edge's target.
 
-Revision ID: 0011_loop_check_costs
-Revises: 0010_sip
+Revision ID: 0013_loop_check_costs
+Revises: 0012_audit_params
 Create Date: 2026-12-06
 
 """
@@ -13,8 +13,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0011_loop_check_costs'
-down_revision = '0010_sip'
+revision = '0013_loop_check_costs'
+down_revision = '0012_audit_params'
 branch_labels = None
 depends_on = None
 
