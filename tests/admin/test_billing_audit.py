@@ -84,7 +84,7 @@ def _audit_details(client) -> list[tuple[str, str]]:  # type: ignore[no-untyped-
 
     page = client.get("/admin/audit").get_data(as_text=True)
     body = page[page.index("<tbody>"):page.index("</tbody>")]
-    rows = re.findall(r"<tr><td>.*?</td><td>.*?</td><td>(.*?)</td><td>.*?</td><td>(.*?)</td></tr>", body)
+    rows = re.findall(r"<tr><td[^>]*>.*?</td><td[^>]*>.*?</td><td[^>]*>(.*?)</td><td[^>]*>.*?</td><td[^>]*>(.*?)</td></tr>", body)
     return [(html_module.unescape(what), html_module.unescape(details)) for what, details in rows]
 
 

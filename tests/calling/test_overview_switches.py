@@ -25,7 +25,7 @@ def _switch_form(html: str, key: str) -> dict[str, str]:
 def test_the_route_panel_is_linked_from_the_top_and_its_steps_link_to_their_settings(me_client, me) -> None:
     save(me_client, "do-not-disturb", {"enabled": "y"})
     html = me_client.get(OVERVIEW).get_data(as_text=True)
-    jump, table = html.index('<a href="#routing">'), html.index('<table class="table calling-overview">')
+    jump, table = html.index('<a href="#routing">'), html.index('<table class="table calling-overview')
     assert jump < table and 'id="routing"' in html
     steps = html[html.index('data-testid="routing-panel"'):]
     assert re.search(r'data-feature="do_not_disturb".*?<a href="/settings/calling/do-not-disturb">', steps, re.S)
