@@ -229,3 +229,29 @@ def test_a_decision_reads_the_person_and_their_settings_in_few_statements_outsid
     assert plan == {"action": "reject", "code": 603, "reason": "Decline"}
     assert len(statements) == (3 if with_schedule else 2), [s for s, _level in statements]
     assert {level for _statement, level in statements} == {"AUTOCOMMIT"}
+
+
+def test_each_sip_server_has_its_own_question_budget_wherever_it_asks_from(app, client, sip_token, jane,
+                                                                           with_phones):
+    from userhub.extensions import db
+    from userhub.sip.services import add_server
+
+    with_phones(jane)
+    other = add_server("proxy-2")[1]
+    db.session.commit()
+    app.config["USERHUB_SIP_DECISION_LIMIT"] = "3 per minute"
+    url = "/sip/decision?to=%2B33184883200"
+
+    def ask(token: str, address: str) -> int:
+        return client.get(url, headers={"Authorization": f"Bearer {token}"},
+                          environ_base={"REMOTE_ADDR": address}).status_code
+
+    # proxy-1 from two addresses (behind a NAT that moves, or two of its own): one budget of 3
+    assert [ask(sip_token, "10.0.0.1"), ask(sip_token, "10.0.0.2"), ask(sip_token, "10.0.0.1")] == [200] * 3
+    assert ask(sip_token, "10.0.0.2") == 429
+    # proxy-2 from proxy-1's address: its own budget, untouched by proxy-1's questions
+    assert [ask(other, "10.0.0.1") for _ in range(3)] == [200] * 3
+    assert ask(other, "10.0.0.1") == 429
+    # the credentials route counts in the same budget as the decision
+    assert client.get("/sip/credentials?user=x&realm=y", headers={"Authorization": f"Bearer {other}"},
+                      environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 429

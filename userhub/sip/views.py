@@ -21,25 +21,14 @@ from flask_login import current_user
 
 from ..admin.context import CHANGE_USERS, own_user
 from ..errors import show_on
-from ..extensions import limiter
 from ..i18n import gettext as _
-from ..security.access import Access, admin_required, can_change_users, own_data
+from ..security.access import admin_required, can_change_users, own_data
 from . import services
+from .asking import asking_server, sip_server_limit, sip_servers_only
 from .blueprint import bp
 from .forms import SipPasswordForm
 
 log = logging.getLogger("userhub.sip")
-
-# Nobody signed in to the web pages may ask for a decision, whatever their role: only a SIP server's
-# credential opens it (checked in the view). The access sweeps read this declaration.
-SIP_SERVERS_ONLY = Access(roles=frozenset(), organization_scoped=False)
-
-
-def _sip_servers_only(view):  # type: ignore[no-untyped-def]
-    view.userhub_public = True  # no web session: the credential is checked by the view itself
-    view.access = SIP_SERVERS_ONLY
-    return view
-
 
 def _flag(name: str, default: bool) -> bool:
     value = request.args.get(name, "")
@@ -74,11 +63,11 @@ def _question() -> services.CallQuestion:
 
 
 @bp.get("/sip/decision")
-@_sip_servers_only
-@limiter.limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"])
+@sip_servers_only
+@sip_server_limit
 def decision() -> ResponseReturnValue:
     """Where one incoming call goes, as a compact JSON plan (plan.py). Asked by SIP proxies only."""
-    server = services.server_for(request.headers.get("Authorization", ""))
+    server = asking_server()
     if server is None:
         log.warning("call decision refused: no valid SIP server credential")
         return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
@@ -93,11 +82,11 @@ def decision() -> ResponseReturnValue:
 
 
 @bp.get("/sip/credentials")
-@_sip_servers_only
-@limiter.limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"])
+@sip_servers_only
+@sip_server_limit
 def credentials() -> ResponseReturnValue:
     """The digest HA1 a SIP proxy checks a registration against (RFC 2617); SIP servers only."""
-    server = services.server_for(request.headers.get("Authorization", ""))
+    server = asking_server()
     if server is None:
         log.warning("SIP credentials refused: no valid SIP server credential")
         return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}

@@ -12,22 +12,12 @@ from datetime import datetime
 from flask import current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from ..extensions import limiter
 from ..i18n import gettext as _
-from ..security.access import Access
-from . import outbound, services
+from . import outbound
+from .asking import asking_server, sip_server_limit, sip_servers_only  # as the call decision
 from .blueprint import bp
 
 log = logging.getLogger("userhub.sip")
-
-# Like the call decision: no web session opens it, only a SIP server's credential (checked below).
-SIP_SERVERS_ONLY = Access(roles=frozenset(), organization_scoped=False)
-
-
-def _sip_servers_only(view):  # type: ignore[no-untyped-def]
-    view.userhub_public = True  # no web session: the credential is checked by the view itself
-    view.access = SIP_SERVERS_ONLY
-    return view
 
 
 def _placed_call() -> outbound.PlacedCall:
@@ -52,11 +42,11 @@ def _placed_call() -> outbound.PlacedCall:
 
 
 @bp.get("/sip/outgoing")
-@_sip_servers_only
-@limiter.limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"])
+@sip_servers_only
+@sip_server_limit
 def outgoing() -> ResponseReturnValue:
     """Where a call placed by an authenticated phone goes, as compact JSON (outbound.py). SIP proxies only."""
-    server = services.server_for(request.headers.get("Authorization", ""))
+    server = asking_server()
     if server is None:
         log.warning("outgoing call question refused: no valid SIP server credential")
         return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}

@@ -1,0 +1,43 @@
+"""Who asks a SIP question (the call decision, a phone's credentials, an outgoing call): a SIP server,
+by its credential, never a web session; and its rate limit, one budget per SIP server. Shared by the
+views of incoming and outgoing calls."""
+
+from __future__ import annotations
+
+from flask import current_app, g, request
+
+from ..extensions import limiter
+from ..security.access import Access
+from . import services
+
+# Nobody signed in to the web pages may ask for a decision, whatever their role: only a SIP server's
+# credential opens it (checked in the view). The access sweeps read this declaration.
+SIP_SERVERS_ONLY = Access(roles=frozenset(), organization_scoped=False)
+
+
+def sip_servers_only(view):  # type: ignore[no-untyped-def]
+    view.userhub_public = True  # no web session: the credential is checked by the view itself
+    view.access = SIP_SERVERS_ONLY
+    return view
+
+
+def asking_server() -> services.KnownServer | None:
+    """The SIP server whose credential this request carries (checked once per request: the rate limit's
+    key and the view both ask)."""
+    if "sip_asking_server" not in g:
+        g.sip_asking_server = services.server_for(request.headers.get("Authorization", ""))
+    return g.sip_asking_server  # type: ignore[no-any-return]
+
+
+def sip_server_limit_key() -> str:
+    """Rate-limit key of a question from a SIP proxy: the SIP server its credential names, so that each
+    server has its own budget wherever it asks from (several proxies behind one NAT address, one proxy
+    moving address); without a valid credential, the client's address."""
+    server = asking_server()
+    return f"sip-server:{server.name}" if server is not None else f"address:{request.remote_addr or ''}"
+
+
+# USERHUB_SIP_DECISION_LIMIT: one budget per SIP server for all its questions (the decision, the
+# credentials, the outgoing call).
+sip_server_limit = limiter.shared_limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"],
+                                        scope="sip-questions", key_func=sip_server_limit_key)
