@@ -4,9 +4,13 @@ views of incoming and outgoing calls."""
 
 from __future__ import annotations
 
-from flask import current_app, g, request
+import json
+from datetime import datetime
+
+from flask import Response, current_app, g, jsonify, request
 
 from ..extensions import limiter
+from ..i18n import gettext as _
 from ..security.access import Access
 from . import services
 
@@ -41,3 +45,27 @@ def sip_server_limit_key() -> str:
 # credentials, the outgoing call).
 sip_server_limit = limiter.shared_limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"],
                                         scope="sip-questions", key_func=sip_server_limit_key)
+
+
+def no_credential() -> tuple[Response, int, dict[str, str]]:
+    """The answer to a question without a valid SIP server credential."""
+    return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
+
+
+def call_time() -> datetime | None:
+    """The call's time from ``at`` (tests and replays), or None for now; ValueError with a clear message."""
+    if not request.args.get("at"):
+        return None
+    try:
+        at = datetime.fromisoformat(request.args["at"])
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None:
+        raise ValueError(_("at must be an ISO 8601 date and time with its offset."))
+    return at
+
+
+def one_line_json(answer: dict) -> Response:  # type: ignore[type-arg]
+    """One line: Kamailio's http_client returns only the first line unless told otherwise."""
+    return current_app.response_class(json.dumps(answer, separators=(",", ":"), ensure_ascii=True),
+                                      mimetype="application/json")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from typing import Any
 
 from flask import (
@@ -24,7 +23,7 @@ from ..errors import show_on
 from ..i18n import gettext as _
 from ..security.access import admin_required, can_change_users, own_data
 from . import services
-from .asking import asking_server, sip_server_limit, sip_servers_only
+from .asking import asking_server, call_time, no_credential, one_line_json, sip_server_limit, sip_servers_only
 from .blueprint import bp
 from .forms import SipPasswordForm
 
@@ -49,14 +48,7 @@ def _question() -> services.CallQuestion:
     diversions = request.args.get("diversions", "0")
     if not diversions.isdigit() or int(diversions) > 100:
         raise ValueError(_("diversions must be a number from 0 to 100."))
-    at = None
-    if request.args.get("at"):
-        try:
-            at = datetime.fromisoformat(request.args["at"])
-        except ValueError:
-            raise ValueError(_("at must be an ISO 8601 date and time with its offset.")) from None
-        if at.tzinfo is None:
-            raise ValueError(_("at must be an ISO 8601 date and time with its offset."))
+    at = call_time()
     return services.CallQuestion(called=called, caller=caller, internal=_flag("internal", False),
                                  reachable=_flag("reachable", True), on_call=_flag("on_call", False),
                                  diversions=int(diversions), at=at)
@@ -70,7 +62,7 @@ def decision() -> ResponseReturnValue:
     server = asking_server()
     if server is None:
         log.warning("call decision refused: no valid SIP server credential")
-        return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
+        return no_credential()
     g.sip_server = server.name
     try:
         question = _question()
@@ -78,7 +70,7 @@ def decision() -> ResponseReturnValue:
         return jsonify(error=str(error)), 400
     plan = services.decide(question)
     log.info("call decision for %s by %s: %s", question.called, server.name, plan["action"])
-    return current_app.response_class(_compact(plan), mimetype="application/json")
+    return one_line_json(plan)
 
 
 @bp.get("/sip/credentials")
@@ -89,18 +81,12 @@ def credentials() -> ResponseReturnValue:
     server = asking_server()
     if server is None:
         log.warning("SIP credentials refused: no valid SIP server credential")
-        return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
+        return no_credential()
     found = services.ha1_of(request.args.get("user", "")[:64], request.args.get("realm", "")[:128])
     if found is None:
         return jsonify(error=_("No SIP password is set for this SIP user name.")), 404
-    return current_app.response_class(_compact({"ha1": found}), mimetype="application/json")
+    return one_line_json({"ha1": found})
 
-
-def _compact(plan: dict) -> str:  # type: ignore[type-arg]
-    import json
-
-    # One line: Kamailio's http_client returns only the first line unless told otherwise.
-    return json.dumps(plan, separators=(",", ":"), ensure_ascii=True)
 
 
 

@@ -5,16 +5,14 @@ classification of what a phone dialled (a colleague, or a public number through 
 
 from __future__ import annotations
 
-import json
 import logging
-from datetime import datetime
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 from flask.typing import ResponseReturnValue
 
 from ..i18n import gettext as _
 from . import outbound
-from .asking import asking_server, sip_server_limit, sip_servers_only  # as the call decision
+from .asking import asking_server, call_time, no_credential, one_line_json, sip_server_limit, sip_servers_only
 from .blueprint import bp
 
 log = logging.getLogger("userhub.sip")
@@ -30,14 +28,7 @@ def _placed_call() -> outbound.PlacedCall:
     private = request.args.get("private", "0")
     if private not in ("0", "1"):
         raise ValueError(_("%(name)s must be 0 or 1.", name="private"))
-    at = None
-    if request.args.get("at"):
-        try:
-            at = datetime.fromisoformat(request.args["at"])
-        except ValueError:
-            raise ValueError(_("at must be an ISO 8601 date and time with its offset.")) from None
-        if at.tzinfo is None:
-            raise ValueError(_("at must be an ISO 8601 date and time with its offset."))
+    at = call_time()
     return outbound.PlacedCall(caller=caller, dialled=dialled, private=private == "1", at=at)
 
 
@@ -49,13 +40,11 @@ def outgoing() -> ResponseReturnValue:
     server = asking_server()
     if server is None:
         log.warning("outgoing call question refused: no valid SIP server credential")
-        return jsonify(error=_("A SIP server credential is needed.")), 401, {"WWW-Authenticate": "Bearer"}
+        return no_credential()
     try:
         call = _placed_call()
     except ValueError as error:
         return jsonify(error=str(error)), 400
     plan = outbound.placed(call)
     log.info("outgoing call from %s to %s by %s: %s", call.caller, call.dialled, server.name, plan["action"])
-    # one line: Kamailio's http_client returns only the first line unless told otherwise
-    body = json.dumps(plan, separators=(",", ":"), ensure_ascii=True)
-    return current_app.response_class(body, mimetype="application/json")
+    return one_line_json(plan)
