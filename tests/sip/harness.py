@@ -30,10 +30,15 @@ def tools_missing() -> list[str]:
     return [tool for tool in ("kamailio", "sipp", "kamcmd") if shutil.which(tool) is None]
 
 
+_HANDED_OUT: set[int] = set()  # every port this process gave out: never twice
+
+
 def udp_port(span: int = 1) -> int:
     """A port free for UDP (and TCP) on 127.0.0.1, with ``port + span - 1`` free too."""
     for _ in range(200):
         port = secrets.randbelow(30000) + 20000
+        if _HANDED_OUT.intersection(range(port, port + span)):
+            continue  # free now, but promised to a part that has not bound it yet
         sockets = []
         try:
             for offset in range(span):
@@ -41,6 +46,7 @@ def udp_port(span: int = 1) -> int:
                     s = socket.socket(socket.AF_INET, kind)
                     sockets.append(s)
                     s.bind(("127.0.0.1", port + offset))
+            _HANDED_OUT.update(range(port, port + span))
             return port
         except OSError:
             continue
@@ -200,7 +206,10 @@ class Lab:
             text = text.replace(key, value)
         path = self.folder / f"{name}.xml"
         path.write_text(text)
-        port, media, control = udp_port(), udp_port(3), udp_port()
+        # One block per part: ports picked one by one are free only until bound, so SIP could land on the
+        # video port (media + 2) picked a moment later (CI: "Unable to bind video RTP socket").
+        media = udp_port(5)
+        port, control = media + 3, media + 4
         trace, log = self.folder / f"{name}.messages", self.folder / f"{name}.log"
         command = ["sipp", "-sf", str(path), "-i", "127.0.0.1", "-p", str(port), "-mp", str(media), "-cp",
                    str(control), "-ci", "127.0.0.1", "-nostdin",

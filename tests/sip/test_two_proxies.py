@@ -40,7 +40,8 @@ def proxies(app, userhub_server, tmp_path):  # type: ignore[no-untyped-def]
     started: list[Lab] = []
 
     def build(dmq: bool) -> tuple[Lab, Lab]:
-        a_dmq, b_dmq = udp_port(), udp_port()
+        a_dmq = udp_port(2)  # one block, so the two cannot be the same port
+        b_dmq = a_dmq + 1
         a, b = Lab(tmp_path / "a", userhub_server.url, token), Lab(tmp_path / "b", userhub_server.url, token)
         started.extend((a, b))
         a.start(defines=_dmq_defines(a_dmq, b_dmq) if dmq else None)
