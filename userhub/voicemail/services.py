@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -236,7 +237,7 @@ def greeting_problem(data: bytes) -> str | None:
     if not data:
         return _("Choose a file.")
     if len(data) > MAX_GREETING_BYTES:
-        return _("The greeting is larger than %(size)s KB.", size=MAX_GREETING_BYTES // 1024)
+        return _("The greeting is larger than %(size)s KB.", size=format_decimal(MAX_GREETING_BYTES // 1024))
     try:
         inspect_wav(data)
     except NotWav:
