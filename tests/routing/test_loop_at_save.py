@@ -222,6 +222,54 @@ def test_two_people_forwarding_to_each_other_at_the_same_moment_cannot_both_pass
     assert edges(john) == set()
 
 
+
+def test_a_pending_save_found_by_the_search_backwards_is_waited_for(app, backend, jane, john, make_user, organization,
+                                                                     set_feature):
+    """John -> Ann -> Jane is committed up to Jane; Jane's save of Jane -> John has passed its check and
+    written its edge, not yet committed. John's save of John -> Ann waits for it, then meets Jane's edge
+    in his search backwards (who leads to John) and is refused."""
+    if backend != "postgresql":
+        pytest.skip("SQLite, which production refuses, has no lock for this")
+    location = organization.locations[0]
+    ann = make_user("ann.lee@example.com", first_name="Ann", last_name="Lee", location=location,
+                    phone_number=location.phone_numbers[2], extension="3202")
+    set_feature(ann, "call-forwarding", always_enabled=True, always_destination="3200")
+    feature = registry.get("call-forwarding")
+    checked, commit, outcome = threading.Event(), threading.Event(), {}
+
+    def jane_saves() -> None:
+        with app.app_context():
+            me = db.session.get(User, jane.id)
+            values = feature.Values(busy_enabled=True, busy_destination="+33184883201")
+            check_no_loop(me, feature, values)
+            save_edges(me, feature, values, [])
+            checked.set()
+            commit.wait(10)
+            db.session.commit()
+
+    def john_saves() -> None:
+        with app.app_context():
+            me = db.session.get(User, john.id)
+            try:
+                services.save(me, feature, feature.Values(always_enabled=True, always_destination="3202"), [], 0, me)
+                outcome["john"] = "saved"
+            except SaveWouldLoop as refused:
+                outcome["john"] = [hop.to_user_id for hop in refused.path]
+
+    first = threading.Thread(target=jane_saves)
+    first.start()
+    assert checked.wait(10)
+    second = threading.Thread(target=john_saves)
+    second.start()
+    second.join(0.5)
+    waited = second.is_alive()
+    commit.set()
+    first.join(10)
+    second.join(10)
+    assert waited, "John's check did not wait for Jane's save to commit"
+    assert outcome == {"john": [ann.id, jane.id, john.id]}
+    assert edges(john) == set()
+
 # --- the edge table the check follows (calling_edges), kept by the save service ----------------------
 
 
