@@ -184,20 +184,19 @@ def _meet_in_organization(org: int, forward: list[int], came_from: dict[int, int
     person, with ``came_from`` extended to them, or None when nobody is. The search keeps the ids as the
     query wrote them (text) and converts only the way found."""
     hops = graph_sql.organization_hops(org)
-    reached: dict[str, str | None] = {str(user): None for user in came_from}
+    known = {str(user) for user in came_from}  # reached by the rounds
+    reached: dict[str, str] = {}  # reached here: by whom
     goals = {str(user) for user in goes_to}
     queue = [str(user) for user in forward]
     for user in queue:  # breadth-first; the list grows as it is read
         for to_user in hops.get(user, ()):
-            if to_user not in reached:
+            if to_user not in known and to_user not in reached:
                 reached[to_user] = user
                 if to_user in goals:
                     step = to_user
-                    while int(step) not in came_from:  # the way back to the rounds' frontier
-                        parent = reached[step]
-                        assert parent is not None  # None: reached by the rounds, so in came_from
-                        came_from[int(step)] = int(parent)
-                        step = parent
+                    while step not in known:  # the way back to the rounds' frontier
+                        came_from[int(step)] = int(reached[step])
+                        step = reached[step]
                     return int(to_user)
                 queue.append(to_user)
     return None
