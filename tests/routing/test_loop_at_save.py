@@ -41,8 +41,9 @@ def test_forwarding_back_to_who_forwards_to_me_is_refused_with_the_path(jane, jo
     page = text_of(response)
     assert ("Calls would go round in a circle: John Smith (3201) → forward all calls → Jane Doe (3200)"
             " → forward all calls → John Smith (3201)") in page
-    # tied to the field that holds the destination
+    # tied to the field that holds the destination, and said twice only: in the summary and at the field
     assert 'id="always_destination-error"' in page and 'aria-invalid="true"' in page
+    assert page.count("Calls would go round in a circle") == 2
     assert version(john, "call-forwarding") == 0
 
 
