@@ -79,8 +79,8 @@ def test_pages(organization, make_user):
     first = user_service.list_users(organization, user_service.UserQuery(), page_size=3)
     last = user_service.list_users(organization, user_service.UserQuery(last=True), page_size=3)
     assert (first.total, len(first.rows), first.has_previous, first.has_next) == (7, 3, False, True)
-    # The last page is the last rows in order (keyset: the first page read backwards), full.
-    assert [row.email for row in last.rows] == ["p4@example.com", "p5@example.com", "p6@example.com"]
+    # The last page is the last numbered page (keyset: read backwards from the end), here its one row.
+    assert [row.email for row in last.rows] == ["p6@example.com"] and last.number == 3
     assert (last.has_previous, last.has_next) == (True, False)
 
 
@@ -223,12 +223,12 @@ def test_the_page_links_keep_the_filters(admin_client, organization, paris):
     last = html.unescape(second.split('rel="last"')[0].rsplit('href="', 1)[1].split('"')[0])
     assert f"location={paris.id}" in last and "last=1" in last
     final = admin_client.get(last).get_data(as_text=True)
-    assert "bulk070@example.com" in final and "bulk119@example.com" in final and "bulk069@example.com" not in final
+    assert "bulk100@example.com" in final and "bulk119@example.com" in final and "bulk099@example.com" not in final
     assert 'rel="next"' not in final
     back = html.unescape(final.split('rel="prev"')[0].rsplit('href="', 1)[1].split('"')[0])
     previous = admin_client.get(back).get_data(as_text=True)
-    assert "bulk020@example.com" in previous and "bulk069@example.com" in previous
-    assert "bulk019@example.com" not in previous and "bulk070@example.com" not in previous
+    assert "bulk050@example.com" in previous and "bulk099@example.com" in previous
+    assert "bulk049@example.com" not in previous and "bulk100@example.com" not in previous
 
 
 def test_a_cursor_holding_what_no_row_can_hold_shows_the_first_page(admin_client, organization):
@@ -293,6 +293,12 @@ def test_page_numbers_where_the_count_is_exact(admin_client, organization, paris
     assert 'aria-current="page"><span class="visually-hidden">Page </span>4<' in fourth
     last = admin_client.get(_href(fourth, "last")).get_data(as_text=True)
     assert 'aria-current="page"><span class="visually-hidden">Page </span>5<' in last
+    # "Last" is page 5's own rows (the remainder: 100 to 120), and "previous" from it is page 4, numbered
+    fifth = admin_client.get("/admin/users?sort=email&size=25&page=5").get_data(as_text=True)
+    assert _emails(last) == _emails(fifth) == [f"bulk{n:03}@example.com" for n in range(99, 120)]
+    before_last = admin_client.get(_href(last, "prev")).get_data(as_text=True)
+    assert 'aria-current="page"><span class="visually-hidden">Page </span>4<' in before_last
+    assert _emails(before_last) == _emails(fourth)
     # A number past the end shows the last numbered page; a bad one the first.
     assert "bulk119@example.com" in admin_client.get("/admin/users?sort=email&size=25&page=99").get_data(as_text=True)
     for bad in ("0", "-2", "x", "9" * 30):
@@ -349,3 +355,9 @@ def test_numbered_and_following_pages_cost_the_statements_of_the_first(app, admi
     assert len(set(costs)) == 1, costs
     second = admin_client.get(following).get_data(as_text=True)
     assert 'aria-current="page"><span class="visually-hidden">Page </span>2<' in second
+
+
+def _emails(page: str) -> list[str]:
+    import re
+
+    return list(dict.fromkeys(re.findall(r"bulk\d{3}@example\.com", page)))  # each row names it twice

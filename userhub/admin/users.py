@@ -217,8 +217,11 @@ def list_users(organization: Organization, query: UserQuery, page_size: int | No
     elif before is not None:
         ids = ids.where(tuple_(*order) < tuple_(*before))
     direction = [column.desc() for column in order] if backwards else list(order)
+    # The last page, where the count is exact, is the last numbered page (its remainder), so that it is
+    # the same rows as that page's number and "previous" from it lands on numbered pages too.
+    reading = found - (pages - 1) * size if query.last and exact and found else size
     # One row more than the page tells whether there is a page further in the direction read.
-    ids = ids.order_by(*direction).limit(size + 1)
+    ids = ids.order_by(*direction).limit(reading + 1)
     if number:
         ids = ids.offset((number - 1) * size)
     page_ids = ids.scalar_subquery()
@@ -231,8 +234,8 @@ def list_users(organization: Organization, query: UserQuery, page_size: int | No
         .order_by(*[column.desc() for column in SORTS[sort]] if backwards else SORTS[sort])
     )
     rows = list(db.session.execute(statement).all())
-    further = len(rows) > size
-    rows = rows[:size]
+    further = len(rows) > reading
+    rows = rows[:reading]
     if backwards:
         rows.reverse()
     moved = after is not None or before is not None
