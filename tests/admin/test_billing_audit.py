@@ -135,6 +135,16 @@ def test_audit_entries_are_stored_as_data_and_written_in_the_reader_s_language(a
     assert re.findall(r"<tr><td[^>]*>(.*?)</td>", page)[-1] == "1 janv. 2026, 01:00:00"
 
 
+def test_a_user_page_saved_as_it_was_writes_no_audit_entry(admin_client, make_user, paris, packages):
+    user = make_user("bob@example.com", location=paris, extension="3205")
+    data = {"package": "", "location": paris.id, "number": "", "extension": "3205"}
+    assert admin_client.post(f"/admin/users/{user.id}", data=data).status_code == 302
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "user.changed")).all() == []
+    assert admin_client.post(f"/admin/users/{user.id}", data={**data, "extension": "3206"}).status_code == 302
+    assert db.session.scalars(select(AuditEvent.action).where(AuditEvent.action == "user.changed")).all() == [
+        "user.changed"]
+
+
 def test_audit_sentences_in_both_languages_for_each_action(app, organization):
     """Every action has its sentence, singular and plural; parameters it cannot read fall back to the text."""
     from flask_babel import force_locale

@@ -322,5 +322,6 @@ def update_calling(user: User, *, package_id: int | None, location_id: int | Non
         ) from None
     after = {"package": package.name if package else None, "location": location.name, "number": number or None,
              "extension": user.extension}
-    audit.record(organization, "user.changed", user.email,
-                 {"changes": {name: [before[name], after[name]] for name in after if before[name] != after[name]}})
+    changes = {name: [before[name], after[name]] for name in after if before[name] != after[name]}
+    if changes:  # saving the page as it was changes nothing, and the audit log says nothing of it
+        audit.record(organization, "user.changed", user.email, {"changes": changes})
