@@ -231,6 +231,40 @@ def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | 
 # --- from the database -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Zone:
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as the reader needs them, from plain columns (the call decision reads no ``User``
+    object): the attributes of ``User`` that ``routing_settings_for``, ``time_zone_of`` and the
+    schedules' zone read, with the same names, so that both go through the same reader."""
+
+    id: int
+    organization_id: int
+    location_id: int | None
+    time_zone: str | None
+    location: Zone | None  # only its time zone
+    name_for_display: str
+
+
+_USERS = User.__table__.c
+_LOCATIONS = Location.__table__.c
+# What ``person_of`` reads; a statement selects these with ``.outerjoin(Location.__table__, ...)``.
+PERSON_COLUMNS: tuple[Any, ...] = (
+    _USERS.id, _USERS.organization_id, _USERS.location_id, _USERS.time_zone, _USERS.display_name,
+    _USERS.first_name, _USERS.last_name, _USERS.email, _LOCATIONS.time_zone.label("location_time_zone"))
+
+
+def person_of(row: Any) -> Person:
+    """From a row that has ``PERSON_COLUMNS``."""
+    return Person(row.id, row.organization_id, row.location_id, row.time_zone,
+                  Zone(row.location_time_zone) if row.location_time_zone is not None else None,
+                  name_for_display(row.display_name, row.first_name, row.last_name, row.email))
+
+
 def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     """Assigned assistants in table order: their direct number, else their extension (one query)."""
     rows = snapshot.assistants
@@ -290,18 +324,21 @@ class Owners:
 def _owners_query(numbers: bool, extensions: bool) -> Any:
     """Who has some numbers and/or extensions of an organization; built once, with bound parameters
     (building it cost about as much as running it)."""
-    person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
+    # plain table columns: no ORM machinery for a statement the call decision runs on many calls
+    numbers_t = PhoneNumber.__table__.c
+    person = (_USERS.id.label("user_id"), _USERS.display_name, _USERS.first_name, _USERS.last_name, _USERS.email)
     parts: list[Any] = []  # one or two SELECTs of the same columns
     if numbers:
-        parts.append(select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
-                     .join(Location, Location.id == PhoneNumber.location_id)
-                     .outerjoin(User, User.id == PhoneNumber.user_id)
-                     .where(Location.organization_id == bindparam("organization_id"),
-                            PhoneNumber.e164.in_(bindparam("numbers", expanding=True))))
+        parts.append(select(numbers_t.e164.label("target"), literal(True).label("org_number"), *person)
+                     .select_from(PhoneNumber.__table__)
+                     .join(Location.__table__, _LOCATIONS.id == numbers_t.location_id)
+                     .outerjoin(User.__table__, _USERS.id == numbers_t.user_id)
+                     .where(_LOCATIONS.organization_id == bindparam("organization_id"),
+                            numbers_t.e164.in_(bindparam("numbers", expanding=True))))
     if extensions:
-        parts.append(select(User.extension.label("target"), literal(False).label("org_number"), *person)
-                     .where(User.organization_id == bindparam("organization_id"),
-                            User.extension.in_(bindparam("extensions", expanding=True))))
+        parts.append(select(_USERS.extension.label("target"), literal(False).label("org_number"), *person)
+                     .where(_USERS.organization_id == bindparam("organization_id"),
+                            _USERS.extension.in_(bindparam("extensions", expanding=True))))
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 
