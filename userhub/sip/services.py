@@ -15,7 +15,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, select
+from sqlalchemy import Connection, bindparam, select
 
 from ..accounts.models import User
 from .. import unit_of_work
@@ -253,24 +253,24 @@ class Called:
     voicemail: Any
 
 
-def _person(by: str, **parameters: Any) -> Called | None:
-    row = db.session.execute(_person_query(by), parameters).first()
+def _person(connection: Connection, by: str, **parameters: Any) -> Called | None:
+    row = connection.execute(_person_query(by), parameters).first()
     if row is None:
         return None
     return Called(person_of(row), row.sip_user, row.e164, row if row.voicemail_of is not None else None)
 
 
-def _account_user(sip_user: str) -> Called | None:
-    return _person("sip_user", name=sip_user)
+def _account_user(connection: Connection, sip_user: str) -> Called | None:
+    return _person(connection, "sip_user", name=sip_user)
 
 
-def _called(question: CallQuestion, caller: Person | None) -> Called | None:
+def _called(connection: Connection, question: CallQuestion, caller: Person | None) -> Called | None:
     """The person called and their SIP account (None: nobody, or nobody with a SIP account)."""
     if question.called.startswith("+"):
-        return _person("e164", name=question.called)
+        return _person(connection, "e164", name=question.called)
     if is_extension(question.called) and caller is not None:
-        return _person("extension", name=question.called, organization_id=caller.organization_id)
-    return _account_user(question.called)
+        return _person(connection, "extension", name=question.called, organization_id=caller.organization_id)
+    return _account_user(connection, question.called)
 
 
 @cache
@@ -280,7 +280,7 @@ def _owners_with_accounts(numbers: bool, extensions: bool) -> Any:
     return select(owners, SipAccount.sip_user).outerjoin(SipAccount, SipAccount.user_id == owners.c.user_id)
 
 
-def _targets(user: Person, own: str, routes: Iterable[Route]) -> Targets:
+def _targets(connection: Connection, user: Person, own: str, routes: Iterable[Route]) -> Targets:
     wanted = {t.number for route in routes for step in route.steps for t in step.targets if t.number}
     numbers = sorted(t for t in wanted if t.startswith("+"))
     extensions = sorted(t for t in wanted if is_extension(t))
@@ -291,7 +291,7 @@ def _targets(user: Person, own: str, routes: Iterable[Route]) -> Targets:
         parameters: dict[str, Any] = {"organization_id": user.organization_id}
         parameters.update({"numbers": numbers} if numbers else {})
         parameters.update({"extensions": extensions} if extensions else {})
-        for row in db.session.execute(_owners_with_accounts(bool(numbers), bool(extensions)), parameters):
+        for row in connection.execute(_owners_with_accounts(bool(numbers), bool(extensions)), parameters):
             if row.org_number:
                 org_numbers.add(row.target)
             if row.user_id is not None:
@@ -321,13 +321,16 @@ def _targets(user: Person, own: str, routes: Iterable[Route]) -> Targets:
     return Targets(own, ring, forward, mailbox)
 
 
-def _read_only_autocommit() -> None:
+def _read_only_autocommit() -> Connection:
     """The decision only reads: its statements run without BEGIN and ROLLBACK (two round trips fewer a
     call). Each statement still sees committed data only (PostgreSQL's READ COMMITTED already takes a
     snapshot per statement, so the transaction added nothing). Left alone when the request has already
-    opened a transaction (the SIP server's credential read, every 10 s): its isolation level stands."""
+    opened a transaction (the SIP server's credential read, every 10 s): its isolation level stands.
+    Returns the session's connection: the decision's own statements (plain Core, nothing to flush in a
+    request that only reads) run on it directly, past the Session's per-statement work."""
     if not db.session().in_transaction():
-        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        return db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+    return db.session.connection()
 
 
 def decide(question: CallQuestion) -> Plan:
@@ -337,17 +340,17 @@ def decide(question: CallQuestion) -> Plan:
     settings with rules, access and executive relations (one, ``calling.services.load``), their
     schedules when rules have some, an executive's assistants, and the owners of the numbers the plan
     names when it names some. Nothing is cached: every call reads what is saved now."""
-    _read_only_autocommit()
+    connection = _read_only_autocommit()  # the decision's own statements run on it, past the Session
     caller_user: Person | None = None
     caller = question.caller
     if question.internal and caller and not caller.startswith("+") and caller.lower() != "anonymous":
-        found = _account_user(caller)
+        found = _account_user(connection, caller)
         if found is not None:
             caller_user = found.person
             caller = found.e164 or SOME_NUMBER
         else:
             caller = SOME_NUMBER
-    called = _called(question, caller_user)
+    called = _called(connection, question, caller_user)
     if called is None:
         return reject(404, "Not Found")
     user = called.person
@@ -367,7 +370,7 @@ def decide(question: CallQuestion) -> Plan:
     # The same evaluator answers for the states the proxy may find while ringing: busy, not registered.
     busy = evaluate(dataclasses.replace(settings, call_waiting=False), dataclasses.replace(call, on_call=True))
     unreachable = evaluate(settings, dataclasses.replace(call, reachable=False))
-    targets = _targets(user, called.sip_user, (route, busy, unreachable))
+    targets = _targets(connection, user, called.sip_user, (route, busy, unreachable))
     plan = plan_of(route, targets, current_app.config["USERHUB_SIP_RING_SECONDS"], busy, unreachable)
     if hides_forward_target(snapshot, question.internal):
         plan["private"] = 1
