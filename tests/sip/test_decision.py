@@ -269,3 +269,121 @@ def test_each_sip_server_has_its_own_question_budget_wherever_it_asks_from(app, 
     assert [credentials(other) for _ in range(3)] == [404] * 3  # no such SIP user: asked and answered
     assert credentials(other) == 429
     assert ask(sip_token, "10.0.0.3") == 429 and ask(other, "10.0.0.3") == 429  # still the calls' budget
+
+
+def _rich_settings(jane, john, set_feature):  # type: ignore[no-untyped-def]
+    """Jane's settings touch every part of the reader: personal and location schedules (events, an
+    exception day), rules by caller and by schedule, forwarding to a colleague's extension, an executive
+    with an assistant, saved voicemail settings."""
+    from userhub.extensions import db
+    from userhub.schedules.services import EventInput, create_schedule
+    from userhub.voicemail.models import VoicemailSettings
+
+    evenings = create_schedule(jane, "Soirées", "business_hours", [
+        EventInput("Soir", date(2026, 1, 5), date(2026, 1, 5), start_time=time(19), end_time=time(23),
+                   recurrence="daily", exdates=(date(2026, 12, 9),)),
+        EventInput("Week-end", date(2026, 1, 10), date(2026, 1, 11), all_day=True, recurrence="weekly",
+                   weekdays=("SA", "SU"))])
+    closed = create_schedule(jane.location, "Fermeture", "holidays", [
+        EventInput("Noël", date(2026, 12, 25), date(2026, 12, 25), all_day=True)])
+    db.session.add(VoicemailSettings(user_id=jane.id, unanswered_rings=4, send_busy_calls=True))
+    db.session.commit()
+
+    def during(schedule, level):  # type: ignore[no-untyped-def]
+        return {"schedule_id": schedule.id, "schedule_level": level, "schedule_type": schedule.type}
+
+    set_feature(jane, "selective-reject", enabled=True, criteria=[
+        SavedCriterion(name="Démarcheur", calls_from="select", phone_numbers=["+33699999999"]),
+        SavedCriterion(name="Anonymes le soir", calls_from="select", anonymous_callers=True,
+                       **during(evenings, "personal"))])
+    set_feature(jane, "selective-forward", enabled=True, default_destination="3201", criteria=[
+        SavedCriterion(name="Fermé", **during(closed, "location"))])
+    set_feature(jane, "priority-alert", enabled=True, criteria=[
+        SavedCriterion(name="Patron", calls_from="select", phone_numbers=["+33655555555"])])
+    set_feature(jane, "call-forwarding", busy_enabled=True, busy_destination="3201", no_answer_enabled=True,
+                no_answer_destination="+33622222222", no_answer_rings=2)
+    set_feature(jane, "sequential-ring", enabled=True, ring_own_devices_first=True, own_devices_rings=2,
+                numbers=[{"phone_number": "+33644444444", "answer_confirmation": False, "rings": 3}],
+                criteria=[SavedCriterion(name="Soir", **during(evenings, "personal"))])
+    set_feature(jane, "executive", enabled=True, assistants=[john.id], filtering_enabled=True,
+                filter_type="external", alerting_mode="sequential")
+
+
+def test_the_panel_and_the_decision_read_the_same_settings_on_rich_data(app, client, sip_token, jane, john,
+                                                                        with_phones, set_feature, monkeypatch):
+    """The decision reads the person as plain columns, the panel has the User: both go through
+    ``routing_settings_for``, and what each gets routes every call the same way, whatever the time
+    (schedules, their exception day, the location's holiday), the caller and the line's state."""
+    from userhub.accounts.models import User
+    from userhub.extensions import db
+    from userhub.routing.evaluate import evaluate
+    from userhub.routing.inputs import ANONYMOUS, SOME_NUMBER, UNAVAILABLE, IncomingCall
+    from userhub.routing.mapper import routing_settings_for
+    from userhub.sip import services
+
+    sip = with_phones(jane)
+    with_phones(john)
+    _rich_settings(jane, john, set_feature)
+    read_by_decision = []
+    real = services.routing_settings_for
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        read_by_decision.append(real(*args, **kwargs))
+        return read_by_decision[-1]
+
+    monkeypatch.setattr(services, "routing_settings_for", spy)
+    plan = client.get("/sip/decision", query_string={"to": sip},
+                      headers={"Authorization": f"Bearer {sip_token}"}).get_json()
+    assert plan["action"] in ("ring", "forward", "reject")
+    db.session.expire_all()
+    panel = routing_settings_for(db.session.get(User, jane.id))  # as the overview reads it
+    decision = read_by_decision[0]
+    assert panel.user_name == decision.user_name
+    assert panel.voicemail == decision.voicemail and decision.voicemail.rings == 4
+
+    paris = timezone(timedelta(hours=1))
+    start = datetime(2026, 12, 7, 0, 30, tzinfo=paris)
+    routes = set()
+    for hour in range(0, 24 * 20, 5):  # 20 days, every 5 hours: evenings, the exception day, week-ends, Christmas
+        at = start + timedelta(hours=hour)
+        for caller in ("+33699999999", "+33655555555", "+33612345678", ANONYMOUS, UNAVAILABLE, SOME_NUMBER):
+            for internal, on_call, reachable in ((False, False, True), (True, False, True), (False, True, True),
+                                                 (False, False, False)):
+                call = IncomingCall(at=at, caller=caller, internal=internal, on_call=on_call, reachable=reachable)
+                expected = evaluate(panel, call)
+                assert evaluate(decision, call) == expected, (at, caller, internal, on_call, reachable)
+                routes.add(expected)
+    assert len(routes) >= 8  # the data is rich enough that reading it wrong would show
+
+
+def test_a_decision_builds_no_orm_object(app, client, sip_token, jane, john, with_phones, set_feature):
+    """Every row a decision needs is read as plain columns: no ORM instance is loaded (the identity map,
+    instance state and relationship loading cost more than the evaluator itself)."""
+    from sqlalchemy import event
+
+    from userhub.accounts.models import User
+    from userhub.extensions import Model, db
+
+    sip = with_phones(jane)
+    john_sip = with_phones(john)
+    _rich_settings(jane, john, set_feature)
+    jane_id = jane.id
+    headers = {"Authorization": f"Bearer {sip_token}"}
+    assert client.get("/sip/decision", query_string={"to": sip}, headers=headers).status_code == 200  # credential
+    loaded = []
+
+    def on_load(target, _context):  # type: ignore[no-untyped-def]
+        loaded.append(type(target).__name__)
+
+    event.listen(Model, "load", on_load, propagate=True)
+    try:
+        for query in ({"to": sip}, {"to": "3200", "from": john_sip, "internal": "1"},
+                      {"to": "+33184883200", "from": "anonymous"}):
+            assert client.get("/sip/decision", query_string=query, headers=headers).status_code == 200
+        decisions = list(loaded)
+        db.session.expunge_all()
+        db.session.get(User, jane_id)  # the listener does see an ORM read
+    finally:
+        event.remove(Model, "load", on_load)
+    assert decisions == []
+    assert loaded == ["User"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -60,20 +60,48 @@ class FeatureState:
     allowed: bool
 
 
+class Owner(Protocol):
+    """Whose settings are read: a ``User``, or the routing reader's ``Person`` (plain columns)."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def organization_id(self) -> int: ...
+
+
+@dataclass(frozen=True)
+class Relation:
+    """Who assists whom: a read-only copy of an ``executive_assistants`` row (no ORM object to build for
+    a page or a call decision that only reads it)."""
+
+    id: int
+    executive_id: int
+    assistant_id: int
+    position: int
+    opted_in: bool
+
+
 @dataclass
 class Snapshot:
     """Everything the calling pages need about one user, loaded in a fixed number of queries."""
 
-    owner: User
+    owner: Owner
     states: dict[str, FeatureState] = field(default_factory=dict)
-    assistants: list[ExecutiveAssistant] = field(default_factory=list)  # as executive
-    executives: list[ExecutiveAssistant] = field(default_factory=list)  # as assistant
+    assistants: list[Relation] = field(default_factory=list)  # as executive, in alerting order
+    executives: list[Relation] = field(default_factory=list)  # as assistant
 
 
-_CRITERION_COLUMNS: tuple[Any, ...] = (CallingCriterion.id.label("criterion_id"), CallingCriterion.name, CallingCriterion.schedule_id,
-                      CallingCriterion.schedule_level, CallingCriterion.schedule_type, CallingCriterion.calls_from,
-                      CallingCriterion.anonymous_callers, CallingCriterion.unavailable_callers,
-                      CallingCriterion.phone_numbers, CallingCriterion.enabled, CallingCriterion.forward_to)
+# Plain table columns, not the mapped attributes: a statement without ORM entities skips the ORM's
+# compile and result machinery (a call decision runs the snapshot's statement on every call).
+_SETTINGS = CallingSetting.__table__.c
+_CRITERIA = CallingCriterion.__table__.c
+_ACCESS = CallingFeatureAccess.__table__.c
+_RELATIONS = ExecutiveAssistant.__table__.c
+_CRITERION_COLUMNS: tuple[Any, ...] = (_CRITERIA.id.label("criterion_id"), _CRITERIA.name, _CRITERIA.schedule_id,
+                                       _CRITERIA.schedule_level, _CRITERIA.schedule_type, _CRITERIA.calls_from,
+                                       _CRITERIA.anonymous_callers, _CRITERIA.unavailable_callers,
+                                       _CRITERIA.phone_numbers, _CRITERIA.enabled, _CRITERIA.forward_to)
 
 
 _NONE_OF: dict[str, Any] = {"int": Integer, "str": String, "json": JSON, "bool": Boolean}
@@ -102,29 +130,29 @@ def _snapshot_query(one_feature: bool) -> Any:
     no_right = (_none("int", "right_user_id"), _none("bool", "allowed"))
     no_relation = (_none("int", "relation_id"), _none("int", "executive_id"), _none("int", "assistant_id"),
                    _none("bool", "opted_in"))
-    settings = (select(literal(0).label("kind"), CallingSetting.feature, CallingSetting.version, CallingSetting.values,
-                       *_CRITERION_COLUMNS, CallingCriterion.position.label("sort_position"),
-                       CallingCriterion.id.label("sort_id"), *no_right, *no_relation)
-                .outerjoin(CallingCriterion, and_(CallingCriterion.user_id == CallingSetting.user_id,
-                                                  CallingCriterion.feature == CallingSetting.feature))
-                .where(CallingSetting.user_id == bindparam("user_id")))
+    settings = (select(literal(0).label("kind"), _SETTINGS.feature, _SETTINGS.version, _SETTINGS["values"],
+                       *_CRITERION_COLUMNS, _CRITERIA.position.label("sort_position"),
+                       _CRITERIA.id.label("sort_id"), *no_right, *no_relation)
+                .select_from(CallingSetting.__table__)
+                .outerjoin(CallingCriterion.__table__, and_(_CRITERIA.user_id == _SETTINGS.user_id,
+                                                            _CRITERIA.feature == _SETTINGS.feature))
+                .where(_SETTINGS.user_id == bindparam("user_id")))
     if one_feature:
-        settings = settings.where(CallingSetting.feature == bindparam("feature"))
-    rights = (select(literal(1), CallingFeatureAccess.feature, *no_setting[1:], *no_criterion,
+        settings = settings.where(_SETTINGS.feature == bindparam("feature"))
+    rights = (select(literal(1), _ACCESS.feature, *no_setting[1:], *no_criterion,
                      _none("int", "sort_position"), _none("int", "sort_id"),
-                     CallingFeatureAccess.user_id, CallingFeatureAccess.allowed, *no_relation)
-              .where(CallingFeatureAccess.organization_id == bindparam("organization_id"),
-                     or_(CallingFeatureAccess.user_id.is_(None),
-                         CallingFeatureAccess.user_id == bindparam("user_id"))))
-    relations = (select(literal(2), *no_setting, *no_criterion, ExecutiveAssistant.position, ExecutiveAssistant.id,
-                        *no_right, ExecutiveAssistant.id, ExecutiveAssistant.executive_id,
-                        ExecutiveAssistant.assistant_id, ExecutiveAssistant.opted_in)
-                 .where(or_(ExecutiveAssistant.executive_id == bindparam("user_id"),
-                            ExecutiveAssistant.assistant_id == bindparam("user_id"))))
+                     _ACCESS.user_id, _ACCESS.allowed, *no_relation)
+              .where(_ACCESS.organization_id == bindparam("organization_id"),
+                     or_(_ACCESS.user_id.is_(None), _ACCESS.user_id == bindparam("user_id"))))
+    relations = (select(literal(2), *no_setting, *no_criterion, _RELATIONS.position, _RELATIONS.id,
+                        *no_right, _RELATIONS.id, _RELATIONS.executive_id,
+                        _RELATIONS.assistant_id, _RELATIONS.opted_in)
+                 .where(or_(_RELATIONS.executive_id == bindparam("user_id"),
+                            _RELATIONS.assistant_id == bindparam("user_id"))))
     return union_all(settings, rights, relations).order_by("kind", "sort_position", "sort_id")
 
 
-def load(owner: User, only: Feature | None = None) -> Snapshot:
+def load(owner: Owner, only: Feature | None = None) -> Snapshot:
     """One statement whatever the number of features and criteria (settings with their criteria,
     access, assistants: ``_snapshot_query``). The "Where will my call go?" panel and the SIP call
     decision both read a person's settings through here (routing.mapper)."""
@@ -134,8 +162,8 @@ def load(owner: User, only: Feature | None = None) -> Snapshot:
     by_feature: dict[str, list[Criterion]] = {}
     organization_rights: dict[str, bool] = {}
     own_rights: dict[str, bool] = {}
-    relations: list[ExecutiveAssistant] = []
-    for row in db.session.execute(_snapshot_query(only is not None), parameters):
+    relations: list[Relation] = []
+    for row in db.session.execute(_snapshot_query(only is not None), parameters):  # plain rows, no ORM
         if row.kind == 0:
             rows[row.feature] = (row.version, row.values)
             if row.criterion_id is not None:
@@ -146,10 +174,8 @@ def load(owner: User, only: Feature | None = None) -> Snapshot:
         elif row.kind == 1:
             (own_rights if row.right_user_id is not None else organization_rights)[row.feature] = bool(row.allowed)
         else:
-            # read-only copies (never added to the session): who assists whom, in alerting order
-            relations.append(ExecutiveAssistant(id=row.relation_id, executive_id=row.executive_id,
-                                                assistant_id=row.assistant_id, position=row.sort_position,
-                                                opted_in=bool(row.opted_in)))
+            relations.append(Relation(row.relation_id, row.executive_id, row.assistant_id, row.sort_position,
+                                      bool(row.opted_in)))
     rights = {**organization_rights, **own_rights}  # a user's override wins over the organization's default
     snapshot = Snapshot(owner,
                         assistants=[r for r in relations if r.executive_id == owner.id],

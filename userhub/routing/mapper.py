@@ -15,8 +15,7 @@ from functools import cache
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, literal, or_, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy import and_, bindparam, literal, or_, select, union_all
 
 from ..accounts.models import User, name_for_display
 from ..calling import registry, services
@@ -27,7 +26,7 @@ from ..i18n import gettext as _
 from ..organizations.models import Location, PhoneNumber
 from ..phones import is_extension
 from ..schedules import engine
-from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, person_time_zone
+from ..schedules.models import Schedule as ScheduleRow, ScheduleEvent, ScheduleException, person_time_zone
 from ..voicemail.for_routing import voicemail_for_routing, voicemail_of_row
 from .loops import Directory
 from .inputs import (
@@ -53,6 +52,10 @@ FILTER_TYPES = {"all": FilterType.ALL, "internal": FilterType.INTERNAL, "externa
                 "custom": FilterType.CUSTOM}
 ROLLOVER = {"voicemail": Rollover.VOICEMAIL, "nothing": Rollover.NO_ANSWER, "forward": Rollover.FORWARD}
 YEAR = timedelta(days=366)
+# Plain table columns: statements without ORM entities skip the ORM's compile and result machinery (the
+# call decision runs them on every call).
+_USERS = User.__table__.c
+_LOCATIONS = Location.__table__.c
 
 
 @dataclass(frozen=True)
@@ -109,36 +112,68 @@ def missing_schedule(schedule_id: int) -> Schedule:
     return Schedule(_("Deleted schedule (%(id)s)", id=schedule_id), _never, ever_in_effect=False)
 
 
-def _event_copy(event: Any) -> engine.EventRule:
+_SCHEDULES = ScheduleRow.__table__.c
+_EVENTS = ScheduleEvent.__table__.c
+_EXCEPTIONS = ScheduleException.__table__.c
+
+
+@cache
+def _schedules_query() -> Any:
+    """Schedules among some ids that belong to a person or their location, with their location's zone,
+    their events in the schedules area's order and each event's exceptions, as plain rows (one row per
+    exception, or per event without any, or per schedule without events). Built once."""
+    locations = Location.__table__
+    return (select(_SCHEDULES.id, _SCHEDULES.name, _LOCATIONS.time_zone.label("location_time_zone"),
+                   _EVENTS.id.label("event_id"), _EVENTS.name.label("event_name"), _EVENTS.start_date,
+                   _EVENTS.end_date, _EVENTS.start_time, _EVENTS.end_time, _EVENTS.all_day, _EVENTS.recurrence,
+                   _EVENTS.repeat_interval, _EVENTS.weekdays, _EVENTS.week_of_month, _EVENTS.until,
+                   _EVENTS["count"], _EXCEPTIONS.day)
+            .select_from(ScheduleRow.__table__)
+            .outerjoin(locations, _LOCATIONS.id == _SCHEDULES.location_id)
+            .outerjoin(ScheduleEvent.__table__, _EVENTS.schedule_id == _SCHEDULES.id)
+            .outerjoin(ScheduleException.__table__, _EXCEPTIONS.event_id == _EVENTS.id)
+            .where(_SCHEDULES.id.in_(bindparam("ids", expanding=True)),
+                   or_(_SCHEDULES.user_id == bindparam("user_id"),
+                       and_(_SCHEDULES.location_id.is_not(None), _SCHEDULES.location_id == bindparam("location_id"))))
+            .order_by(_SCHEDULES.id, _EVENTS.start_date, _EVENTS.start_time, _EVENTS.id, _EXCEPTIONS.day))
+
+
+def _event_rule(row: Any, exdates: tuple[Any, ...]) -> engine.EventRule:
     return engine.EventRule(
-        start_date=event.start_date, end_date=event.end_date, start_time=event.start_time, end_time=event.end_time,
-        all_day=event.all_day, recurrence=event.recurrence, interval=event.interval, weekdays=tuple(event.weekdays),
-        week_of_month=event.week_of_month, until=event.until, count=event.count, exdates=tuple(event.exdates),
-        name=event.name)
+        start_date=row.start_date, end_date=row.end_date, start_time=row.start_time, end_time=row.end_time,
+        all_day=row.all_day, recurrence=row.recurrence, interval=row.repeat_interval,
+        weekdays=tuple(day for day in row.weekdays.split(",") if day), week_of_month=row.week_of_month,
+        until=row.until, count=row.count, exdates=exdates, name=row.event_name)
 
 
 def load_schedules(user: Any, ids: Iterable[int]) -> dict[int, Schedule]:
-    """The user's own and their location's schedules among ``ids``: one statement (schedules, their
-    events, the events' exceptions and the locations joined; a call decision runs it for every call to a
-    person whose rules have schedules), none when no criterion has a schedule. One ``Schedule`` object
-    per schedule, shared by the criteria that use it."""
+    """The user's own and their location's schedules among ``ids``: one statement of plain rows
+    (schedules, their events, the events' exceptions and the locations joined; a call decision runs it
+    for every call to a person whose rules have schedules), none when no criterion has a schedule. One
+    ``Schedule`` object per schedule, shared by the criteria that use it."""
     wanted = sorted(set(ids))
     if not wanted:
         return {}
-    owners = [ScheduleRow.user_id == user.id]
-    if user.location_id is not None:
-        owners.append(ScheduleRow.location_id == user.location_id)
-    rows = db.session.scalars(
-        select(ScheduleRow).where(ScheduleRow.id.in_(wanted), or_(*owners))
-        .options(joinedload(ScheduleRow.events).joinedload(ScheduleEvent.exceptions),
-                 joinedload(ScheduleRow.location))).unique()
-    found: dict[int, Schedule] = {}
+    rows = db.session.execute(_schedules_query(), {"ids": wanted, "user_id": user.id, "location_id": user.location_id})
+    named: dict[int, tuple[str, str | None]] = {}  # id: (name, location's zone)
+    events: dict[int, list[tuple[Any, list[Any]]]] = {}  # id: [(event row, its exception days)]
     for row in rows:
+        named.setdefault(row.id, (row.name, row.location_time_zone))
+        found = events.setdefault(row.id, [])
+        if row.event_id is None:
+            continue
+        if not found or found[-1][0].event_id != row.event_id:
+            found.append((row, []))
+        if row.day is not None:
+            found[-1][1].append(row.day)
+    schedules: dict[int, Schedule] = {}
+    for schedule_id, (name, location_zone) in named.items():
         # a personal schedule is read in its owner's zone, a location's in the location's
-        rule_zone = row.location.time_zone if row.location is not None else person_time_zone(user)
-        rule = engine.ScheduleRule(rule_zone, [_event_copy(event) for event in row.events])
-        found[row.id] = Schedule(row.name, ScheduleCheck(rule), ever_in_effect=False if not row.events else None)
-    return found
+        rule_zone = location_zone if location_zone is not None else person_time_zone(user)
+        rules = [_event_rule(row, tuple(days)) for row, days in events[schedule_id]]
+        schedules[schedule_id] = Schedule(name, ScheduleCheck(engine.ScheduleRule(rule_zone, rules)),
+                                          ever_in_effect=False if not rules else None)
+    return schedules
 
 
 def time_zone_of(user: Any) -> str:
@@ -231,6 +266,38 @@ def settings_of(name: str, saved: Saved, *, schedules: Mapping[int, Schedule] | 
 # --- from the database -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Zone:
+    time_zone: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person as the reader needs them, from plain columns (the call decision reads no ``User``
+    object): the attributes of ``User`` that ``routing_settings_for``, ``time_zone_of`` and the
+    schedules' zone read, with the same names, so that both go through the same reader."""
+
+    id: int
+    organization_id: int
+    location_id: int | None
+    time_zone: str | None
+    location: Zone | None  # only its time zone
+    name_for_display: str
+
+
+# What ``person_of`` reads; a statement selects these with ``.outerjoin(Location.__table__, ...)``.
+PERSON_COLUMNS: tuple[Any, ...] = (
+    _USERS.id, _USERS.organization_id, _USERS.location_id, _USERS.time_zone, _USERS.display_name,
+    _USERS.first_name, _USERS.last_name, _USERS.email, _LOCATIONS.time_zone.label("location_time_zone"))
+
+
+def person_of(row: Any) -> Person:
+    """From a row that has ``PERSON_COLUMNS``."""
+    return Person(row.id, row.organization_id, row.location_id, row.time_zone,
+                  Zone(row.location_time_zone) if row.location_time_zone is not None else None,
+                  name_for_display(row.display_name, row.first_name, row.last_name, row.email))
+
+
 def _assistants(snapshot: Any) -> tuple[RingNumber, ...]:
     """Assigned assistants in table order: their direct number, else their extension (one query)."""
     rows = snapshot.assistants
@@ -290,18 +357,21 @@ class Owners:
 def _owners_query(numbers: bool, extensions: bool) -> Any:
     """Who has some numbers and/or extensions of an organization; built once, with bound parameters
     (building it cost about as much as running it)."""
-    person = (User.id.label("user_id"), User.display_name, User.first_name, User.last_name, User.email)
+    # plain table columns: no ORM machinery for a statement the call decision runs on many calls
+    numbers_t = PhoneNumber.__table__.c
+    person = (_USERS.id.label("user_id"), _USERS.display_name, _USERS.first_name, _USERS.last_name, _USERS.email)
     parts: list[Any] = []  # one or two SELECTs of the same columns
     if numbers:
-        parts.append(select(PhoneNumber.e164.label("target"), literal(True).label("org_number"), *person)
-                     .join(Location, Location.id == PhoneNumber.location_id)
-                     .outerjoin(User, User.id == PhoneNumber.user_id)
-                     .where(Location.organization_id == bindparam("organization_id"),
-                            PhoneNumber.e164.in_(bindparam("numbers", expanding=True))))
+        parts.append(select(numbers_t.e164.label("target"), literal(True).label("org_number"), *person)
+                     .select_from(PhoneNumber.__table__)
+                     .join(Location.__table__, _LOCATIONS.id == numbers_t.location_id)
+                     .outerjoin(User.__table__, _USERS.id == numbers_t.user_id)
+                     .where(_LOCATIONS.organization_id == bindparam("organization_id"),
+                            numbers_t.e164.in_(bindparam("numbers", expanding=True))))
     if extensions:
-        parts.append(select(User.extension.label("target"), literal(False).label("org_number"), *person)
-                     .where(User.organization_id == bindparam("organization_id"),
-                            User.extension.in_(bindparam("extensions", expanding=True))))
+        parts.append(select(_USERS.extension.label("target"), literal(False).label("org_number"), *person)
+                     .where(_USERS.organization_id == bindparam("organization_id"),
+                            _USERS.extension.in_(bindparam("extensions", expanding=True))))
     return parts[0] if len(parts) == 1 else union_all(*parts)
 
 

@@ -25,6 +25,16 @@ def sip_servers_only(view):  # type: ignore[no-untyped-def]
     return view
 
 
+def no_web_session() -> None:
+    """Before a SIP server's question (the blueprint's own rule): nobody is signed in to it, whatever
+    cookie comes along, so the request never looks up a web session (the access rule and the headers
+    that ask ``current_user`` get the anonymous user at once). Flask-Login keeps the request's user in
+    ``g._login_user``, as its own ``login_user`` does."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    if getattr(view, "access", None) is SIP_SERVERS_ONLY:
+        g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+
+
 def asking_server() -> services.KnownServer | None:
     """The SIP server whose credential this request carries (checked once per request: the rate limit's
     key and the view both ask)."""
@@ -73,5 +83,7 @@ def call_time() -> datetime | None:
 
 def one_line_json(answer: dict) -> Response:  # type: ignore[type-arg]
     """One line: Kamailio's http_client returns only the first line unless told otherwise."""
-    return current_app.response_class(json.dumps(answer, separators=(",", ":"), ensure_ascii=True),
-                                      mimetype="application/json")
+    response = current_app.response_class(json.dumps(answer, separators=(",", ":"), ensure_ascii=True),
+                                          mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"  # every call is decided on what is saved now
+    return response

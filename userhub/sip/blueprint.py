@@ -9,3 +9,6 @@ from flask import Blueprint
 bp = Blueprint("sip", __name__, cli_group="sip-server")
 
 from . import cli, views, views_outgoing  # noqa: E402,F401  (routes and commands attach to bp)
+from .asking import no_web_session  # noqa: E402
+
+bp.before_request(no_web_session)  # SIP servers' questions: no web session to look up
