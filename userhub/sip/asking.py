@@ -69,6 +69,7 @@ def call_time() -> datetime | None:
     """The call's time from ``at`` (tests and replays), or None for now; ValueError with a clear message."""
     if not request.args.get("at"):
         return None
+    at: datetime | None
     try:
         at = datetime.fromisoformat(request.args["at"])
         # within the years a call can have (the schedules' local times of 0001 or 9999 overflow)
