@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from ..errors import show_on
 from ..extensions import limiter
+from ..forms import status_of
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
@@ -128,7 +129,7 @@ def activate(token: str) -> ResponseReturnValue:
             if outcome.ok:
                 return redirect(url_for("accounts.display_name"))
             return _token_problem(outcome.token_state, "activation")
-    return render_template("accounts/create_password.html", form=form, user=user, **_policy_context())
+    return render_template("accounts/create_password.html", form=form, user=user, **_policy_context()), status_of(form)
 
 
 @bp.route("/welcome/name", methods=["GET", "POST"])
@@ -142,7 +143,7 @@ def display_name() -> ResponseReturnValue:
         if not first_time:
             flash(_("Your name has been saved."), "success")
         return redirect(url_for("accounts.home"))
-    return render_template("accounts/display_name.html", form=form)
+    return render_template("accounts/display_name.html", form=form), status_of(form)
 
 
 # --- sign-in: email first, then password ----------------------------------------------------------
@@ -159,7 +160,7 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         session[_SIGN_IN_EMAIL] = form.email.data
         return redirect(url_for("accounts.sign_in_password", next=_safe_next(request.args.get("next"))))
-    return render_template("accounts/sign_in_email.html", form=form)
+    return render_template("accounts/sign_in_email.html", form=form), status_of(form)
 
 
 @bp.route("/sign-in/password", methods=["GET", "POST"])
@@ -177,7 +178,7 @@ def sign_in_password() -> ResponseReturnValue:
             services.sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
         form.password.errors = [_("The email address or the password is not correct.")]
-    return render_template("accounts/sign_in_password.html", form=form, email=email)
+    return render_template("accounts/sign_in_password.html", form=form, email=email), status_of(form)
 
 
 @bp.post("/sign-out")
@@ -207,7 +208,7 @@ def forgot_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         return render_template("accounts/forgot_password_sent.html", email=form.email.data)
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_template("accounts/forgot_password.html", form=form), status_of(form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -230,7 +231,8 @@ def reset_password(token: str) -> ResponseReturnValue:
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("accounts.home"))
             return _token_problem(outcome.token_state, "reset")
-    return render_template("accounts/reset_password.html", form=form, user=checked.token.user, **_policy_context())
+    return render_template("accounts/reset_password.html", form=form, user=checked.token.user,
+                           **_policy_context()), status_of(form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -245,7 +247,7 @@ def change_password() -> ResponseReturnValue:
         else:
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
             return redirect(url_for("accounts.home"))
-    return render_template("accounts/change_password.html", form=form, **_policy_context())
+    return render_template("accounts/change_password.html", form=form, **_policy_context()), status_of(form)
 
 
 # --- language --------------------------------------------------------------------------------------
