@@ -16,7 +16,7 @@ from ..forms import status_of
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
-from ..security.tokens import TokenState, hash_token
+from ..security.tokens import TokenCheck, TokenState, hash_token
 from . import services
 from .blueprint import bp
 from .forms import (
@@ -40,9 +40,18 @@ def _account_key() -> str:
     return services.sign_in_limit_key(email)
 
 
+# The link's token, kept in the signed session between the link's first hop and the password form, so that
+# the page and its form have an address without it (no Referer, log line or history entry holds it).
+_LINK_TOKEN = {"accounts.activate": "activation_token", "accounts.reset_password": "reset_token"}
+
+
+def _link_token() -> str:
+    return str(session.get(_LINK_TOKEN.get(request.endpoint or "", ""), ""))
+
+
 def _token_key() -> str:
     # The digest the token table keeps, never the raw token: the limiter's keys live in Redis.
-    return "token:" + hash_token((request.view_args or {}).get("token", ""))
+    return "token:" + hash_token(_link_token())
 
 
 def _no_store(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:
@@ -102,6 +111,9 @@ def home() -> ResponseReturnValue:
 
 
 def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-untyped-def]
+    kept = _LINK_TOKEN.get(request.endpoint or "", "")
+    if kept in session:  # a link that no longer works is not kept
+        session.pop(kept)
     return render_template("accounts/link_problem.html", state=state, kind=kind), 410 if state in (
         TokenState.EXPIRED,
         TokenState.USED,
@@ -109,12 +121,30 @@ def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-unty
     ) else 404
 
 
-@bp.route("/activate/<token>", methods=["GET", "POST"])
+def _link_hop(token: str, checked: TokenCheck, endpoint: str, kind: str) -> ResponseReturnValue:
+    """The first hop of a link from an email: a link that works is kept in the session and the browser goes
+    on (303) to the form's own address, which holds no token; one that does not gets its page here, as
+    before (the token page sends no referrer)."""
+    if checked.state != TokenState.VALID or checked.token is None:
+        return _token_problem(checked.state, kind)
+    session[_LINK_TOKEN[endpoint]] = token
+    return redirect(url_for(endpoint), 303)
+
+
+@bp.get("/activate/<token>")
+@public
+@_no_store
+def activation_link(token: str) -> ResponseReturnValue:
+    return _link_hop(token, services.check_activation(token), "accounts.activate", "activation")
+
+
+@bp.route("/activate", methods=["GET", "POST"])
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
 @_no_store
-def activate(token: str) -> ResponseReturnValue:
+def activate() -> ResponseReturnValue:
+    token = _link_token()  # "": no link opened in this browser, the "invalid link" page
     checked = services.check_activation(token)
     if checked.state != TokenState.VALID or checked.token is None:
         return _token_problem(checked.state, "activation")
@@ -211,12 +241,20 @@ def forgot_password() -> ResponseReturnValue:
     return render_template("accounts/forgot_password.html", form=form), status_of(form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.get("/password/reset/<token>")
+@public
+@_no_store
+def reset_link(token: str) -> ResponseReturnValue:
+    return _link_hop(token, services.check_reset(token), "accounts.reset_password", "reset")
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
 @_no_store
-def reset_password(token: str) -> ResponseReturnValue:
+def reset_password() -> ResponseReturnValue:
+    token = _link_token()
     checked = services.check_reset(token)
     if checked.state != TokenState.VALID or checked.token is None:
         return _token_problem(checked.state, "reset")
