@@ -42,6 +42,8 @@ def test_activation_journey_and_sign_in_again(page, words, mail, invite, lang): 
     # Step 2: "Créer un mot de passe", the checklist ticking as the person types.
     activation = ActivationPage(page, words).open(link)
     activation.expect_shown()
+    # The token stays in the email's link: the page's own address (history, Referer, logs) holds none.
+    assert page.url.endswith("/activate") and link.rsplit("/", 1)[1] not in page.url, page.url
     activation.expect_language(lang)
     activation.expect_checklist(digit=False, upper=False, lower=False, special=False, length=False, personal=False)
     activation.type_password("abc")

@@ -143,7 +143,7 @@ def create_admin_command(organization_ref: str, email: str, first_name: str, las
                            admin_role=AdminRole(role), locale=locale)
         issued = send_invitation(user)
     click.echo(f"Administrator {user.email} created. Activation link:")
-    click.echo(public_url("accounts.activate", token=issued.raw))
+    click.echo(public_url("accounts.activation_link", token=issued.raw))
 
 
 @click.command("seed-demo")

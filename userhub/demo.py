@@ -91,5 +91,5 @@ def prepare_access() -> DemoAccess:
         admin.password_hash = hash_password(password)
         if pending.status == UserStatus.INVITED:
             issued = account_services.send_invitation(pending)
-            activation_url = account_services.public_url("accounts.activate", token=issued.raw)
+            activation_url = account_services.public_url("accounts.activation_link", token=issued.raw)
     return DemoAccess(ADMIN_EMAIL, password, PENDING_EMAIL, activation_url)

@@ -12,9 +12,10 @@ and the headers see the status the person really gets. How the edge decides:
 - A page or a redirect (status below 400), e.g. the redirect after a successful POST: commit, if the
   request wrote (an ORM flush, an INSERT/UPDATE/DELETE, or changes still pending). A request that only
   read is not committed.
-- An error status (400 and above): not committed. A form re-rendered with its errors answers 400 (409
-  for a stale page): services check before they write, and if one had flushed already, its writes go.
-  (A form re-rendered with 200 must therefore have written nothing: the edge cannot tell it from a page.)
+- An error status (400 and above): not committed. A form re-rendered with its errors answers 400
+  (``forms.status_of``; 409 for a stale page): services check before they write, and if one had flushed
+  already, its writes go. No view shows a form's errors at 200 (tests/crawler/test_form_errors.py sends
+  every form with invalid input), since the edge could not tell that page from one that saved.
 - An exception in the view: the app's error handler answers 500 (or 503) and rolls back; the edge then
   sees that status and has nothing left to do.
 - Whatever is not committed is rolled back when the session ends at teardown, as before this module, so

@@ -226,6 +226,8 @@ def test_fr_people_use_the_production_site_over_https(production_site, https_con
     # (nginx, gunicorn, mail worker) holds either token.
     access = (site.folder / "userhub-access.log").read_text(errors="replace")
     assert access.count("GET /activate/[redacted] ") >= 2, access[-3000:]
+    # Each link's first hop sent the browser on to the form's own address: the passwords went there.
+    assert access.count('"POST /activate HTTP/1.1" 302') >= 2, access[-3000:]
     for token in (admin_link.rsplit("/", 1)[1], link.rsplit("/", 1)[1]):
         for path in site.folder.glob("*.log"):
             assert token not in path.read_text(errors="replace"), path.name

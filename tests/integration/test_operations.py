@@ -44,8 +44,10 @@ def test_logs_hold_no_password_or_token(app, make_user, caplog):
     db.session.commit()
     client = app.test_client()
     with caplog.at_level(logging.INFO, logger="userhub"):
-        client.get(f"/activate/{issued.raw}")
-        client.post(f"/activate/{issued.raw}", data={"password": STRONG_PASSWORD, "confirm": STRONG_PASSWORD})
+        hop = client.get(f"/activate/{issued.raw}")
+        client.get(hop.headers["Location"])
+        activated = client.post(hop.headers["Location"], data={"password": STRONG_PASSWORD, "confirm": STRONG_PASSWORD})
+        assert activated.status_code == 302
         sign_in(app.test_client(), "new@example.com", STRONG_PASSWORD)
     formatter = JsonFormatter()
     lines = "\n".join(formatter.format(record) for record in caplog.records)

@@ -9,6 +9,7 @@ import pytest
 from flask_login import current_user
 
 from tests.conftest import STRONG_PASSWORD, sign_in
+from tests.links import open_link
 from userhub.accounts import services
 from userhub.accounts.models import TokenPurpose, User
 from userhub.extensions import db
@@ -84,5 +85,6 @@ def test_activation_lifts_the_sign_in_lock_too(app, make_user):  # type: ignore[
     assert sign_in(app.test_client(), invited.email).status_code == 429
     raw = _link(invited, TokenPurpose.ACTIVATION)
     activation = app.test_client()
-    assert activation.post(f"/activate/{raw}", data={"password": NEW, "confirm": NEW}).status_code == 302
+    assert activation.post(open_link(activation, f"/activate/{raw}"),
+                           data={"password": NEW, "confirm": NEW}).status_code == 302
     assert sign_in(app.test_client(), invited.email, NEW).status_code == 302

@@ -26,7 +26,7 @@ def test_email_first_then_password(client, user):
 
 def test_invalid_email_is_explained_and_kept(client):
     response = client.post("/sign-in", data={"email": "not an address"})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"is not a valid email address" in response.data
     assert b'value="not an address"' in response.data
 
@@ -46,7 +46,7 @@ def test_every_failure_gets_the_same_answer(client, make_user, case):
         db.session.delete(gone)
         db.session.commit()
     response = sign_in(client, email, password)
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert GENERIC in response.data
     assert client.get("/").status_code == 302
 
@@ -90,7 +90,7 @@ def test_password_change_ends_other_sessions(app, user):
     assert laptop.get("/").status_code == 200
     assert phone.get("/").status_code == 302
     assert sign_in(app.test_client(), user.email, new).status_code == 302
-    assert sign_in(app.test_client(), user.email, STRONG_PASSWORD).status_code == 200
+    assert sign_in(app.test_client(), user.email, STRONG_PASSWORD).status_code == 400
 
 
 def test_password_change_needs_the_current_password(user_client):

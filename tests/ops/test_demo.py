@@ -50,8 +50,10 @@ def test_the_demo_prints_how_to_sign_in_and_each_line_once(tmp_path):  # type: i
     try:
         lines = _read_until(process, "CTRL+C")
         activation = next(line.split()[-1] for line in lines if "/activate/" in line)
+        # As a browser: the activation link's first hop keeps its token in the session cookie and redirects.
+        browser = urllib.request.build_opener(urllib.request.HTTPCookieProcessor())
         for url in (f"http://127.0.0.1:{port}/sign-in", activation, f"http://127.0.0.1:{port}/demo-mailbox/"):
-            with urllib.request.urlopen(url, timeout=30) as response:
+            with browser.open(url, timeout=30) as response:
                 assert response.status == 200, url
         time.sleep(1)  # the access lines of those requests
     finally:

@@ -96,7 +96,7 @@ def test_a_broken_file_is_refused_with_each_reason_and_nothing_is_imported(user_
         "name": "", "type": "business_hours", "file": (io.BytesIO(BROKEN.encode()), "broken.ics")},
         content_type="multipart/form-data")
     page = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "Nothing was imported." in page
     assert "Line 9: RRULE: only daily, weekly and yearly repetitions can be represented." in page
     assert "Line 15: The end must be after the start." in page

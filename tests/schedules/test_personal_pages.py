@@ -32,7 +32,7 @@ def test_a_person_creates_soirees_and_sees_it_in_the_week_view(user_client, user
 def test_bad_input_is_named_on_its_field_and_the_form_keeps_it(user_client, user) -> None:
     response = user_client.post(f"{URL}/new", data=evening_form(end_date="2026-11-23", weekdays=None, name=""))
     page = response.get_data(as_text=True)
-    assert response.status_code == 422
+    assert response.status_code == 400
     assert "Enter a name for the schedule." in page
     assert db.session.scalar(select(Schedule)) is None
     response = user_client.post(f"{URL}/new", data=evening_form(end_date="2026-11-23"))

@@ -23,7 +23,8 @@ def app_config():  # type: ignore[no-untyped-def]
 
 def _token(client, path: str) -> str:  # type: ignore[no-untyped-def]
     page = client.get(path, **HTTPS).data
-    match = re.search(rb'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    # A form's own field, or the header's forms (language switch, sign-out) on pages without a form.
+    match = re.search(rb'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
     assert match, f"no CSRF token in {path}"
     return match.group(1).decode()
 
@@ -83,17 +84,31 @@ def _invitation(make_user, email: str = "invited.person@example.com") -> str:  #
     return f"/activate/{issued.raw}"
 
 
-def test_activation_page_posts_with_null_origin(client, make_user):
-    # The activation page sends no referrer, so Chromium posts its form with Origin: null and no Referer.
-    path = _invitation(make_user)
+UNKNOWN_LINK = "/activate/" + "A" * 43  # a link that does not work: its page is shown at the token's address
+
+
+def _activation_form(client, make_user) -> str:  # type: ignore[no-untyped-def]
+    """Open an invitation's link: its first hop sends the browser on to the form's address, without the token."""
+    hop = client.get(_invitation(make_user), **HTTPS)
+    assert hop.status_code == 303 and hop.headers["Referrer-Policy"] == "no-referrer"
+    return str(hop.headers["Location"])
+
+
+def test_activation_page_posts_with_the_sites_origin(client, make_user):
+    # The form's address holds no token, so its page sends a same-origin referrer and Chromium a real Origin.
+    path = _activation_form(client, make_user)
+    assert client.get(path, **HTTPS).headers["Referrer-Policy"] == "same-origin"
     token = _token(client, path)
+    refused = client.post(path, data={"password": STRONG_PASSWORD, "confirm": STRONG_PASSWORD, "csrf_token": token},
+                          headers={"Origin": "null"}, **HTTPS)
+    assert refused.status_code == 400  # no page without a referrer posts here any more
     response = client.post(path, data={"password": STRONG_PASSWORD, "confirm": STRONG_PASSWORD,
-                                       "csrf_token": token}, headers={"Origin": "null"}, **HTTPS)
+                                       "csrf_token": token}, headers={"Origin": SITE}, **HTTPS)
     assert response.status_code == 302 and response.headers["Location"].endswith("/welcome/name")
 
 
 def test_activation_page_refuses_another_origin(client, make_user):
-    path = _invitation(make_user)
+    path = _activation_form(client, make_user)
     token = _token(client, path)
     response = client.post(path, data={"password": STRONG_PASSWORD, "confirm": STRONG_PASSWORD,
                                        "csrf_token": token}, headers={"Origin": "https://evil.example.net"},
@@ -101,13 +116,13 @@ def test_activation_page_refuses_another_origin(client, make_user):
     assert response.status_code == 400
 
 
-def test_language_switch_of_a_no_referrer_page_accepts_null_origin(client, make_user):
-    path = _invitation(make_user)
-    token = _token(client, path)
-    response = client.post("/language", data={"locale": "fr", "next": path, "csrf_token": token},
+def test_language_switch_of_a_no_referrer_page_accepts_null_origin(client):
+    # The page of a link that does not work is shown at the link's address, which sends no referrer.
+    token = _token(client, UNKNOWN_LINK)
+    response = client.post("/language", data={"locale": "fr", "next": UNKNOWN_LINK, "csrf_token": token},
                            headers={"Origin": "null"}, **HTTPS)
     assert response.status_code == 302
-    response = client.post("/language", data={"locale": "fr", "next": path, "csrf_token": token},
+    response = client.post("/language", data={"locale": "fr", "next": UNKNOWN_LINK, "csrf_token": token},
                            headers={"Origin": "https://evil.example.net"}, **HTTPS)
     assert response.status_code == 400
 
@@ -115,7 +130,8 @@ def test_language_switch_of_a_no_referrer_page_accepts_null_origin(client, make_
 def test_referrer_policy_per_page(client, make_user):
     assert client.get("/sign-in", **HTTPS).headers["Referrer-Policy"] == "same-origin"
     assert client.get("/healthz", **HTTPS).headers["Referrer-Policy"] == "same-origin"
-    assert client.get(_invitation(make_user), **HTTPS).headers["Referrer-Policy"] == "no-referrer"
+    assert client.get(_invitation(make_user), **HTTPS).headers["Referrer-Policy"] == "no-referrer"  # the 303
+    assert client.get("/activate", **HTTPS).headers["Referrer-Policy"] == "same-origin"  # no token: a referrer
     for path in ("/activate/" + "A" * 43, "/password/reset/" + "A" * 43):  # unknown links too
         assert client.get(path, **HTTPS).headers["Referrer-Policy"] == "no-referrer"
 
@@ -128,7 +144,7 @@ def test_signing_out_from_a_no_referrer_page_accepts_null_origin(client, user, m
     response = client.post("/sign-in/password", data={"password": STRONG_PASSWORD, "csrf_token": token},
                            headers={"Origin": SITE}, **HTTPS)
     assert response.status_code == 302
-    token = _token(client, _invitation(make_user))
+    token = _token(client, UNKNOWN_LINK)  # e.g. an activation link used already: its page sends no referrer
     forged = client.post("/sign-out", data={"csrf_token": token}, headers={"Origin": "https://evil.example.net"},
                          **HTTPS)
     assert forged.status_code == 400

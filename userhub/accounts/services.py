@@ -51,7 +51,7 @@ def send_invitation(user: User, now: datetime | None = None) -> IssuedToken:
         user.locale,
         user=user,
         organization=organization,
-        activation_url=public_url("accounts.activate", token=issued.raw),
+        activation_url=public_url("accounts.activation_link", token=issued.raw),
         confirmation_code=issued.record.confirmation_code,
         valid_days=current_app.config["USERHUB_ACTIVATION_VALID_DAYS"],
         voicemail_url=public_url("voicemail.access_code"),  # the page where the PIN is set
@@ -208,7 +208,7 @@ def write_reset_email(email: str) -> None:
         "password_reset",
         user.locale,
         user=user,
-        reset_url=public_url("accounts.reset_password", token=issued.raw),
+        reset_url=public_url("accounts.reset_link", token=issued.raw),
         valid_minutes=current_app.config["USERHUB_RESET_VALID_MINUTES"],
     )
 

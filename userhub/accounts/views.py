@@ -12,10 +12,11 @@ from flask_login import current_user
 
 from ..errors import show_on
 from ..extensions import limiter
+from ..forms import status_of
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
-from ..security.tokens import TokenState, hash_token
+from ..security.tokens import TokenCheck, TokenState, hash_token
 from . import services
 from .blueprint import bp
 from .forms import (
@@ -39,9 +40,18 @@ def _account_key() -> str:
     return services.sign_in_limit_key(email)
 
 
+# The link's token, kept in the signed session between the link's first hop and the password form, so that
+# the page and its form have an address without it (no Referer, log line or history entry holds it).
+_LINK_TOKEN = {"accounts.activate": "activation_token", "accounts.reset_password": "reset_token"}
+
+
+def _link_token() -> str:
+    return str(session.get(_LINK_TOKEN.get(request.endpoint or "", ""), ""))
+
+
 def _token_key() -> str:
     # The digest the token table keeps, never the raw token: the limiter's keys live in Redis.
-    return "token:" + hash_token((request.view_args or {}).get("token", ""))
+    return "token:" + hash_token(_link_token())
 
 
 def _no_store(view: Callable[..., ResponseReturnValue]) -> Callable[..., Response]:
@@ -101,6 +111,9 @@ def home() -> ResponseReturnValue:
 
 
 def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-untyped-def]
+    kept = _LINK_TOKEN.get(request.endpoint or "", "")
+    if kept in session:  # a link that no longer works is not kept
+        session.pop(kept)
     return render_template("accounts/link_problem.html", state=state, kind=kind), 410 if state in (
         TokenState.EXPIRED,
         TokenState.USED,
@@ -108,12 +121,30 @@ def _token_problem(state: TokenState | None, kind: str):  # type: ignore[no-unty
     ) else 404
 
 
-@bp.route("/activate/<token>", methods=["GET", "POST"])
+def _link_hop(token: str, checked: TokenCheck, endpoint: str, kind: str) -> ResponseReturnValue:
+    """The first hop of a link from an email: a link that works is kept in the session and the browser goes
+    on (303) to the form's own address, which holds no token; one that does not gets its page here, as
+    before (the token page sends no referrer)."""
+    if checked.state != TokenState.VALID or checked.token is None:
+        return _token_problem(checked.state, kind)
+    session[_LINK_TOKEN[endpoint]] = token
+    return redirect(url_for(endpoint), 303)
+
+
+@bp.get("/activate/<token>")
+@public
+@_no_store
+def activation_link(token: str) -> ResponseReturnValue:
+    return _link_hop(token, services.check_activation(token), "accounts.activate", "activation")
+
+
+@bp.route("/activate", methods=["GET", "POST"])
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
 @_no_store
-def activate(token: str) -> ResponseReturnValue:
+def activate() -> ResponseReturnValue:
+    token = _link_token()  # "": no link opened in this browser, the "invalid link" page
     checked = services.check_activation(token)
     if checked.state != TokenState.VALID or checked.token is None:
         return _token_problem(checked.state, "activation")
@@ -128,7 +159,7 @@ def activate(token: str) -> ResponseReturnValue:
             if outcome.ok:
                 return redirect(url_for("accounts.display_name"))
             return _token_problem(outcome.token_state, "activation")
-    return render_template("accounts/create_password.html", form=form, user=user, **_policy_context())
+    return render_template("accounts/create_password.html", form=form, user=user, **_policy_context()), status_of(form)
 
 
 @bp.route("/welcome/name", methods=["GET", "POST"])
@@ -142,7 +173,7 @@ def display_name() -> ResponseReturnValue:
         if not first_time:
             flash(_("Your name has been saved."), "success")
         return redirect(url_for("accounts.home"))
-    return render_template("accounts/display_name.html", form=form)
+    return render_template("accounts/display_name.html", form=form), status_of(form)
 
 
 # --- sign-in: email first, then password ----------------------------------------------------------
@@ -159,7 +190,7 @@ def sign_in() -> ResponseReturnValue:
     if form.validate_on_submit():
         session[_SIGN_IN_EMAIL] = form.email.data
         return redirect(url_for("accounts.sign_in_password", next=_safe_next(request.args.get("next"))))
-    return render_template("accounts/sign_in_email.html", form=form)
+    return render_template("accounts/sign_in_email.html", form=form), status_of(form)
 
 
 @bp.route("/sign-in/password", methods=["GET", "POST"])
@@ -177,7 +208,7 @@ def sign_in_password() -> ResponseReturnValue:
             services.sign_in(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
         form.password.errors = [_("The email address or the password is not correct.")]
-    return render_template("accounts/sign_in_password.html", form=form, email=email)
+    return render_template("accounts/sign_in_password.html", form=form, email=email), status_of(form)
 
 
 @bp.post("/sign-out")
@@ -207,15 +238,23 @@ def forgot_password() -> ResponseReturnValue:
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
         return render_template("accounts/forgot_password_sent.html", email=form.email.data)
-    return render_template("accounts/forgot_password.html", form=form)
+    return render_template("accounts/forgot_password.html", form=form), status_of(form)
 
 
-@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@bp.get("/password/reset/<token>")
+@public
+@_no_store
+def reset_link(token: str) -> ResponseReturnValue:
+    return _link_hop(token, services.check_reset(token), "accounts.reset_password", "reset")
+
+
+@bp.route("/password/reset", methods=["GET", "POST"])
 @public
 @limiter.limit("20 per 15 minutes", key_func=_token_key, methods=["POST"])
 @limiter.limit("60 per 15 minutes", methods=["POST"])
 @_no_store
-def reset_password(token: str) -> ResponseReturnValue:
+def reset_password() -> ResponseReturnValue:
+    token = _link_token()
     checked = services.check_reset(token)
     if checked.state != TokenState.VALID or checked.token is None:
         return _token_problem(checked.state, "reset")
@@ -230,7 +269,8 @@ def reset_password(token: str) -> ResponseReturnValue:
                 flash(_("Your password has been changed."), "success")
                 return redirect(url_for("accounts.home"))
             return _token_problem(outcome.token_state, "reset")
-    return render_template("accounts/reset_password.html", form=form, user=checked.token.user, **_policy_context())
+    return render_template("accounts/reset_password.html", form=form, user=checked.token.user,
+                           **_policy_context()), status_of(form)
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
@@ -245,7 +285,7 @@ def change_password() -> ResponseReturnValue:
         else:
             flash(_("Your password has been changed. Your other sessions have been signed out."), "success")
             return redirect(url_for("accounts.home"))
-    return render_template("accounts/change_password.html", form=form, **_policy_context())
+    return render_template("accounts/change_password.html", form=form, **_policy_context()), status_of(form)
 
 
 # --- language --------------------------------------------------------------------------------------

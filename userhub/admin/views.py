@@ -11,7 +11,7 @@ from wtforms.fields import SelectChoice
 from ..accounts.provisioning import ProvisioningError
 from ..errors import show_on
 from ..extensions import db
-from ..forms import options
+from ..forms import options, status_of
 from ..i18n import gettext as _, ngettext
 from ..routing.page import routing_context
 from ..security.access import admin_required, can_change_users
@@ -105,7 +105,7 @@ def user_page(user_id: int) -> ResponseReturnValue:
                 flash(_("The changes are saved."), "success")
                 return redirect(url_for("admin.user_page", user_id=user.id))
     return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm(),
-                           **routing_context(user, request.args, reader_is_owner=False))
+                           **routing_context(user, request.args, reader_is_owner=False)), status_of(form)
 
 
 @bp.route("/users/<int:user_id>/invitation", methods=["POST"])
@@ -134,7 +134,7 @@ def delete_user(user_id: int) -> ResponseReturnValue:
             return redirect(url_for("admin.user_page", user_id=user_id))
         flash(_("%(email)s has been deleted.", email=email), "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/delete_user.html", user=user, form=form)
+    return render_template("admin/delete_user.html", user=user, form=form), status_of(form)
 
 
 @bp.route("/invitations", methods=["GET", "POST"])
@@ -149,7 +149,7 @@ def send_invitations() -> ResponseReturnValue:
                        "Invitations are being sent to %(num)d users.", job.total), "success")
         return redirect(url_for("admin.users"))
     return render_template("admin/invitations.html", form=form, organization=organization,
-                           pending=invitations.pending_count(organization))
+                           pending=invitations.pending_count(organization)), status_of(form)
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -161,4 +161,4 @@ def settings() -> ResponseReturnValue:
         invitations.set_activation_emails(organization, form.activation_emails.data)
         flash(_("The settings are saved."), "success")
         return redirect(url_for("admin.settings"))
-    return render_template("admin/settings.html", form=form, organization=organization)
+    return render_template("admin/settings.html", form=form, organization=organization), status_of(form)

@@ -7,6 +7,7 @@ from flask.typing import ResponseReturnValue
 
 from ..errors import show_on
 from ..extensions import db
+from ..forms import status_of
 from ..i18n import gettext as _, ngettext
 from ..organizations.services import OrganizationError
 from ..security.access import admin_required
@@ -36,7 +37,7 @@ def new_location() -> ResponseReturnValue:
         else:
             flash(_("Location %(name)s created.", name=location.name), "success")
             return redirect(url_for("admin.location_page", location_id=location.id))
-    return render_template("admin/location_new.html", form=form)
+    return render_template("admin/location_new.html", form=form), status_of(form)
 
 
 @bp.route("/locations/<int:location_id>")

@@ -13,6 +13,7 @@ from flask_babel import format_date
 
 from ..accounts.models import User
 from ..errors import DomainError, show_on
+from ..forms import status_of
 from ..i18n import gettext as _
 from ..organizations.models import Location
 from ..timeutil import utcnow
@@ -114,8 +115,7 @@ def new(scope: Scope) -> ResponseReturnValue:
         else:
             flash(_("The schedule %(name)s was created.", name=schedule.name), "success")
             return redirect(_back_to_rule() or scope.url("detail", schedule_id=schedule.id))
-    status = 422 if form.is_submitted() else 200
-    return _page(scope, "schedules/new.html", _("Create a schedule"), status, form=form)
+    return _page(scope, "schedules/new.html", _("Create a schedule"), status_of(form), form=form)
 
 
 def _back_to_rule() -> str | None:
@@ -142,8 +142,7 @@ def detail(scope: Scope, schedule_id: int) -> ResponseReturnValue:
     elif request.method == "POST":
         abort(403)
     monday = _chosen_week(scope, [schedule])
-    status = 422 if form is not None and form.errors else 200
-    return _page(scope, "schedules/detail.html", schedule.name, status, schedule=schedule, form=form,
+    return _page(scope, "schedules/detail.html", schedule.name, status_of(form), schedule=schedule, form=form,
                  confirm=ConfirmForm(), monday=monday, view=week_view(schedule, monday, scope.reader_time_zone))
 
 
@@ -183,8 +182,7 @@ def event(scope: Scope, schedule_id: int, event_id: int | None = None) -> Respon
             flash(_("The event was saved."), "success")
             return redirect(scope.url("detail", schedule_id=schedule.id))
     title = _("Edit the event") if existing is not None else _("Add event")
-    status = 422 if form.is_submitted() else 200
-    return _page(scope, "schedules/event.html", title, status, schedule=schedule, form=form, event=existing,
+    return _page(scope, "schedules/event.html", title, status_of(form), schedule=schedule, form=form, event=existing,
                  confirm=ConfirmForm())
 
 
@@ -230,9 +228,7 @@ def import_(scope: Scope) -> ResponseReturnValue:
                 flash(_("The schedule %(name)s was imported with %(count)d events.", name=schedule.name,
                         count=len(schedule.events)), "success")
                 return redirect(scope.url("detail", schedule_id=schedule.id))
-    status = 422 if form.is_submitted() else 200
-    if too_large:
-        status = 413
+    status = 413 if too_large else status_of(form)
     return _page(scope, "schedules/import.html", _("Import a schedule"), status, form=form, problems=problems)
 
 
