@@ -7,7 +7,9 @@ The browser of this module runs in French (see e2e/screenshots.py): an empty dat
 from __future__ import annotations
 
 import os
+import re
 import struct
+import unicodedata
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -57,7 +59,8 @@ def _browser(_browser: Any) -> Iterator[Any]:
 
 
 def _ascii(text: str) -> str:
-    return text.lower().encode("ascii", "ignore").decode()
+    """An address's letters: "Anaïs" -> "anais"."""
+    return unicodedata.normalize("NFKD", text.lower()).encode("ascii", "ignore").decode()
 
 
 @pytest.mark.parametrize("lang", ["fr"])
@@ -90,18 +93,21 @@ def _activate(page: Any, words: Any, link: str, person: tuple[str, str, str]) ->
 
 def _email(page: Any, mail: Any, name: str, message: Any) -> None:
     """An email as its reader sees it: its HTML part drawn by the browser, at a laptop's and a phone's width."""
+    page.goto("about:blank")  # not over a page of the portal, whose CSP would drop the email's inline styles
     page.set_content(mail.html(message))
+    expect(page.get_by_role("link", name=re.compile("^(Activer|Activate)$"))).to_have_css("color", "rgb(255, 255, 255)")
     shoot(page, DOCS, Shot(name, "(email)"))
 
 
 @pytest.mark.skipif(not os.environ.get(FULL_RUN), reason="makes docs/screenshots/: python -m e2e.screenshots")
 @pytest.mark.parametrize("lang", ["fr"])
 def test_readme_screenshots(page, words, mail, cli, base_url, lang):  # type: ignore[no-untyped-def]
-    def take(name: str, path: str | None = None, anchor: str | None = None) -> None:
+    def take(name: str, path: str | None = None, anchor: str | None = None, taller: int = 0) -> None:
         """The page at `path` (None: the page now shown), at each width, from `anchor` if it is far down."""
         if path is not None:
             page.goto(base_url + path)
-        shoot(page, DOCS, Shot(name, path or page.url, anchor))
+        shoot(page, DOCS, Shot(name, path or page.url, anchor),
+              tuple((width, height + taller) for width, height in WIDTHS))
 
     page.set_viewport_size({"width": 1366, "height": 900})
     take("sign-in", "/sign-in")
@@ -197,7 +203,7 @@ def test_readme_screenshots(page, words, mail, cli, base_url, lang):  # type: ig
     wizard.choose_number(ines, "IT division", free[-1])
     wizard.allocate()
     expect(wizard.number_error(ines)).to_contain_text("apparaît deux fois")
-    take("wizard-step-2-duplicate")
+    take("wizard-step-2-duplicate", taller=700)  # on a phone both people's cards, down to the message
     wizard.choose_number(ines, "IT division", free[-2])
     expect(wizard.number_error(ines)).to_have_count(0)
     wizard.allocate()
