@@ -63,8 +63,11 @@ CHROMIUM = os.environ.get("USERHUB_E2E_CHROMIUM", "/usr/bin/chromium")
 TIMEOUT_MS = int(os.environ.get("USERHUB_E2E_TIMEOUT_MS", "10000"))
 # As the workplace notes say: without the background-networking flags Chromium keeps trying to
 # reach Google's hosts, which this closed network refuses.
+# LangAttributeAwareFormControlUI: date and time fields follow their page's lang (a French page shows the day
+# first and a 24-hour clock) instead of the machine's locale, as for a French reader's browser.
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--enable-blink-features=LangAttributeAwareFormControlUI"]
 _server_logs: list[Path] = []  # printed in the terminal summary when a test failed
 
 

@@ -52,7 +52,7 @@ def test_diverting_filtered_calls_shows_the_executive_assistant_feature_on(me_cl
     data = {"forward_filtered_calls": "y", "forward_to": "06 34 33 32 11"}
     assert save(me_client, "executive-assistant", data).status_code == 302
     page = me_client.get("/settings/calling").get_data(as_text=True)
-    row = re.search(r'<tr data-feature="executive-assistant">.*?</tr>', page, re.DOTALL)
+    row = re.search(r'<tr[^>]* data-feature="executive-assistant">.*?</tr>', page, re.DOTALL)
     assert row is not None
     assert 'class="state state-on"' in row.group(0), row.group(0)
     assert "filtered calls diverted to 06 34 33 32 11" in row.group(0)

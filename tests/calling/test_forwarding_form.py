@@ -55,4 +55,6 @@ def test_errors_name_their_group_in_french(me_client, me) -> None:
     db.session.commit()
     html = save(me_client, "call-forwarding", {"busy_enabled": "y", "no_answer_rings": "3"}).get_data(as_text=True)
     assert "En cas d’occupation\u202f: Saisissez le numéro de renvoi." in html
+    # The summary at the top names the field, with the same French colon (it read "Renvoyer vers: ...").
+    assert "Renvoyer vers\u00a0: En cas d’occupation\u202f: Saisissez le numéro de renvoi." in html
     assert "Envoyer directement vers la messagerie vocale de ce numéro" in html

@@ -29,7 +29,7 @@ def test_the_feature_page_lists_rules_as_rows_not_forms(me_client, stored, me):
                                       "phone_numbers": "06 34 33 32 11", "anonymous_callers": "y"}).status_code == 302
     text = page(me_client.get(URL))
     assert 'name="criteria-0-name"' not in text and "New rule" not in text and "Remove this rule" not in text
-    rows = re.findall(r"<tr>\s*<th scope=\"row\">(.*?)</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", text)
+    rows = re.findall(r"<tr[^>]*>\s*<th[^>]* scope=\"row\">(.*?)</th>\s*<td[^>]*>(.*?)</td>\s*<td[^>]*>(.*?)</td>", text)
     assert rows == [("Nuit", "Every day, all day", "Any phone number"),
                     ("Démarcheurs", "Every day, all day", "06 34 33 32 11, private")]
     assert f'href="{URL}/rules/1"' in text and f'href="{URL}/rules/1/delete"' in text
