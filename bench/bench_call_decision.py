@@ -52,6 +52,11 @@ from userhub import create_app
 from userhub.extensions import db
 
 PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+# Rate limits in Redis shared by the workers, as the README's production layout has them (memory:// starts a
+# timer thread per request in each worker, which production does not pay).
+PRODUCTION_LIMITS = {"USERHUB_RATELIMIT_STORAGE_URL": os.environ.get("USERHUB_BENCH_REDIS",
+                                                                  "redis://127.0.0.1:6379/13")}
+
 CALLERS = ("+33612345678", "anonymous", "+33699999999", "+33655555555")
 
 
@@ -378,7 +383,7 @@ def main() -> None:
         if arguments.profile:
             result["profile"] = profile(app, token, numbers, arguments.profile)
         if not arguments.in_process_only:
-            server = Userhub(url, Path(tempfile.mkdtemp(prefix="bench-decision-")))
+            server = Userhub(url, Path(tempfile.mkdtemp(prefix="bench-decision-")), PRODUCTION_LIMITS)
             server.start()
             load(server.url, token, numbers, 50, 2)  # warm both workers
             assert server.process is not None

@@ -34,6 +34,11 @@ from userhub import create_app
 from userhub.extensions import db
 
 PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
+# Rate limits in Redis shared by the workers, as the README's production layout has them (memory:// starts a
+# timer thread per request in each worker, which production does not pay).
+PRODUCTION_LIMITS = {"USERHUB_RATELIMIT_STORAGE_URL": os.environ.get("USERHUB_BENCH_REDIS",
+                                                                  "redis://127.0.0.1:6379/13")}
+
 PASSWORD = "correct-horse-battery"
 
 
@@ -64,7 +69,7 @@ def main() -> None:
             token, numbers = seed(arguments.users)
             users = sip_users()
             db.session.remove()
-        server = Userhub(url, folder)
+        server = Userhub(url, folder, PRODUCTION_LIMITS)
         server.start()
         lab = Lab(folder, server.url, token, trace=False)  # message traces would cost more than the calls
         lab.start()

@@ -70,7 +70,8 @@ def _stop(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:
 class Userhub:
     """gunicorn serving the test database (the tests write settings in it directly)."""
 
-    def __init__(self, database_url: str, folder: Path) -> None:
+    def __init__(self, database_url: str, folder: Path, extra: dict[str, str] | None = None) -> None:
+        """``extra``: more USERHUB_* settings (the benchmarks: rate limits in Redis, as in production)."""
         self.port = udp_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "userhub.log"
@@ -78,6 +79,7 @@ class Userhub:
         env.update({"USERHUB_DATABASE_URL": database_url, "USERHUB_SECRET_KEY": secrets.token_urlsafe(48),
                     "USERHUB_SIP_RING_SECONDS": "1", "USERHUB_WARM_UP": "0", "PYTHONUNBUFFERED": "1",
                     "PYTHONPATH": str(ROOT)})
+        env.update(extra or {})
         self.env = env
         self.process: subprocess.Popen[bytes] | None = None
 
