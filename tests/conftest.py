@@ -230,7 +230,8 @@ _reuse_url_builders()
 
 def _empty_all_tables(backend: str) -> None:
     """Every row gone, children first, and on PostgreSQL the ids restarted. DELETE, not TRUNCATE: TRUNCATE
-    gives each of the 30 tables a new file on disk, about 0.3 s per test where these few rows take 10 ms."""
+    gives each of the 30 tables a new file on disk: 0.63 s per test against 0.02 s for DELETE and setval
+    (20 rounds each, on the shared machine under load)."""
     tables = list(reversed(db.metadata.sorted_tables))
     with db.engine.begin() as connection:
         for table in tables:
