@@ -128,13 +128,16 @@ def show_on(form: Any, error: DomainError, field: str | None = None) -> None:
     # top-level field by its name in the form class.
     by_name = {**{name: f for name, f in getattr(form, "_fields", {}).items()}, **{f.name: f for f in _fields(form)}}
     unplaced: list[Message] = []
+    placed: list[str] = []
     for name, messages in error.placed_on(form).items():
         target = by_name.get(name)
         if target is None:
             unplaced.extend(messages)
         else:
             _append(target, messages)
-    loose = [*error.form_errors, *unplaced]
+            placed.extend(str(m) for m in messages)
+    # an error that places its own form-level message on a field (the loop check) shows it there only
+    loose = [m for m in [*error.form_errors, *unplaced] if str(m) not in placed]
     if field is not None and field in by_name and loose:
         _append(by_name[field], loose)
     elif loose:

@@ -59,6 +59,7 @@ def init_app(app: Flask) -> None:
         event.listen(Session, "after_flush", _flushed)
         event.listen(Session, "do_orm_execute", _executed)
         event.listen(Session, "after_transaction_end", _ended)
+        event.listen(Session, "after_soft_rollback", _rolled_back)
 
 
 def after_commit(callback: Callable[[], None]) -> None:
@@ -130,3 +131,8 @@ def _executed(state: ORMExecuteState) -> None:
 def _ended(session: Session, transaction: SessionTransaction) -> None:
     if transaction.parent is None:  # the whole transaction, not a savepoint: committed or rolled back
         session.info.pop(_WROTE, None)
+
+
+def _rolled_back(session: Session, previous: SessionTransaction) -> None:
+    if previous.parent is None:  # the whole unit of work, not a savepoint: what it registered never runs
+        session.info.pop(_AFTER_COMMIT, None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from userhub.extensions import db
@@ -66,3 +67,45 @@ def test_location_page_lists_numbers_holders_and_free_count(admin_client, paris,
     assert "Hugo Holder" in page and "01 84 88 32 03" in page
     listing = admin_client.get("/admin/locations").get_data(as_text=True)
     assert "Paris office" in listing and "<td>9</td>" in listing
+
+
+class _CheckSeesNothing:
+    """The duplicate check runs before another administrator's insert commits: it finds nothing once."""
+
+    def __init__(self, real, empty):  # type: ignore[no-untyped-def]
+        self.real, self.empty, self.fooled = real, empty, False
+
+    def __call__(self, statement, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if not self.fooled:
+            self.fooled = True
+            return self.empty
+        return self.real(statement, *args, **kwargs)
+
+
+def test_a_location_name_taken_meanwhile_is_a_message_not_a_crash(app, organization, monkeypatch):
+    from userhub.organizations.services import OrganizationError, create_location
+
+    monkeypatch.setattr(db.session, "scalar", _CheckSeesNothing(db.session.scalar, None))
+    with pytest.raises(OrganizationError) as refused:
+        create_location(organization, "Paris office", "FR", "Europe/Paris")
+    assert "already exists" in str(refused.value.form_errors[0])
+    monkeypatch.undo()
+    assert [loc.name for loc in organization.locations] == ["Paris office"]  # the session still works
+
+
+def test_a_number_added_meanwhile_is_a_message_not_a_crash(app, organization, monkeypatch):
+    from sqlalchemy import func
+
+    from userhub.organizations.services import OrganizationError, add_numbers
+
+    class Nothing:
+        def all(self):  # type: ignore[no-untyped-def]
+            return []
+
+    before = db.session.scalar(select(func.count()).select_from(PhoneNumber))
+    monkeypatch.setattr(db.session, "scalars", _CheckSeesNothing(db.session.scalars, Nothing()))
+    with pytest.raises(OrganizationError) as refused:
+        add_numbers(organization.locations[0], ["+33 1 84 88 32 50", "+33 1 84 88 32 00"])
+    assert "+33184883200" in str(refused.value.form_errors[0])
+    monkeypatch.undo()
+    assert db.session.scalar(select(func.count()).select_from(PhoneNumber)) == before  # none of the batch

@@ -147,3 +147,18 @@ def test_a_draft_is_given_back_only_by_its_own_rule_page(me_client):
                                    "action": "new_schedule"})
     assert "Brouillon" not in page(me_client.get("/settings/calling/selective-accept/rules/new"))
     assert 'value="Brouillon"' in page(me_client.get(new_rule))
+
+
+def test_a_deletion_a_check_refuses_keeps_the_rule_and_says_why(me_client, stored, me, monkeypatch):
+    from userhub.calling import hooks
+
+    assert save_rule(me_client, KEY, ANY).status_code == 302
+
+    def refuse(pending):  # type: ignore[no-untyped-def]
+        raise hooks.SaveRefused("Calls would go round in a circle.")
+
+    monkeypatch.setattr(hooks, "_guards", [refuse])
+    refused = save_rule(me_client, KEY, {"remove": "y"}, index=0)
+    assert refused.status_code == 400
+    assert "Calls would go round in a circle." in page(refused)  # on the confirmation page, not lost
+    assert [c.name for c in stored(me, KEY).criteria] == ["Nuit"]

@@ -118,3 +118,22 @@ def test_committing_rolls_the_block_back_when_it_raises(app, user):
     with unit_of_work.committing():
         pass  # a later unit of work does not run what the rolled-back one registered
     assert ran == []
+
+
+def test_a_rolled_back_unit_of_work_never_runs_what_it_registered(app, user):
+    ran: list[int] = []
+    contacts.save_contact(db.session.get(User, user.id), "Léa Moreau", NUMBER)
+    unit_of_work.after_commit(lambda: ran.append(1))
+    db.session.rollback()  # e.g. a view that gives up after starting a job, then answers a page
+    with unit_of_work.committing():
+        pass
+    assert (_committed(Contact), ran) == (0, [])
+
+
+def test_a_savepoint_rolled_back_keeps_what_the_unit_of_work_registered(app, user):
+    ran: list[int] = []
+    with unit_of_work.committing():
+        unit_of_work.after_commit(lambda: ran.append(1))
+        with pytest.raises(RuntimeError), db.session.begin_nested():
+            raise RuntimeError("only this step is undone")
+    assert ran == [1]

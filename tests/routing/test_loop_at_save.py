@@ -41,8 +41,9 @@ def test_forwarding_back_to_who_forwards_to_me_is_refused_with_the_path(jane, jo
     page = text_of(response)
     assert ("Calls would go round in a circle: John Smith (3201) → forward all calls → Jane Doe (3200)"
             " → forward all calls → John Smith (3201)") in page
-    # tied to the field that holds the destination
+    # tied to the field that holds the destination, and said twice only: in the summary and at the field
     assert 'id="always_destination-error"' in page and 'aria-invalid="true"' in page
+    assert page.count("Calls would go round in a circle") == 2
     assert version(john, "call-forwarding") == 0
 
 
@@ -222,6 +223,54 @@ def test_two_people_forwarding_to_each_other_at_the_same_moment_cannot_both_pass
     assert edges(john) == set()
 
 
+
+def test_a_pending_save_found_by_the_search_backwards_is_waited_for(app, backend, jane, john, make_user, organization,
+                                                                     set_feature):
+    """John -> Ann -> Jane is committed up to Jane; Jane's save of Jane -> John has passed its check and
+    written its edge, not yet committed. John's save of John -> Ann waits for it, then meets Jane's edge
+    in his search backwards (who leads to John) and is refused."""
+    if backend != "postgresql":
+        pytest.skip("SQLite, which production refuses, has no lock for this")
+    location = organization.locations[0]
+    ann = make_user("ann.lee@example.com", first_name="Ann", last_name="Lee", location=location,
+                    phone_number=location.phone_numbers[2], extension="3202")
+    set_feature(ann, "call-forwarding", always_enabled=True, always_destination="3200")
+    feature = registry.get("call-forwarding")
+    checked, commit, outcome = threading.Event(), threading.Event(), {}
+
+    def jane_saves() -> None:
+        with app.app_context():
+            me = db.session.get(User, jane.id)
+            values = feature.Values(busy_enabled=True, busy_destination="+33184883201")
+            check_no_loop(me, feature, values)
+            save_edges(me, feature, values, [])
+            checked.set()
+            commit.wait(10)
+            db.session.commit()
+
+    def john_saves() -> None:
+        with app.app_context():
+            me = db.session.get(User, john.id)
+            try:
+                services.save(me, feature, feature.Values(always_enabled=True, always_destination="3202"), [], 0, me)
+                outcome["john"] = "saved"
+            except SaveWouldLoop as refused:
+                outcome["john"] = [hop.to_user_id for hop in refused.path]
+
+    first = threading.Thread(target=jane_saves)
+    first.start()
+    assert checked.wait(10)
+    second = threading.Thread(target=john_saves)
+    second.start()
+    second.join(0.5)
+    waited = second.is_alive()
+    commit.set()
+    first.join(10)
+    second.join(10)
+    assert waited, "John's check did not wait for Jane's save to commit"
+    assert outcome == {"john": [ann.id, jane.id, john.id]}
+    assert edges(john) == set()
+
 # --- the edge table the check follows (calling_edges), kept by the save service ----------------------
 
 
@@ -324,8 +373,9 @@ def test_the_owner_of_a_destination_is_who_has_it_now(jane, john, make_user, org
 
 def test_the_whole_graph_read_finds_the_owners_the_rounds_find(jane, john, organization):
     """The read of the whole graph (from the organization's extensions and numbers) gives each edge the
-    owner the rounds give it (looked up edge by edge): an extension or a number of the organization; not
-    the same extension or a number in another organization, nor a number nobody has."""
+    owner the rounds give it (looked up edge by edge), and the rounds backwards (from the people's
+    extensions and numbers) the same edges: an extension or a number of the organization; not the same
+    extension or a number in another organization, nor a number nobody has."""
     from userhub.accounts.provisioning import create_user
     from userhub.organizations.services import add_numbers, create_location, create_organization
     from userhub.phones import number_range
@@ -348,13 +398,151 @@ def test_the_whole_graph_read_finds_the_owners_the_rounds_find(jane, john, organ
     graph_sql.replace_edges(other.id, olga.id, [ring], [Destination(ring, "3200")])  # Olga's org has no 3200
     db.session.commit()
 
+    everybody = [jane.id, john.id, olga.id]
     hops = graph_sql.organization_hops(org)
-    assert {user: sorted(owners) for user, owners in hops.items()} == {jane.id: [john.id, john.id],
-                                                                      john.id: [jane.id]}
+    whole = {user: sorted(graph_sql.hops_of(hops, user)) for user in everybody if graph_sql.hops_of(hops, user)}
+    assert whole == {jane.id: [john.id, john.id], john.id: [jane.id]}
     by_rounds: dict[int, list[int]] = {}
     for user_id, _feature, _target, owner in graph_sql.edges_of(org, [jane.id, john.id]):
         if owner is not None:
             by_rounds.setdefault(user_id, []).append(owner)
-    assert {user: sorted(owners) for user, owners in by_rounds.items()} == {
-        user: sorted(owners) for user, owners in hops.items()}
+    assert {user: sorted(owners) for user, owners in by_rounds.items()} == whole
+    # the rounds of the search backwards: who leads to Jane and John, the same edges the other way round
+    backwards: dict[int, list[int]] = {}
+    for who, whom in graph_sql.leads_to(org, [jane.id, john.id]):
+        backwards.setdefault(who, []).append(whom)
+    assert {user: sorted(owners) for user, owners in backwards.items()} == whole
     assert graph_sql.organization_hops(other.id) == {}
+    assert graph_sql.leads_to(other.id, [olga.id]) == []  # Jane's 3202 is not Olga's 3202
+
+
+# --- the search from both ends: exact whatever the shape of the graph ------------------------------
+
+
+def _people(make_user, organization, count: int):  # type: ignore[no-untyped-def]
+    """``count`` people with extensions 4100...; the first eight also have a number of the Paris office."""
+    location = organization.locations[0]
+    numbers = location.phone_numbers[2:10]
+    return [make_user(f"p{i}@example.com", first_name="P", last_name=str(i), location=location,
+                      phone_number=numbers[i] if i < len(numbers) else None, extension=f"41{i:02d}")
+            for i in range(count)]
+
+
+def _reaches(graph: dict[int, list[int]], starts: list[int], saver: int) -> bool:
+    """The reference answer: a plain search of the whole graph, the saver's saved edges left out (the
+    save replaces them)."""
+    seen, stack = set(), list(starts)
+    while stack:
+        user = stack.pop()
+        if user == saver:
+            return True
+        if user not in seen:
+            seen.add(user)
+            stack.extend(graph.get(user, ()))
+    return False
+
+
+@pytest.mark.parametrize("max_rounds", [0, 2, loop_check.MAX_ROUNDS])
+def test_the_check_refuses_exactly_the_saves_that_close_a_loop(make_user, organization, monkeypatch, max_rounds):
+    """Random graphs of 12 people (by extension, by number, outside numbers, several edges each): the
+    check refuses a save exactly when a plain search of the whole graph finds the way back, and the path
+    it names is made of edges that exist, from the saver back to the saver; with the whole graph read at
+    once (0 rounds), after 2 rounds, and with the rounds alone."""
+    import random
+
+    from userhub.routing import graph_sql
+    from userhub.routing.loops import Destination
+    from userhub.routing.route import Feature
+
+    monkeypatch.setattr(loop_check, "MAX_ROUNDS", max_rounds)
+    people = _people(make_user, organization, 12)
+    db.session.commit()
+    ids = [p.id for p in people]
+    by_target = {p.extension: p.id for p in people} | {p.phone_number.e164: p.id for p in people if p.phone_number}
+    targets = sorted(by_target) + [MOTHER]
+    rnd = random.Random(16 + max_rounds)
+    ring, always = Feature.SIMULTANEOUS_RING, Feature.FORWARD_ALWAYS
+    refused = 0
+    for _graph in range(25):
+        graph: dict[int, list[int]] = {}
+        edges: dict[int, set[tuple[Feature, str]]] = {}
+        for person in ids:
+            chosen = rnd.sample(targets, rnd.choice([0, 1, 1, 2, 3]))
+            graph[person] = [by_target[t] for t in chosen if t in by_target]
+            edges[person] = {(ring, t) for t in chosen}
+            graph_sql.replace_edges(organization.id, person, [ring], [Destination(ring, t) for t in chosen])
+        db.session.commit()
+        for _save in range(4):
+            saver = rnd.choice(people)
+            destination = rnd.choice(targets)
+            expected = destination in by_target and _reaches(
+                {k: v for k, v in graph.items() if k != saver.id}, [by_target[destination]], saver.id)
+            found = loop_check.find_saved_loop(saver, [Destination(always, destination)])
+            assert (found is not None) is expected, (graph, saver.id, destination)
+            if found is None:
+                continue
+            refused += 1
+            path, _owners = found
+            assert path[0].user_id == saver.id and (path[0].feature, path[0].target) == (always, destination)
+            assert path[-1].to_user_id == saver.id
+            for hop, following in zip(path, path[1:], strict=False):
+                assert hop.to_user_id == following.user_id
+                assert (following.feature, following.target) in edges[following.user_id]
+                assert by_target[following.target] == following.to_user_id
+    assert refused >= 10  # the graphs close loops often enough for the paths to be checked
+
+
+def test_a_loop_met_in_the_middle_is_named_from_end_to_end(make_user, organization, set_feature, monkeypatch):
+    """Many people lead to the saver and the destination reaches many: the searches from both ends meet
+    in the middle, and the message still names every hop from the saver back to the saver."""
+    people = _people(make_user, organization, 10)
+    saver, first = people[0], people[1]
+    # the destination (P 1) rings four people, three of whom go nowhere further; the fourth (P 5) forwards
+    # to P 6's number, who forwards busy to P 7, who rings the saver by number; P 8 and P 9 lead to the saver
+    set_feature(first, "simultaneous-ring", enabled=True,
+                numbers=[{"phone_number": f"41{i:02d}"} for i in (2, 3, 4, 5)])
+    set_feature(people[5], "call-forwarding", always_enabled=True, always_destination=people[6].phone_number.e164)
+    set_feature(people[6], "call-forwarding", busy_enabled=True, busy_destination="4107")
+    set_feature(people[7], "sequential-ring", enabled=True,
+                numbers=[{"phone_number": saver.phone_number.e164, "rings": 3}])
+    for other in people[8:]:
+        set_feature(other, "call-forwarding", no_answer_enabled=True, no_answer_destination="4100")
+    feature = registry.get("call-forwarding")
+    db.session.expire_all()
+    with pytest.raises(SaveWouldLoop) as refused:
+        check_no_loop(saver, feature, feature.Values(always_enabled=True, always_destination="4101"))
+    assert [hop.to_user_id for hop in refused.value.path] == [p.id for p in (first, people[5], people[6],
+                                                                              people[7], saver)]
+    assert refused.value.message == (
+        "Calls would go round in a circle: P 0 (01 84 88 32 02) → forward all calls → P 1 (4101)"
+        " → simultaneous ring → P 5 (4105) → forward all calls → P 6 (01 84 88 32 08)"
+        " → forward when busy → P 7 (4107) → sequential ring → P 0 (01 84 88 32 02)")
+    # P 7 rings someone else instead: nobody leads back any more, whoever still forwards to the saver
+    set_feature(people[7], "sequential-ring", enabled=True, numbers=[{"phone_number": MOTHER, "rings": 3}])
+    check_no_loop(saver, feature, feature.Values(always_enabled=True, always_destination="4101"))
+
+
+def test_saving_as_someone_nobody_leads_to_costs_two_queries_whatever_the_destination_reaches(
+        make_user, organization, set_feature):
+    """The destination leads through everybody (a chain), but nobody forwards to the saver: the search
+    backwards from the saver ends at its first round."""
+    people = _people(make_user, organization, 12)
+    for i, person in enumerate(people[1:-1], start=1):
+        set_feature(person, "call-forwarding", always_enabled=True, always_destination=f"41{i + 1:02d}")
+    feature = registry.get("call-forwarding")
+    count = 0
+
+    def count_it(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        nonlocal count
+        count += "pg_advisory_xact_lock" not in statement
+
+    saver = people[0]
+    assert saver.organization_id  # loaded again after the commit, before counting
+    event.listen(db.engine, "before_cursor_execute", count_it)
+    try:
+        check_no_loop(saver, feature, feature.Values(always_enabled=True, always_destination="4101"))
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count_it)
+    # who has 4101; P 1's destinations (one person, as many as the saver on the other side); who leads to
+    # the saver (nobody: no loop)
+    assert count == 3

@@ -156,6 +156,7 @@ class Lab:
     gateway: Sipp | None = None
     voicemail: Sipp | None = None
     trace: bool = True  # SIPp parts keep every message (the tests read them; benchmarks turn it off)
+    _defines: list[str] = field(default_factory=list)  # Kamailio's -A defines, kept for start_proxy
 
     def start(self, max_diversions: int = 5, decision_wait_ms: int = 1000, defines: list[str] | None = None) -> None:
         """Start the gateway, the voicemail and Kamailio; ``defines``: more -A defines (WITH_DMQ...)."""
@@ -165,16 +166,26 @@ class Lab:
         self.proxy_port = udp_port()
         run = self.folder / "kamailio"
         run.mkdir(exist_ok=True)
-        defines = [f"LISTEN=udp:127.0.0.1:{self.proxy_port}", f'USERHUB_URL="{self.userhub_url}"',
-                   f'USERHUB_TOKEN="{self.token}"', f'REALM="{REALM}"', f'GATEWAY="127.0.0.1:{self.gateway.port}"',
-                   f'VOICEMAIL="127.0.0.1:{self.voicemail.port}"', f"MAX_DIVERSIONS={max_diversions}", f"DECISION_WAIT_MS={decision_wait_ms}",
-                   "FAIL_OPEN_MS=3000", f'CTL_SOCK="unix:{run}/kamailio_ctl"', "WITH_TEST_TIME", *(defines or [])]
+        self._defines = [f"LISTEN=udp:127.0.0.1:{self.proxy_port}", f'USERHUB_URL="{self.userhub_url}"',
+                         f'USERHUB_TOKEN="{self.token}"', f'REALM="{REALM}"', f'GATEWAY="127.0.0.1:{self.gateway.port}"',
+                         f'VOICEMAIL="127.0.0.1:{self.voicemail.port}"', f"MAX_DIVERSIONS={max_diversions}",
+                         f"DECISION_WAIT_MS={decision_wait_ms}", "FAIL_OPEN_MS=3000",
+                         f'CTL_SOCK="unix:{run}/kamailio_ctl"', "WITH_TEST_TIME", *(defines or [])]
+        self.start_proxy()
+
+    def stop_proxy(self) -> None:
+        """Stop Kamailio alone (the SIPp parts stay): it forgets what it held in memory."""
+        _stop(self.kamailio)
+
+    def start_proxy(self) -> None:
+        """Start Kamailio again, with the settings of ``start``."""
+        run = self.folder / "kamailio"
         command = ["kamailio", "-f", str(CONFIG), "-DD", "-E", "-m", "64", "-M", "8", "-Y", str(run),
                    "-P", str(run / "kamailio.pid")]
-        for define in defines:
+        for define in self._defines:
             command += ["-A", define]
         self.kamailio_log = self.folder / "kamailio.log"
-        with self.kamailio_log.open("wb") as log:
+        with self.kamailio_log.open("ab") as log:
             self.kamailio = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:

@@ -86,6 +86,15 @@ def test_bad_questions_get_a_clear_400(client, sip_token, query, field):
     assert field in response.get_json()["error"]
 
 
+@pytest.mark.parametrize("route", ["/sip/decision", "/sip/outgoing"])
+@pytest.mark.parametrize("at", ["9999-12-31T23:59:59-14:00", "0001-01-01T00:00:00+14:00"])
+def test_a_call_time_no_clock_can_show_gets_a_clear_400(client, sip_token, route, at):
+    response = client.get(route, query_string={"to": "x", "from": "jane", "at": at},
+                          headers={"Authorization": f"Bearer {sip_token}"})
+    assert response.status_code == 400
+    assert "at" in response.get_json()["error"]
+
+
 def test_unknown_called_user_is_not_found(decide, jane):
     assert decide(to="+33184883200") == {"action": "reject", "code": 404, "reason": "Not Found"}  # no SIP account
     assert decide(to="nobody.1") == {"action": "reject", "code": 404, "reason": "Not Found"}
@@ -252,6 +261,11 @@ def test_each_sip_server_has_its_own_question_budget_wherever_it_asks_from(app, 
     # proxy-2 from proxy-1's address: its own budget, untouched by proxy-1's questions
     assert [ask(other, "10.0.0.1") for _ in range(3)] == [200] * 3
     assert ask(other, "10.0.0.1") == 429
-    # the credentials route counts in the same budget as the decision
-    assert client.get("/sip/credentials?user=x&realm=y", headers={"Authorization": f"Bearer {other}"},
-                      environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code == 429
+    # the phones' credentials have a budget of their own: registrations never use up the calls' budget
+    def credentials(token: str) -> int:
+        return client.get("/sip/credentials?user=x&realm=y", headers={"Authorization": f"Bearer {token}"},
+                          environ_base={"REMOTE_ADDR": "10.0.0.9"}).status_code
+
+    assert [credentials(other) for _ in range(3)] == [404] * 3  # no such SIP user: asked and answered
+    assert credentials(other) == 429
+    assert ask(sip_token, "10.0.0.3") == 429 and ask(other, "10.0.0.3") == 429  # still the calls' budget

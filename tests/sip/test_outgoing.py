@@ -78,8 +78,9 @@ def test_a_number_of_another_organization_is_an_outside_call_from_the_callers_nu
     assert hidden["caller"] == "anonymous"
     # Hank's extension is not Jane's colleague's: 3201 in her organization is nobody
     status, plan = outgoing(from_=jane_sip, to="3201")
-    assert (status, plan) == (200, {"action": "reject", "code": 404, "reason": "Not Found", "caller": jane_sip,
-                                    "internal": 1})
+    assert (status, plan) == (200, {"action": "reject", "code": 404, "reason": "Not Found"})
+    # nor is Hank's SIP user name, dialled as a name: it is not a number to call from another organization
+    assert outgoing(from_=jane_sip, to=hank_sip) == (200, {"action": "reject", "code": 404, "reason": "Not Found"})
 
 
 def test_a_caller_without_a_public_number_cannot_call_out(outgoing, make_user, organization, with_phones):

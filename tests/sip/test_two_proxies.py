@@ -83,3 +83,32 @@ def test_call_waiting_off_counts_a_call_through_the_other_proxy(proxies, jane, w
         assert calls_on_b == "0"
         assert second.code == 200
         assert len(phone.invites()) == 2
+
+
+@pytest.mark.parametrize("dmq", [True, False], ids=["dmq", "no-dmq"])
+def test_a_phone_registered_through_one_proxy_rings_for_a_call_through_the_other(proxies, jane, with_phones, dmq):
+    a, b = proxies(dmq)
+    sip = with_phones(jane, PASSWORD)
+    phone = a.phone("jane", answer_ms=100)
+    a.register((sip, PASSWORD, phone))  # through proxy A only
+    if dmq:
+        _wait_for(lambda: sip in b.rpc("ul.dump"), 5)  # the registration, copied to B over the bus
+    call = b.call(JANE)  # through proxy B
+    if dmq:
+        assert call.code == 200
+        assert len(phone.invites()) == 1
+    else:  # B does not know the phone: Jane is unreachable (the limit WITH_DMQ lifts)
+        assert call.code != 200
+        assert phone.invites() == []
+
+
+def test_a_proxy_that_joins_the_bus_late_learns_the_registrations_it_missed(proxies, jane, with_phones):
+    a, b = proxies(True)
+    sip = with_phones(jane, PASSWORD)
+    phone = a.phone("jane", answer_ms=100)
+    b.stop_proxy()
+    a.register((sip, PASSWORD, phone))  # while B is down: it never sees this registration go by
+    b.start_proxy()  # B joins the bus again, and asks the others for their registrations (dmq_usrloc sync)
+    _wait_for(lambda: sip in b.rpc("ul.dump"), 15)
+    assert b.call(JANE).code == 200
+    assert len(phone.invites()) == 1

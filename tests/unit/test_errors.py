@@ -45,6 +45,16 @@ def test_a_message_already_on_the_field_is_not_repeated() -> None:
     assert form.name.errors == ["Enter a name.", "Too long."]
 
 
+def test_a_form_level_message_the_error_places_on_a_field_is_shown_there_only() -> None:
+    class Circle(DomainError):  # as the loop check's refusal: its message goes on the field it is about
+        def placed_on(self, form):  # type: ignore[no-untyped-def]
+            return {"name": list(self.form_errors)}
+
+    form = ContactLike()
+    show_on(form, Circle("Calls would go round in a circle."))
+    assert form.name.errors == ["Calls would go round in a circle."] and form.form_errors == []
+
+
 def test_checks_collect_every_problem_then_refuse_once() -> None:
     problems = DomainError()
     assert problems.require(True, "name", "Enter a name.") is True

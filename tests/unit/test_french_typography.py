@@ -72,3 +72,16 @@ def test_french_strings_follow_french_typography() -> None:
 def test_counts_go_through_ngettext_not_parentheses(locale: str) -> None:
     wrong = sorted({f"{name}: {text!r}" for name, _msgid, text in _texts(locale, with_ids=True) if "(s)" in text})
     assert wrong == [], "\n".join(wrong)
+
+
+def test_no_template_writes_punctuation_of_its_own_after_a_translated_text():
+    """``{{ label }}: {{ error }}`` prints "Mot de passe: trop court" in French: the colon belongs to the
+    translated pattern ("%(label)s: %(value)s", "%(label)s : %(value)s" in French), not to the template."""
+    offenders = []
+    for path in sorted((ROOT / "templates").rglob("*")):
+        if path.suffix not in (".html", ".txt"):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r"\}\}\s?[:;?!](\s|<|$)", line):
+                offenders.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert offenders == []

@@ -64,7 +64,7 @@ def test_custom_greeting_cannot_be_chosen_before_one_is_uploaded(employee_client
 _REFUSED = {
     "mp3 named .wav": (lambda: b"ID3\x04\x00 this is an mp3 renamed" + b"\0" * 200, "This file is not a WAV audio file."),
     "empty": (lambda: b"", "Choose a file."),
-    "one byte over 5000 KB": (lambda: make_wav(seconds=(MAX_GREETING_BYTES - 43) / 8000), "larger than 5000 KB"),
+    "one byte over 5000 KB": (lambda: make_wav(seconds=(MAX_GREETING_BYTES - 43) / 8000), "larger than 5,000 KB"),
 }
 
 
@@ -209,3 +209,14 @@ def test_the_two_upload_controls_have_distinct_names(employee_client, employee):
     db.session.commit()
     html = employee_client.get(URL).text
     assert "Message d’accueil «\u202foccupé\u202f»" in html and "Message d’accueil «\u202fpas de réponse\u202f»" in html
+
+
+def test_sizes_and_durations_are_written_as_the_reader_writes_numbers(employee_client, employee):
+    assert employee_client.post(URL, data=wav_upload(make_wav(1.5), "annonce.wav")).status_code == 302
+    english = employee_client.get(URL).text
+    assert "(11 KB, 1.5 s)" in english and "at most 5,000 KB" in english
+    employee.locale = "fr"
+    db.session.commit()
+    french = employee_client.get(URL).text
+    assert "(11\u00a0Ko, 1,5\u00a0s)" in french
+    assert "5\u202f000\u00a0Ko au plus" in french

@@ -152,3 +152,29 @@ def test_the_version_check_is_in_the_update_itself_not_at_the_commit(employee, m
     assert stale.value.status == 409
     monkeypatch.undo()
     assert _stored(employee.id).unanswered_rings != 9
+
+
+def test_a_stale_save_stores_none_of_its_greetings(employee, monkeypatch):
+    """The 409 page is drawn in the stale request's own transaction: a greeting sent with a page that was
+    out of date must not be stored there, or that page would offer a file that is about to vanish."""
+    from sqlalchemy import update
+
+    from userhub.voicemail import services
+    from userhub.voicemail.models import GreetingKind
+
+    from .route_samples import _wav
+
+    services.save_settings(employee, services.VoicemailInput(version=1, unanswered_rings=5))
+    checked = services._checked
+
+    def someone_saves_meanwhile(user, data):  # type: ignore[no-untyped-def]
+        db.session.execute(update(VoicemailSettings).where(VoicemailSettings.user_id == user.id)
+                           .values(version=VoicemailSettings.version + 1)
+                           .execution_options(synchronize_session=False))
+        return checked(user, data)
+
+    monkeypatch.setattr(services, "_checked", someone_saves_meanwhile)
+    with pytest.raises(services.StaleSettings):
+        services.save_settings(employee, services.VoicemailInput(
+            version=2, busy_greeting="custom", greeting_files={"busy": ("phantom.wav", _wav())}))
+    assert services.greeting_audio(employee, GreetingKind.BUSY) is None

@@ -210,8 +210,9 @@ def delete_rule(key: str, index: int) -> ResponseReturnValue:
         flash(_("These settings were changed elsewhere since you opened this page. Here are the current "
                 "values: make your change again."), "error")
         return redirect(url_for(".feature_page", key=key))
-    except hooks.SaveRefused:
-        return redirect(url_for(".feature_page", key=key))
+    except hooks.SaveRefused as refused:  # the rule stays; the confirmation page says why
+        show_on(form, refused)
+        return _render_delete(feature, form, rule, index, state, status=400)
     flash(_("The rule %(name)s was deleted.", name=rule.name), "success")
     return redirect(url_for(".feature_page", key=key))
 

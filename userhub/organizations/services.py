@@ -56,11 +56,15 @@ def create_location(organization: Organization, name: str, country: str, time_zo
     exists = db.session.scalar(
         select(Location.id).where(Location.organization_id == organization.id, Location.name == name)
     )
+    taken = _("A location named “%(name)s” already exists.", name=name)
     if exists:
-        raise OrganizationError(_("A location named “%(name)s” already exists.", name=name))
+        raise OrganizationError(taken)
     location = Location(organization_id=organization.id, name=name, country=country, time_zone=time_zone)
-    db.session.add(location)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another administrator may have taken the name since the check
+            db.session.add(location)
+    except IntegrityError:
+        raise OrganizationError(taken) from None
     return location
 
 
@@ -79,8 +83,13 @@ def add_numbers(location: Location, numbers: list[str]) -> list[PhoneNumber]:
     if taken:
         raise OrganizationError(_("%(number)s already belongs to a location.", number=sorted(taken)[0]))
     rows = [PhoneNumber(location_id=location.id, e164=n) for n in parsed]
-    db.session.add_all(rows)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():  # another administrator may have added one of them since the check
+            db.session.add_all(rows)
+    except IntegrityError:
+        raced = db.session.scalars(select(PhoneNumber.e164).where(PhoneNumber.e164.in_(parsed))).all()
+        number = sorted(raced)[0] if raced else parsed[0]
+        raise OrganizationError(_("%(number)s already belongs to a location.", number=number)) from None
     return rows
 
 

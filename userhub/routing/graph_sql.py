@@ -11,9 +11,10 @@ or a person deleted moves or ends the edge without anybody's settings being save
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import bindparam, delete, insert, text
+from sqlalchemy import delete, insert, text
 
 from ..extensions import db
 from .loops import Destination
@@ -29,29 +30,70 @@ OWNER = """coalesce(
   (SELECT p.user_id FROM phone_numbers p JOIN locations l ON l.id = p.location_id
    WHERE p.e164 = e.target AND l.organization_id = e.organization_id))"""
 
-EDGES_OF = text(f"""
-SELECT e.user_id, e.feature, e.target, {OWNER} AS owner
-FROM calling_edges e WHERE e.organization_id = :org AND e.user_id IN :users""").bindparams(  # nosec B608
-    bindparam("users", expanding=True))
+# A list of user ids as one bound parameter, so that a round's statement is the same text whatever the
+# number of people in it (prepared once per connection, not once per list length): a JSON array on SQLite
+# (json_each), an array on PostgreSQL.
+# (PostgreSQL plans "= ANY(array)" as index lookups; "IN (SELECT unnest(...))" as a hash of a whole table.)
+_USERS = {"postgresql": "= ANY(CAST(:users AS integer[]))", "sqlite": "IN (SELECT value FROM json_each(:users))"}
 
-# Who leads to whom in the whole organization, for a search that reaches far: (person, owner of one of
-# their destinations) pairs, written by the database as one string "user,owner,user,owner,...". One string,
-# not 30,000 rows: fetching rows, then collecting them as garbage, cost more than finding them. The query
-# starts from the organization's extensions and numbers and finds the edges to each in the index on
-# (organization_id, target): 20,000 lookups in an organization of 10,000 instead of three per edge (SQLite
-# follows the order written after CROSS JOIN; PostgreSQL hashes). A number starts with "+", an extension
-# never does, so no edge is found twice.
-_HOPS = """
-SELECT {aggregate}(e.user_id || ',' || u.id, ',')
-FROM users u {join} calling_edges e ON e.organization_id = u.organization_id AND e.target = u.extension
+_EDGES_OF = f"""
+SELECT e.user_id, e.feature, e.target, {OWNER} AS owner
+FROM calling_edges e WHERE e.organization_id = :org AND e.user_id {{users}}"""  # nosec B608
+EDGES_OF = {name: text(_EDGES_OF.format(users=users)) for name, users in _USERS.items()}
+
+# Who leads to the people ``users``, one pair per edge: (who, which of ``users``). From the people's
+# extension and number, by the index on (organization_id, target, user_id): nothing but index lookups, and no
+# owner to look up (it is the person the lookup started from). SQLite follows the order after CROSS JOIN.
+_LEADS_TO = """
+SELECT e.user_id, t.owner
+FROM (SELECT u.id AS owner, u.extension AS target FROM users u
+      WHERE u.id {users} AND u.organization_id = :org AND u.extension IS NOT NULL
+      UNION ALL
+      SELECT p.user_id, p.e164 FROM phone_numbers p JOIN locations l ON l.id = p.location_id
+      WHERE p.user_id {users} AND l.organization_id = :org) t
+{edges}"""
+# PostgreSQL would hash the organization's whole edge table for a few hundred lookups: a lateral subquery
+# that it may not flatten (OFFSET 0) keeps them lookups in the index.
+LEADS_TO = {"postgresql": text(_LEADS_TO.format(users=_USERS["postgresql"], edges=(  # nosec B608
+                "CROSS JOIN LATERAL (SELECT e.user_id FROM calling_edges e"
+                " WHERE e.organization_id = :org AND e.target = t.target OFFSET 0) e"))),
+            "sqlite": text(_LEADS_TO.format(users=_USERS["sqlite"], edges=(  # nosec B608
+                "CROSS JOIN calling_edges e ON e.organization_id = :org AND e.target = t.target")))}
+
+# Who leads to whom in the whole organization, for a search that reaches far: the pairs (person, owner of
+# one of their destinations), written by the database as text, not as 30,000 rows (fetching rows, then
+# collecting them as garbage, cost more than finding them). SQLite, which works in this process, also groups
+# them by person ("user:owner,owner;user:owner;...": its grouping costs less than splitting the pairs in
+# Python); PostgreSQL writes the pairs as they come ("user,owner,user,owner,...": grouping them there cost
+# three times the query). The query starts from the organization's extensions and numbers and finds the
+# edges to each in the index on (organization_id, target): 20,000 lookups in an organization of 10,000
+# instead of three per edge (SQLite follows the order written after CROSS JOIN; PostgreSQL hashes). A number
+# starts with "+", an extension never does, so no edge is found twice.
+_PAIRS = """
+SELECT e.user_id AS who, u.id AS whom
+FROM users u CROSS JOIN calling_edges e ON e.organization_id = u.organization_id AND e.target = u.extension
 WHERE u.organization_id = :org
 UNION ALL
-SELECT {aggregate}(e.user_id || ',' || p.user_id, ',')
-FROM locations l {join} phone_numbers p ON p.location_id = l.id
-{join} calling_edges e ON e.organization_id = l.organization_id AND e.target = p.e164
+SELECT e.user_id, p.user_id
+FROM locations l CROSS JOIN phone_numbers p ON p.location_id = l.id
+CROSS JOIN calling_edges e ON e.organization_id = l.organization_id AND e.target = p.e164
 WHERE l.organization_id = :org AND p.user_id IS NOT NULL"""
-ORGANIZATION_HOPS = {"postgresql": text(_HOPS.format(aggregate="string_agg", join="JOIN")),
-                     "sqlite": text(_HOPS.format(aggregate="group_concat", join="CROSS JOIN"))}
+_FLAT_PAIRS = """
+SELECT string_agg(e.user_id || ',' || u.id, ',')
+FROM users u JOIN calling_edges e ON e.organization_id = u.organization_id AND e.target = u.extension
+WHERE u.organization_id = :org
+UNION ALL
+SELECT string_agg(e.user_id || ',' || p.user_id, ',')
+FROM locations l JOIN phone_numbers p ON p.location_id = l.id
+JOIN calling_edges e ON e.organization_id = l.organization_id AND e.target = p.e164
+WHERE l.organization_id = :org AND p.user_id IS NOT NULL"""
+ORGANIZATION_HOPS = {
+    "postgresql": text(_FLAT_PAIRS),
+    "sqlite": text(f"""SELECT group_concat(line, ';') FROM (
+  SELECT who || ':' || group_concat(whom, ',') AS line FROM ({_PAIRS}) GROUP BY who)"""),  # nosec B608
+}
+# A person's id as text -> the ids of the people their destinations belong to, as text (one per edge).
+Hops = dict[str, list[str]]
 
 Row = tuple[int, str, str, int | None]  # user_id, feature (a routing Feature value), target, its owner
 
@@ -83,21 +125,46 @@ def replace_edges(organization_id: int, user_id: int, kinds: Sequence[Feature],
 def edges_of(organization_id: int, user_ids: Sequence[int]) -> list[Row]:
     """Every edge of ``user_ids`` with the owner of its destination: one query, index lookups only, so
     that a breadth-first round costs what it reads."""
-    return list(db.session.execute(EDGES_OF, {"org": organization_id, "users": list(user_ids)}).all())
+    name = db.session.get_bind().dialect.name
+    return list(db.session.execute(EDGES_OF[name], {"org": organization_id, "users": _users(name, user_ids)}).all())
 
 
-def organization_hops(organization_id: int) -> dict[int, list[int]]:
-    """For each person of the organization, the people their destinations belong to, in one query."""
-    statement = ORGANIZATION_HOPS[db.session.get_bind().dialect.name]
-    hops: dict[int, list[int]] = {}
-    for pairs in db.session.execute(statement, {"org": organization_id}).scalars():
-        if not pairs:
+def leads_to(organization_id: int, user_ids: Sequence[int]) -> list[tuple[int, int]]:
+    """(who, whom) for every edge whose destination is one of ``user_ids``: the breadth-first round of a
+    search backwards, from the person who saves. One query, index lookups only."""
+    name = db.session.get_bind().dialect.name
+    return [(who, whom) for who, whom in db.session.execute(
+        LEADS_TO[name], {"org": organization_id, "users": _users(name, user_ids)})]
+
+
+def _users(dialect: str, user_ids: Sequence[int]) -> object:
+    ids = [int(user_id) for user_id in user_ids]
+    return ids if dialect == "postgresql" else json.dumps(ids)
+
+
+def organization_hops(organization_id: int) -> Hops:
+    """For each person of the organization who leads to someone of it, the people their destinations
+    belong to, in one query. The ids stay text: the search converts only the way it finds."""
+    name = db.session.get_bind().dialect.name
+    hops: Hops = {}
+    for text_ in db.session.execute(ORGANIZATION_HOPS[name], {"org": organization_id}).scalars():
+        if not text_:
             continue  # nobody leads to an extension (or a number) of the organization
-        numbers = list(map(int, pairs.split(",")))
-        for user_id, owner in zip(numbers[::2], numbers[1::2], strict=True):  # pairs: as many of each
-            found = hops.get(user_id)
+        if name == "sqlite":
+            for line in text_.split(";"):
+                user, owners = line.split(":")
+                hops.setdefault(user, []).extend(owners.split(","))
+            continue
+        pairs = iter(text_.split(","))
+        for user, owner in zip(pairs, pairs, strict=True):
+            found = hops.get(user)
             if found is None:
-                hops[user_id] = [owner]
+                hops[user] = [owner]
             else:
                 found.append(owner)
     return hops
+
+
+def hops_of(hops: Hops, user_id: int) -> list[int]:
+    """The people ``user_id``'s destinations belong to, in ``hops`` (as many times as they have edges to them)."""
+    return [int(owner) for owner in hops.get(str(user_id), ())]

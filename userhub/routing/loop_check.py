@@ -7,11 +7,12 @@ with the path in names and numbers, which the page shows next to the destination
 feature in the ``calling_edges`` table (same transaction): the graph the next checks read. Both use
 the destinations of the values being saved, computed once per save.
 
-The graph is read from that table a breadth-first round at a time (one indexed query per round: the
-edges of the people just reached, with their destinations' owners), so that the check reads only what
-the new destinations lead to and stops as soon as the saver is reached; past ``MAX_ROUNDS`` rounds or
-``MAX_ROUND_ROWS`` edges read, one query reads who leads to whom in the whole organization and the search
-goes on in memory from where the rounds stopped (``graph_sql``).
+The graph is read from that table a breadth-first round at a time, from both ends: forwards from the new
+destinations (the edges of the people just reached, with their destinations' owners) and backwards from
+the saver (who leads to the people just reached, by the index on the edges' targets), one indexed query
+per round, always the smaller side, until they meet (a loop) or one side has nobody new (none); past
+``MAX_ROUNDS`` rounds or ``MAX_ROUND_ROWS`` edges read, one query reads who leads to whom in the whole
+organization and the search goes on in memory from where the rounds stopped (``graph_sql``).
 """
 
 from __future__ import annotations
@@ -39,16 +40,15 @@ from .route import Feature
 # not followed, see MAPPING.md "Limits").
 EDGE_FEATURES = tuple(EDGE_KINDS)
 CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
-# Breadth-first rounds of one indexed query each before the whole graph is read at once. Rounds stop as
-# soon as the saver is reached and read only what the destinations lead to: 2 to 5 ms, 9 to 15 ms for
-# 992 people reached in 19 rounds. Reading who leads to whom in an organization of 10,000 people (30,000
-# edges) costs the same whatever the reach, where rounds grow with it (a chain of 10,000 people: 10,000
-# rounds). A round's row costs a few times an edge of that read (owners looked up edge by edge, rows
-# fetched): past 2,000 rows (6,000 before) the rounds cost more than they may still save, and a full reach
-# paid both (10,000 people: 6,000 rows of rounds, then the whole graph). A round also costs a round trip
-# (about 1 ms of work on PostgreSQL), but 15 rounds sent the 992 people of the bench's wide reach (19
-# rounds, 9 ms) to the whole graph (70 ms under a load of 24): 30 rounds. Measured with bench_loop_check.py.
-MAX_ROUNDS = 30
+# Breadth-first rounds (one indexed query each, forwards or backwards) before the whole graph is read at
+# once. Searching from both ends, a round expands the smaller side: a save reaching nobody who leads back,
+# or made by someone nobody leads to, ends in a round or two, and a loop closed at the end of a chain
+# through the whole organization of 10,000 is met in the middle in 6 rounds. What rounds cannot make cheap
+# is a save where both sides are large and do not meet (the bench's "half the organization": 5,000 people
+# lead to the saver, 5,000 are reachable from the destination, 95 rounds): a round costs about 1 ms of
+# work on PostgreSQL, the whole graph (30,000 edges) 30 to 45 ms, so past 12 rounds or 2,000 edges read the
+# rounds go to the whole graph. Measured with bench_loop_check.py.
+MAX_ROUNDS = 12
 MAX_ROUND_ROWS = 2000
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
@@ -91,66 +91,113 @@ def save_edges(owner: Any, feature: Any, values: Any, criteria: Sequence[SavedCr
 def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[Hop, ...], Owners] | None:
     """The loop the proposed edges would close, with who has which number, or None.
 
-    Breadth-first rounds from the new destinations, one query each (the edges of the people just
-    reached, with the owners of their destinations), stopping when the saver is reached or nobody new
-    is; past ``MAX_ROUNDS`` rounds or ``MAX_ROUND_ROWS`` edges, who leads to whom in the whole organization
-    is read in one query and the search goes on in memory from the same frontier, then the edges of the
-    people on the way found are read to name it. The rows become a graph only when the saver was reached
-    (most saves close no loop)."""
+    The question is whether the new destinations lead to the saver: a breadth-first search forwards from
+    the destinations' owners (``graph_sql.edges_of``: their edges, with the owners of their destinations)
+    and one backwards from the saver (``graph_sql.leads_to``: who leads to them), one query per round,
+    always a round of the side with fewer people to expand, until the two meet (a loop) or one side has
+    nobody new (none). Saving to someone nobody leads back from, or as someone nobody leads to, costs a
+    round or two whatever the organization's size. Past ``MAX_ROUNDS`` rounds or ``MAX_ROUND_ROWS`` edges,
+    who leads to whom in the whole organization is read in one query and the forward search goes on in
+    memory until it meets the people found backwards. The edges of the people on the way found are then
+    read to name it (``find_loop`` over them and the edges the forward rounds read)."""
     org = owner.organization_id
+    saver = owner.id
     targets = sorted({edge.target for edge in proposed if not edge.to_voicemail})
     found = resolve_targets(org, targets)
-    seeds = {found.owners[t] for t in targets if t in found.owners}
-    rows: list[graph_sql.Row] = []
-    frontier, expanded = set(seeds), {owner.id}
-    rounds = 0
-    while owner.id not in frontier:  # else the loop closes with what is read
-        frontier -= expanded
-        if not frontier:
-            return None  # nobody new, and the saver was never reached: no loop
-        if rounds >= MAX_ROUNDS or len(rows) > MAX_ROUND_ROWS:
-            path_users = _path_in_organization(org, owner.id, frontier, expanded)
-            if path_users is None:
+    came_from: dict[int, int | None] = {}  # reached forwards: by whom (None: a new destination's owner)
+    goes_to: dict[int, int | None] = {saver: None}  # reached backwards: to whom they lead (None: the saver)
+    forward: list[int] = []
+    for target in targets:
+        seed = found.owners.get(target)
+        if seed is not None and seed not in came_from:
+            came_from[seed] = None
+            forward.append(seed)
+    backward = [saver]
+    rows: list[graph_sql.Row] = []  # the forward rounds' edges, to name the loop
+    expanded: set[int] = set()  # whose edges are in ``rows``
+    meeting = next((user for user in forward if user in goes_to), None)
+    rounds = read = forward_rounds = 0
+    while meeting is None:
+        if not forward or not backward:
+            return None  # one side has nobody new: the destinations do not lead to the saver
+        if rounds >= MAX_ROUNDS or read > MAX_ROUND_ROWS:
+            meeting = _meet_in_organization(org, forward, came_from, goes_to)
+            if meeting is None:
                 return None
-            rows.extend(graph_sql.edges_of(org, sorted(path_users)))  # the loop's edges, to name them
             break
-        expanded |= frontier
         rounds += 1
-        read = graph_sql.edges_of(org, sorted(frontier))
-        rows.extend(read)
-        frontier = {to_user for *_edge, to_user in read if to_user is not None}
+        # the side with fewer people to expand; on a tie, the side with fewer rounds so far
+        if (len(forward), forward_rounds) <= (len(backward), rounds - 1 - forward_rounds):
+            forward_rounds += 1
+            step = graph_sql.edges_of(org, sorted(forward))
+            expanded.update(forward)
+            rows.extend(step)
+            read += len(step)
+            forward = []
+            for user_id, _feature, _target, to_user in step:
+                if to_user is not None and to_user not in came_from:
+                    came_from[to_user] = user_id
+                    forward.append(to_user)
+                    if to_user in goes_to:
+                        meeting = to_user
+                        break
+        else:
+            leading = graph_sql.leads_to(org, sorted(backward))
+            read += len(leading)
+            backward = []
+            for who, whom in leading:
+                if who not in goes_to:
+                    goes_to[who] = whom
+                    backward.append(who)
+                    if who in came_from:
+                        meeting = who
+                        break
+    on_path: set[int] = set()
+    step_user: int | None = meeting
+    while step_user is not None:  # back from where the searches met to a new destination's owner
+        on_path.add(step_user)
+        step_user = came_from[step_user]
+    step_user = goes_to[meeting]
+    while step_user is not None:  # on from there to the saver
+        on_path.add(step_user)
+        step_user = goes_to[step_user]
+    on_path.discard(saver)
+    missing = on_path - expanded
+    if missing:
+        rows.extend(graph_sql.edges_of(org, sorted(missing)))  # the loop's edges, to name them
     graph: dict[int, list[Destination]] = {}
     for user_id, feature, target, to_user in rows:
         graph.setdefault(user_id, []).append(Destination(Feature(feature), target))
         if to_user is not None:
             found.owners[target] = to_user
-    path = find_loop(graph, found.directory(), owner.id, proposed)
+    path = find_loop(graph, found.directory(), saver, proposed)
     if path is None:
-        return None
+        return None  # the way found changed hands between two reads (no lock on SQLite)
     found.names.update(_names({hop.to_user_id for hop in path}))
     return path, found
 
 
-def _path_in_organization(org: int, saver: int, frontier: set[int], expanded: set[int]) -> set[int] | None:
-    """Go on from the rounds' ``frontier`` over the organization's whole graph (one query, in memory):
-    the people on a way from the frontier to ``saver`` (the saver excluded), or None when there is none.
-    ``expanded``: those the rounds have read already (their edges are in hand)."""
+def _meet_in_organization(org: int, forward: list[int], came_from: dict[int, int | None],
+                          goes_to: dict[int, int | None]) -> int | None:
+    """Go on forwards from the rounds' ``forward`` frontier over the organization's whole graph (one
+    query, in memory) until someone found backwards (``goes_to``, the saver included) is reached: that
+    person, with ``came_from`` extended to them, or None when nobody is. The search keeps the ids as the
+    query wrote them (text) and converts only the way found."""
     hops = graph_sql.organization_hops(org)
-    parent: dict[int, int | None] = dict.fromkeys(frontier)
-    seen = expanded | frontier
-    queue = list(frontier)
+    known = {str(user) for user in came_from}  # reached by the rounds
+    reached: dict[str, str] = {}  # reached here: by whom
+    goals = {str(user) for user in goes_to}
+    queue = [str(user) for user in forward]
     for user in queue:  # breadth-first; the list grows as it is read
         for to_user in hops.get(user, ()):
-            if to_user == saver:
-                on_path = set()
-                step: int | None = user
-                while step is not None:
-                    on_path.add(step)
-                    step = parent[step]
-                return on_path
-            if to_user not in seen:
-                seen.add(to_user)
-                parent[to_user] = user
+            if to_user not in known and to_user not in reached:
+                reached[to_user] = user
+                if to_user in goals:
+                    step = to_user
+                    while step not in known:  # the way back to the rounds' frontier
+                        came_from[int(step)] = int(reached[step])
+                        step = reached[step]
+                    return int(to_user)
                 queue.append(to_user)
     return None
 

@@ -5,7 +5,7 @@ views of incoming and outgoing calls."""
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask import Response, current_app, g, jsonify, request
 
@@ -41,10 +41,13 @@ def sip_server_limit_key() -> str:
     return f"sip-server:{server.name}" if server is not None else f"address:{request.remote_addr or ''}"
 
 
-# USERHUB_SIP_DECISION_LIMIT: one budget per SIP server for all its questions (the decision, the
-# credentials, the outgoing call).
+# USERHUB_SIP_DECISION_LIMIT: per SIP server, one budget for the questions about calls (the decision, the
+# outgoing call) and another of the same size for the phones' credentials, so that a storm of
+# registrations (or of INVITEs with made-up credentials) never leaves calls without their decision.
 sip_server_limit = limiter.shared_limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"],
                                         scope="sip-questions", key_func=sip_server_limit_key)
+sip_credentials_limit = limiter.shared_limit(lambda: current_app.config["USERHUB_SIP_DECISION_LIMIT"],
+                                             scope="sip-credentials", key_func=sip_server_limit_key)
 
 
 def no_credential() -> tuple[Response, int, dict[str, str]]:
@@ -58,9 +61,12 @@ def call_time() -> datetime | None:
         return None
     try:
         at = datetime.fromisoformat(request.args["at"])
-    except ValueError:
+        # within the years a call can have (the schedules' local times of 0001 or 9999 overflow)
+        if at.tzinfo is None or not 1900 <= at.astimezone(UTC).year <= 9000:
+            at = None
+    except (ValueError, OverflowError):
         at = None
-    if at is None or at.tzinfo is None:
+    if at is None:
         raise ValueError(_("at must be an ISO 8601 date and time with its offset."))
     return at
 

@@ -22,7 +22,8 @@ def add_command(name: str) -> None:
 @bp.cli.command("rotate")
 @click.argument("name")
 def rotate_command(name: str) -> None:
-    """Give a SIP server a new credential; the old one stops working at once."""
+    """Give a SIP server a new credential; the old one stops working within 10 seconds (each web process
+    remembers a checked credential that long)."""
     from .services import SipError, rotate_server
 
     with changes(SipError):

@@ -13,7 +13,9 @@ a registered phone places, once the phone has authenticated. Dialled text become
 - anything else: a reject the proxy answers as is (484 for a number that is not one, 403 for a caller
   with no public number to present).
 
-Emergency numbers go to the gateway before anything else: they are never a colleague's extension.
+Emergency numbers go to the gateway before anything else: they are never a colleague's extension, and
+they never depend on the caller having a number or a location (without a number of their own, the
+proxy asserts no identity and the gateway's trunk number applies, as when userhub does not answer).
 """
 
 from __future__ import annotations
@@ -61,9 +63,19 @@ def _held_by(e164: str) -> int | None:
                              .where(PhoneNumber.e164 == e164))
 
 
+# The emergency numbers the proxy sends to the gateway on its own when userhub does not answer: the
+# default of kamailio.cfg's EMERGENCY_NUMBERS, word for word (tests/sip/test_emergency_numbers.py), so
+# that a number is an emergency whether or not userhub answers. France's (15, 17, 18, 112, 114, 115,
+# 119, 191, 196, 197, 116000, 116117) and the common foreign ones dialled by habit.
+EMERGENCY_NUMBERS = frozenset({"112", "15", "17", "18", "114", "115", "119", "191", "196", "197", "116000", "116117",
+                               "911", "999"})
+
+
 def _is_emergency(dialled: str, region: str | None) -> bool:
-    return bool(region) and dialled.isascii() and dialled.isdigit() and \
-        shortnumberinfo.is_emergency_number(dialled, (region or "").upper())
+    if not (dialled.isascii() and dialled.isdigit()):
+        return False
+    return dialled in EMERGENCY_NUMBERS or bool(region) and shortnumberinfo.is_emergency_number(
+        dialled, (region or "").upper())
 
 
 def _outbound(number: str, caller: User) -> Plan:
@@ -71,6 +83,20 @@ def _outbound(number: str, caller: User) -> Plan:
     if own is None:
         return reject(403, "No Public Number")  # no caller ID to present: the network would refuse it anyway
     return {"action": "outbound", "target": f"G:{number}", "identity": own.e164}
+
+
+def _emergency(number: str, caller: User) -> Plan:
+    """An emergency call always goes out: with the caller's own number when they have one, else with no
+    asserted identity (the proxy then asserts none, and the gateway's trunk number applies)."""
+    own = caller.phone_number
+    return {"action": "outbound", "target": f"G:{number}", "identity": own.e164 if own is not None else ""}
+
+
+def _colleague_sip_user(caller: User, dialled: str) -> bool:
+    """A SIP user name of the caller's own organization (dialled as a name, not a number)."""
+    return db.session.scalar(select(SipAccount.user_id).join(User, User.id == SipAccount.user_id)
+                             .where(SipAccount.sip_user == dialled,
+                                    User.organization_id == caller.organization_id)) is not None
 
 
 def placed(call: PlacedCall) -> Plan:
@@ -81,16 +107,18 @@ def placed(call: PlacedCall) -> Plan:
     region = region_of(caller)
     dialled = call.dialled.strip()
     if _is_emergency(dialled, region):
-        return _outbound(dialled, caller)
+        return _emergency(dialled, caller)
     if _colleague_extension(caller, dialled):
         return _local(CallQuestion(called=dialled, caller=call.caller, internal=True, at=call.at), 1)
     try:
         number = parse_number(dialled, region)
     except InvalidPhoneNumber:
-        # neither a colleague's extension nor a number: ask the decision as before (a SIP user name
-        # dialled directly, or nobody: 404)
+        # neither a colleague's extension nor a number: a colleague's SIP user name dialled directly, or
+        # nobody (a SIP user name of another organization is nobody here: it is not a number to call)
         if dialled.startswith("+") or (dialled.isdigit() and len(dialled) > 10):
             return reject(484, "Address Incomplete")
+        if not _colleague_sip_user(caller, dialled):
+            return reject(404, "Not Found")
         return _local(CallQuestion(called=dialled, caller=call.caller, internal=True, at=call.at), 1)
     organization = _held_by(number)
     if organization is None:

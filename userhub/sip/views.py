@@ -23,7 +23,8 @@ from ..errors import show_on
 from ..i18n import gettext as _
 from ..security.access import admin_required, can_change_users, own_data
 from . import services
-from .asking import asking_server, call_time, no_credential, one_line_json, sip_server_limit, sip_servers_only
+from .asking import (asking_server, call_time, no_credential, one_line_json, sip_credentials_limit, sip_server_limit,
+                     sip_servers_only)
 from .blueprint import bp
 from .forms import SipPasswordForm
 
@@ -75,7 +76,7 @@ def decision() -> ResponseReturnValue:
 
 @bp.get("/sip/credentials")
 @sip_servers_only
-@sip_server_limit
+@sip_credentials_limit
 def credentials() -> ResponseReturnValue:
     """The digest HA1 a SIP proxy checks a registration against (RFC 2617); SIP servers only."""
     server = asking_server()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask_babel import format_decimal
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -209,11 +210,9 @@ def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
                 db.session.add(settings)
         except IntegrityError:  # another request saved first: this page is out of date
             raise StaleSettings(get_settings(user)) from None
-    # The greetings first: their query flushes the session, which must not yet hold the settings' changes.
-    for kind, (file_name, content) in data.greeting_files.items():
-        _store_greeting(user, GreetingKind(kind), file_name, content)
     # The version check is part of the UPDATE (errors.StalePage): of two requests racing, one matches. The
-    # ORM UPDATE brings the session's copy of the row up to date.
+    # ORM UPDATE brings the session's copy of the row up to date. It comes before the greetings, so that a
+    # stale page stores nothing: the 409 page is drawn in this transaction and must not show its files.
     result = db.session.execute(
         update(VoicemailSettings)
         .where(VoicemailSettings.user_id == user.id, VoicemailSettings.version == data.version)
@@ -221,6 +220,8 @@ def save_settings(user: User, data: VoicemailInput) -> VoicemailSettings:
     )
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise StaleSettings(get_settings(user))  # nothing is committed: the request answers 409
+    for kind, (file_name, content) in data.greeting_files.items():
+        _store_greeting(user, GreetingKind(kind), file_name, content)
     return settings
 
 
@@ -236,7 +237,7 @@ def greeting_problem(data: bytes) -> str | None:
     if not data:
         return _("Choose a file.")
     if len(data) > MAX_GREETING_BYTES:
-        return _("The greeting is larger than %(size)s KB.", size=MAX_GREETING_BYTES // 1024)
+        return _("The greeting is larger than %(size)s KB.", size=format_decimal(MAX_GREETING_BYTES // 1024))
     try:
         inspect_wav(data)
     except NotWav:
@@ -282,8 +283,10 @@ def delete_greeting(user: User, kind: GreetingKind) -> None:
     settings = db.session.get(VoicemailSettings, user.id)  # none stored: the default greeting already
     column = "busy_greeting" if kind == GreetingKind.BUSY else "no_answer_greeting"
     if settings is not None and getattr(settings, column) != Greeting.DEFAULT:
-        setattr(settings, column, Greeting.DEFAULT.value)
-        settings.version += 1  # a settings page opened before offers the removed greeting: out of date
+        # A settings page opened before offers the removed greeting: out of date. The version moves in the
+        # statement itself, so that a save racing this one cannot end on the same version.
+        db.session.execute(update(VoicemailSettings).where(VoicemailSettings.user_id == user.id)
+                           .values({column: Greeting.DEFAULT.value, "version": VoicemailSettings.version + 1}))
     db.session.execute(
         delete(VoicemailGreeting).where(VoicemailGreeting.user_id == user.id, VoicemailGreeting.kind == kind.value)
     )

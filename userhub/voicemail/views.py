@@ -47,6 +47,7 @@ def _page(form: VoicemailSettingsForm, status: int = 200, conflict: bool = False
     return render_template(
         "voicemail/settings.html", form=form, greetings=services.uploaded_greetings(current_user),
         fax_allowed=services.fax_allowed(current_user), pin_set_at=pin.pin_set_at(current_user), conflict=conflict,
+        max_greeting_kb=services.MAX_GREETING_BYTES // 1024,
     ), status
 
 
