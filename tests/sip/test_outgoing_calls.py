@@ -136,10 +136,9 @@ def test_a_forged_request_within_a_dialog_that_does_not_exist_is_refused(lab):
     assert lab.gateway.invites() == []
 
 
-def test_a_placed_call_without_an_answer_from_userhub_is_refused_not_rung_as_a_person(
-        app, userhub_server, tmp_path, jane, with_phones):
-    """The phone is checked, but the question about where its call goes gets no answer (every call waited
-    too long here): nothing is rung in the dialled number's name, nothing goes out but emergencies."""
+@pytest.fixture
+def impatient_lab(app, userhub_server, tmp_path):  # type: ignore[no-untyped-def]
+    """A proxy that never asks userhub where a call goes: every call has waited too long (fail open)."""
     import hashlib
     import secrets
 
@@ -151,14 +150,21 @@ def test_a_placed_call_without_an_answer_from_userhub_is_refused_not_rung_as_a_p
     token = secrets.token_urlsafe(32)
     db.session.add(SipServer(name="kamailio-test", token_hash=hashlib.sha256(token.encode()).hexdigest()))
     db.session.commit()
-    sip = with_phones(jane, PASSWORD)
     lab = Lab(tmp_path, userhub_server.url, token)
     try:
         lab.start(decision_wait_ms=-1)
-        assert lab.phone_call(sip, PASSWORD, "0612345678").code == 503
-        assert lab.gateway.invites() == [] and lab.voicemail.invites() == []
+        yield lab
     finally:
         lab.stop()
+
+
+def test_a_placed_call_without_an_answer_from_userhub_is_refused_not_rung_as_a_person(impatient_lab, jane,
+                                                                                     with_phones):
+    """The question about where a phone's call goes gets no answer: nothing is rung in the dialled
+    number's name, nothing goes out but emergencies."""
+    sip = with_phones(jane, PASSWORD)
+    assert impatient_lab.phone_call(sip, PASSWORD, "0612345678").code == 503
+    assert impatient_lab.gateway.invites() == [] and impatient_lab.voicemail.invites() == []
 
 
 def test_an_emergency_call_goes_out_even_when_userhub_does_not_answer(lab, jane_sip):
@@ -177,27 +183,11 @@ def test_an_emergency_call_goes_out_even_when_userhub_does_not_answer(lab, jane_
     assert len(lab.gateway.invites()) == 1
 
 
-def test_an_emergency_call_goes_out_when_the_decision_fails_open(app, userhub_server, tmp_path, jane, with_phones):
-    """The phone is checked, but the decision is not asked (every call has waited too long here): the
-    fail-open plan would ring "112" as a person; an emergency call goes to the gateway instead."""
-    import hashlib
-    import secrets
-
-    from userhub.extensions import db
-    from userhub.sip.models import SipServer
-
-    from .harness import Lab
-
-    token = secrets.token_urlsafe(32)
-    db.session.add(SipServer(name="kamailio-test", token_hash=hashlib.sha256(token.encode()).hexdigest()))
-    db.session.commit()
+def test_an_emergency_call_goes_out_when_the_decision_fails_open(impatient_lab, jane, with_phones):
+    """The phone is checked, but the decision is not asked: the fail-open plan would ring "112" as a
+    person; an emergency call goes to the gateway instead."""
     sip = with_phones(jane, PASSWORD)
-    lab = Lab(tmp_path, userhub_server.url, token)
-    try:
-        lab.start(decision_wait_ms=-1)
-        assert lab.phone_call(sip, PASSWORD, "112").code == 200
-        [(_at, invite)] = lab.gateway.invites()
-        assert invite.startswith("INVITE sip:112@127.0.0.1:")
-        assert lab.voicemail.invites() == []
-    finally:
-        lab.stop()
+    assert impatient_lab.phone_call(sip, PASSWORD, "112").code == 200
+    [(_at, invite)] = impatient_lab.gateway.invites()
+    assert invite.startswith("INVITE sip:112@127.0.0.1:")
+    assert impatient_lab.voicemail.invites() == []
