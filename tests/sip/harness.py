@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -56,8 +57,12 @@ def udp_port(span: int = 1) -> int:
     raise RuntimeError("no free port found")
 
 
-def _stop(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:
+def _stop(process: subprocess.Popen[bytes] | None, timeout: float = 10, group: bool = False) -> None:
+    """Stop a part; ``group``: it was started in a session of its own (Kamailio's forked children), and the
+    whole group is ended, so that no child outlives a main process killed after the timeout."""
     if process is None or process.poll() is not None:
+        if group and process is not None:
+            _kill_group(process)
         return
     process.terminate()
     try:
@@ -65,6 +70,15 @@ def _stop(process: subprocess.Popen[bytes] | None, timeout: float = 10) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+    if group:
+        _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # children still there after the main process ended
+    except ProcessLookupError:
+        pass
 
 
 class Userhub:
@@ -177,7 +191,7 @@ class Lab:
 
     def stop_proxy(self) -> None:
         """Stop Kamailio alone (the SIPp parts stay): it forgets what it held in memory."""
-        _stop(self.kamailio)
+        _stop(self.kamailio, group=True)
 
     def start_proxy(self) -> None:
         """Start Kamailio again, with the settings of ``start``."""
@@ -188,7 +202,7 @@ class Lab:
             command += ["-A", define]
         self.kamailio_log = self.folder / "kamailio.log"
         with self.kamailio_log.open("ab") as log:
-            self.kamailio = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            self.kamailio = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
             if self.kamailio.poll() is not None:
@@ -209,7 +223,7 @@ class Lab:
     def stop(self) -> None:
         for part in self.parts:
             part.stop()
-        _stop(self.kamailio)
+        _stop(self.kamailio, group=True)
 
     def sipp(self, name: str, scenario: str, answer_ms: int | None = None, extra: list[str] | None = None,
              substitutions: dict[str, str] | None = None) -> Sipp:
