@@ -187,37 +187,9 @@ def test_two_people_forwarding_to_each_other_at_the_same_moment_cannot_both_pass
     if backend != "postgresql":
         pytest.skip("SQLite, which production refuses, has no lock for this")
     feature = registry.get("call-forwarding")
-    checked, commit, outcome = threading.Event(), threading.Event(), {}
-
-    def jane_saves() -> None:
-        with app.app_context():
-            me = db.session.get(User, jane.id)
-            values = feature.Values(always_enabled=True, always_destination="3201")
-            check_no_loop(me, feature, values)
-            save_edges(me, feature, values, [])
-            checked.set()
-            commit.wait(10)
-            db.session.commit()
-
-    def john_saves() -> None:
-        with app.app_context():
-            me = db.session.get(User, john.id)
-            try:
-                services.save(me, feature, feature.Values(always_enabled=True, always_destination="3200"), [], 0, me)
-                outcome["john"] = "saved"
-            except SaveWouldLoop:
-                outcome["john"] = "refused"
-
-    first = threading.Thread(target=jane_saves)
-    first.start()
-    assert checked.wait(10)
-    second = threading.Thread(target=john_saves)
-    second.start()
-    second.join(0.5)
-    waited = second.is_alive()
-    commit.set()
-    first.join(10)
-    second.join(10)
+    waited, outcome = _race(app, feature, jane, feature.Values(always_enabled=True, always_destination="3201"),
+                            john, feature.Values(always_enabled=True, always_destination="3200"),
+                            refused=lambda _error: "refused")
     assert waited, "John's check did not wait for Jane's save to commit"
     assert outcome == {"john": "refused"}
     assert edges(john) == set()
@@ -236,14 +208,24 @@ def test_a_pending_save_found_by_the_search_backwards_is_waited_for(app, backend
                     phone_number=location.phone_numbers[2], extension="3202")
     set_feature(ann, "call-forwarding", always_enabled=True, always_destination="3200")
     feature = registry.get("call-forwarding")
+    waited, outcome = _race(app, feature, jane, feature.Values(busy_enabled=True, busy_destination="+33184883201"),
+                            john, feature.Values(always_enabled=True, always_destination="3202"),
+                            refused=lambda error: [hop.to_user_id for hop in error.path])
+    assert waited, "John's check did not wait for Jane's save to commit"
+    assert outcome == {"john": [ann.id, jane.id, john.id]}
+    assert edges(john) == set()
+
+
+def _race(app, feature, jane, jane_values, john, john_values, refused):  # type: ignore[no-untyped-def]
+    """Jane's save passes its check and writes its edges, uncommitted; John's save starts then. Returns
+    whether John's waited for Jane's commit, and his outcome ("saved", or ``refused(error)``)."""
     checked, commit, outcome = threading.Event(), threading.Event(), {}
 
     def jane_saves() -> None:
         with app.app_context():
             me = db.session.get(User, jane.id)
-            values = feature.Values(busy_enabled=True, busy_destination="+33184883201")
-            check_no_loop(me, feature, values)
-            save_edges(me, feature, values, [])
+            check_no_loop(me, feature, jane_values)
+            save_edges(me, feature, jane_values, [])
             checked.set()
             commit.wait(10)
             db.session.commit()
@@ -252,10 +234,10 @@ def test_a_pending_save_found_by_the_search_backwards_is_waited_for(app, backend
         with app.app_context():
             me = db.session.get(User, john.id)
             try:
-                services.save(me, feature, feature.Values(always_enabled=True, always_destination="3202"), [], 0, me)
+                services.save(me, feature, john_values, [], 0, me)
                 outcome["john"] = "saved"
-            except SaveWouldLoop as refused:
-                outcome["john"] = [hop.to_user_id for hop in refused.path]
+            except SaveWouldLoop as error:
+                outcome["john"] = refused(error)
 
     first = threading.Thread(target=jane_saves)
     first.start()
@@ -267,9 +249,8 @@ def test_a_pending_save_found_by_the_search_backwards_is_waited_for(app, backend
     commit.set()
     first.join(10)
     second.join(10)
-    assert waited, "John's check did not wait for Jane's save to commit"
-    assert outcome == {"john": [ann.id, jane.id, john.id]}
-    assert edges(john) == set()
+    return waited, outcome
+
 
 # --- the edge table the check follows (calling_edges), kept by the save service ----------------------
 
