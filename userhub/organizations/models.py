@@ -7,7 +7,7 @@ import unicodedata
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.engine.default import DefaultExecutionContext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -115,7 +115,15 @@ class PhoneNumber(Model):
     location: Mapped[Location] = relationship(back_populates="phone_numbers")
     user: Mapped[User | None] = relationship(back_populates="phone_number")
 
-    __table_args__ = (CheckConstraint("e164 LIKE '+%'", name="e164_format"),)
+    __table_args__ = (
+        CheckConstraint("e164 LIKE '+%'", name="e164_format"),
+        # A user's number, found by the index of held numbers only (migration 0014). The unique constraint's
+        # index also holds every free number, whose NULLs SQLite's ANALYZE counts as one value: a pool of
+        # 10,000 free numbers reads as 10,000 numbers per user, and SQLite then scans the table for each
+        # user it joins (the CSV export, the assistants of a routing question). This one has true figures.
+        Index("ix_phone_numbers_held", "user_id", sqlite_where=text("user_id IS NOT NULL"),
+              postgresql_where=text("user_id IS NOT NULL")),
+    )
 
     @property
     def is_free(self) -> bool:
