@@ -1,5 +1,6 @@
 """One heading pattern (issue 13): every page of Settings > Calling names what it shows or edits in its
-one h1 (« Sonnerie simultanée : nouvelle règle »), never the generic area name "Calling" / « Appel »."""
+one h1 (« Sonnerie simultanée – nouvelle règle »), never the generic area name "Calling" / « Appel ». A dash, not
+a colon, joins the feature and the rule: three French feature names hold a colon (« Appels sélectifs : rejet »)."""
 
 from __future__ import annotations
 
@@ -31,9 +32,9 @@ def test_every_feature_page_and_sub_page_names_what_it_edits(me_client):
         base = f"/settings/calling/{feature.key}"
         pages[base] = label
         if feature.criteria is not None:
-            pages[f"{base}/rules/new"] = f"{label}: new rule"
-            pages[f"{base}/rules/0"] = f"{label}: rule “Démarcheurs”"
-            pages[f"{base}/rules/0/delete"] = f"{label}: delete a rule"
+            pages[f"{base}/rules/new"] = f"{label} – new rule"
+            pages[f"{base}/rules/0"] = f"{label} – rule “Démarcheurs”"
+            pages[f"{base}/rules/0/delete"] = f"{label} – delete a rule"
     pages["/settings/calling"] = "Call settings"
     pages["/settings/calling/history"] = "History of call settings"
     for url, heading in pages.items():
@@ -51,7 +52,7 @@ def test_no_page_of_the_calling_tabs_has_the_generic_heading(me_client):
 
 def test_the_rule_editor_heading_in_french(me_client):
     me_client.post("/language", data={"locale": "fr"})
-    assert h1s(me_client, "/settings/calling/simultaneous-ring/rules/new") == ["Sonnerie simultanée\u00a0: nouvelle règle"]
+    assert h1s(me_client, "/settings/calling/simultaneous-ring/rules/new") == ["Sonnerie simultanée – nouvelle règle"]
     assert save_rule(me_client, "simultaneous-ring", RULE).status_code == 302
     assert h1s(me_client, "/settings/calling/simultaneous-ring/rules/0") == [
-        "Sonnerie simultanée\u00a0: règle «\u00a0Démarcheurs\u00a0»"]
+        "Sonnerie simultanée – règle «\u00a0Démarcheurs\u00a0»"]
