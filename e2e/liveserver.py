@@ -52,6 +52,10 @@ class LiveServer:
             "USERHUB_ARGON2_PROFILE": "test",
             "PYTHONUNBUFFERED": "1",
         })
+        self.job_gate: Path | None = None
+        if os.environ.get("USERHUB_E2E_SCREENSHOTS"):  # the screenshot run: imports can be held half-way,
+            self.job_gate = folder / "hold-imports"  # and /demo-mailbox/ is pictured
+            env.update({"E2E_JOB_GATE": str(self.job_gate), "USERHUB_DEMO_MAILBOX": "1"})
         self.env = env
         # CLI commands share the database but must not start an outbox thread of their own.
         self.cli_env = {**env, "USERHUB_MAIL_WORKER_THREAD": "0"}
@@ -59,8 +63,10 @@ class LiveServer:
     def start(self) -> None:
         run([*FLASK, "db", "upgrade"], self.cli_env)
         run([*FLASK, "seed-demo"], self.cli_env)
-        self.process = start_gunicorn(["-w", "2", "-b", f"127.0.0.1:{self.port}"], self.env, self.log,
-                                      self.base_url + "/sign-in")
+        options = ["-w", "2", "-b", f"127.0.0.1:{self.port}"]
+        if self.job_gate is not None:  # e2e/job_gate.py: never in production, nor in the suite's ordinary runs
+            options += ["-c", str(ROOT / "e2e" / "job_gate.py")]
+        self.process = start_gunicorn(options, self.env, self.log, self.base_url + "/sign-in")
 
     def stop(self) -> None:
         if self.process is not None:

@@ -8,7 +8,12 @@ This runs e2e/test_screenshots.py with USERHUB_E2E_SCREENSHOTS=1: a French emplo
 contact, schedules, call forwarding when busy, Do Not Disturb and a selective-reject rule, then a French
 administrator who adds, imports and invites people, are made through the pages as people do; each page that
 shows an item of issue 13 is saved at 1366 and 390 px into docs/screenshots/ as `<name>-<width>.png`, and the
-activation email as its reader sees it (French and English). The names, the people and their data are fixed,
+activation email as its reader sees it (French and English). The main pages are also pictured in English
+(`<name>-en-<width>.png`: sign-in, users list, wizard, the Calling overview's panel, call forwarding, voicemail, a
+rules list, the week view), drawn by an English Chromium with the same session. The import's progress is pictured
+half-way: for this run only, e2e/liveserver.py gives gunicorn e2e/job_gate.py, which holds an import between its
+chunks while a gate file exists (never in production code). /demo-mailbox/ is pictured on this server (SMTP) and
+on a second one started as the demo runs (console transport). The names, the people and their data are fixed,
 so a new run gives the same layout (only dates and times move). Each image is cut at a limited height, then
 reduced to a 256-colour palette by Debian's `pngquant` (`apt-get install pngquant`; without it the images stay
 as Chromium saved them, about three times larger, and tests/unit/test_readme_images.py says the set is too

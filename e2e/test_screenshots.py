@@ -6,11 +6,14 @@ The browser of this module runs in French (see e2e/screenshots.py): an empty dat
 
 from __future__ import annotations
 
+import base64
+import html
 import os
 import re
 import struct
 import unicodedata
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -20,6 +23,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import CHROMIUM, CHROMIUM_ARGS, ORGANIZATION
+from e2e.liveserver import FLASK, LiveServer, free_port, run
 from e2e.pages import WORDING, ActivationPage, DisplayNamePage, HomePage
 from e2e.pages.admin import AddUsersWizard, ImportUsersPage, UsersAdminPage
 from e2e.pages.calling import CallSettingsPage
@@ -91,6 +95,92 @@ def _activate(page: Any, words: Any, link: str, person: tuple[str, str, str]) ->
     HomePage(page, words).expect_shown()
 
 
+def _fits_a_phone(page: Any) -> None:
+    """At 320 px (WCAG 1.4.10) the page does not scroll sideways: the mailbox's rows read as cards."""
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320, page.url
+    assert page.locator("table.stack").evaluate("t => t.scrollWidth <= t.clientWidth"), page.url
+
+
+@contextmanager
+def _english_page(page: Any, signed_in: bool = True) -> Iterator[Any]:
+    """A page of an English Chromium (the suite's usual browser), with the cookies of `page` if signed_in."""
+    english = WORDING["en"].browser_locale
+    browser = page.context.browser.browser_type.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    try:
+        context = browser.new_context(locale=english, extra_http_headers={"Accept-Language": english})
+        if signed_in:
+            context.add_cookies(page.context.cookies())
+        yield context.new_page()
+    finally:
+        browser.close()
+
+
+def _switch_language(page: Any, code: str) -> None:
+    """The header's language switch (it saves a signed-in person's choice), then the same page again."""
+    page.locator(f'form.language-switch button[value="{code}"]').click()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+def _favicon(page: Any, base_url: str) -> None:
+    """The icon as people see it, since a headless browser draws no tab: a tab drawn above the sign-in page
+    (the icon at 16 px with the page's title), the icon at larger sizes beside it. The icon and the title are
+    the ones the page names (its <link rel="icon">), the page below is its screenshot at each width."""
+    page.goto(base_url + "/sign-in")
+    href = page.locator('link[rel="icon"]').get_attribute("href")
+    icon = page.request.get(base_url + href if href.startswith("/") else href)
+    assert icon.ok and icon.headers["content-type"].startswith("image/svg+xml"), href
+    source = "data:image/svg+xml;base64," + base64.b64encode(icon.body()).decode()
+    title = page.title()
+    for width, height in WIDTHS:
+        page.set_viewport_size({"width": width, "height": 800})
+        page.goto(base_url + "/sign-in")
+        page.evaluate("document.activeElement && document.activeElement.blur()")  # no focus ring in pictures
+        shot = "data:image/png;base64," + base64.b64encode(page.screenshot(animations="disabled", caret="hide")).decode()
+        page.goto("about:blank")  # not over a page of the portal, whose CSP would drop these inline styles
+        page.set_content(FAVICON_PAGE.format(icon=source, title=html.escape(title), shot=shot))
+        expect(page.locator("img.tab-icon")).to_have_js_property("complete", True)
+        assert page.locator("img.tab-icon").evaluate("i => i.naturalWidth") > 0  # the served icon was drawn
+        shoot(page, DOCS, Shot("favicon", "/static/favicon.svg"), ((width, height),))
+
+
+FAVICON_PAGE = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><style>
+body {{ margin: 0; font: 14px system-ui, sans-serif; background: #dee1e6; }}
+.strip {{ display: flex; align-items: flex-end; height: 40px; padding: 0 8px; }}
+.tab {{ display: flex; gap: 8px; align-items: center; background: #fff; border-radius: 8px 8px 0 0; padding: 9px 14px;
+        max-width: 240px; white-space: nowrap; overflow: hidden; text-overflow: ellipsis; }}
+.sizes {{ display: flex; gap: 24px; align-items: flex-end; padding: 16px; background: #fff; border-bottom: 1px solid #ccc; }}
+.sizes figure {{ margin: 0; text-align: center; color: #444; font-size: 12px; }}
+.page {{ display: block; width: 100%; }}
+</style></head><body>
+<div class="strip"><div class="tab"><img class="tab-icon" src="{icon}" width="16" height="16" alt=""><span>{title}</span></div></div>
+<div class="sizes"><figure><img src="{icon}" width="16" height="16" alt=""><figcaption>16 px</figcaption></figure>
+<figure><img src="{icon}" width="32" height="32" alt=""><figcaption>32 px</figcaption></figure>
+<figure><img src="{icon}" width="64" height="64" alt=""><figcaption>64 px</figcaption></figure></div>
+<img class="page" src="{shot}" alt="">
+</body></html>"""
+
+
+def _console_mailbox(page: Any, folder: Path, cli: Any) -> None:
+    """A second server as the demo runs it (USERHUB_MAIL_TRANSPORT=console, no SMTP server), an invitation
+    queued by its CLI, and its /demo-mailbox/ shown in this page (stopped before returning)."""
+    (folder / "console").mkdir()
+    server = LiveServer(folder / "console", smtp_port=free_port())
+    for env in (server.env, server.cli_env):
+        env["USERHUB_MAIL_TRANSPORT"] = "console"
+        env.pop("USERHUB_SMTP_HOST", None)
+    try:
+        server.start()
+        run([*FLASK, "invite-user", "--organization", ORGANIZATION, "--email", "lea.garnier@example.com",
+             "--first-name", "Léa", "--last-name", "Garnier", "--locale", "fr"], server.cli_env)
+        page.goto(server.base_url + "/demo-mailbox/")
+        expect(page.get_by_text("En mode démonstration, les courriels ne sont pas envoyés")).to_be_visible()
+        expect(page.get_by_role("link", name=re.compile("Activez votre compte|Activer"))).to_be_visible()
+        _fits_a_phone(page)
+    finally:
+        server.stop()
+
+
 def _email(page: Any, mail: Any, name: str, message: Any) -> None:
     """An email as its reader sees it: its HTML part drawn by the browser, at a laptop's and a phone's width."""
     page.goto("about:blank")  # not over a page of the portal, whose CSP would drop the email's inline styles
@@ -101,16 +191,19 @@ def _email(page: Any, mail: Any, name: str, message: Any) -> None:
 
 @pytest.mark.skipif(not os.environ.get(FULL_RUN), reason="makes docs/screenshots/: python -m e2e.screenshots")
 @pytest.mark.parametrize("lang", ["fr"])
-def test_readme_screenshots(page, words, mail, cli, base_url, lang):  # type: ignore[no-untyped-def]
-    def take(name: str, path: str | None = None, anchor: str | None = None, taller: int = 0) -> None:
-        """The page at `path` (None: the page now shown), at each width, from `anchor` if it is far down."""
+def test_readme_screenshots(page, words, mail, cli, base_url, lang, _server, tmp_path):  # type: ignore[no-untyped-def]
+    def take(name: str, path: str | None = None, anchor: str | None = None, taller: int = 0, on: Any = None) -> None:
+        """The page at `path` (None: the page now shown), at each width, from `anchor` if it is far down; in
+        the page `on` (an English browser's) rather than this module's French one if given."""
+        shown = on or page
         if path is not None:
-            page.goto(base_url + path)
-        shoot(page, DOCS, Shot(name, path or page.url, anchor),
+            shown.goto(base_url + path)
+        shoot(shown, DOCS, Shot(name, path or shown.url, anchor),
               tuple((width, height + taller) for width, height in WIDTHS))
 
     page.set_viewport_size({"width": 1366, "height": 900})
     take("sign-in", "/sign-in")
+    _favicon(page, base_url)
 
     # The activation emails, French and English, as their readers see them.
     first, last, email = EMPLOYEE
@@ -181,6 +274,20 @@ def test_readme_screenshots(page, words, mail, cli, base_url, lang):  # type: ig
     expect(page.get_by_test_id("routing-panel").locator("li").first).to_be_visible()
     take("calling-overview-route", anchor='[data-testid="routing-panel"]')
 
+    # The main pages in English: the same person switches the language (her choice is saved), and they are
+    # drawn by an English browser (a French one writes an English page's empty date field "mm/jj/aaaa").
+    _switch_language(page, "en")
+    with _english_page(page) as english_page:
+        english_page.goto(base_url + "/settings/calling")
+        english_page.get_by_label("Caller's number", exact=True).fill("01 84 88 32 01")
+        english_page.get_by_role("button", name="Show the way", exact=True).click()
+        expect(english_page.get_by_test_id("routing-panel").locator("li").first).to_be_visible()
+        take("calling-overview-route-en", anchor='[data-testid="routing-panel"]', on=english_page)
+        take("call-forwarding-en", "/settings/calling/call-forwarding", on=english_page)
+        take("rules-list-en", "/settings/calling/selective-reject", anchor="table.rules-list", on=english_page)
+        take("voicemail-en", "/settings/calling/voicemail", on=english_page)
+        take("schedules-en", "/settings/calling/schedules", anchor="table.week", on=english_page)
+
     # An administrator of the same organization.
     page.context.clear_cookies()
     first, last, email = ADMINISTRATOR
@@ -220,9 +327,19 @@ def test_readme_screenshots(page, words, mail, cli, base_url, lang):  # type: ig
     take("import-problems")
     rows = "".join(f"{f};{n};{_ascii(f)}.{_ascii(n)}@example.com;;IT division;;{7301 + i}\r\n"
                    for i, (f, n) in enumerate(IMPORTED))
+    gate = _server.job_gate if _server is not None else None  # e2e/job_gate.py: held after its first chunk
+    if gate is not None:
+        gate.touch()
     importer.open(base_url).upload("personnes.csv", (header + rows).encode("cp1252"))
+    if gate is not None:
+        status = page.get_by_role("status")
+        expect(status).to_contain_text(f"20 sur {len(IMPORTED)} traités", timeout=20_000)
+        expect(status).to_contain_text("Il reste environ")  # the time left, at the rate so far
+        expect(status).not_to_contain_text("Terminé")
+        take("import-progress")  # mid-way: rows checked, 20 imported, the time left
+        gate.unlink()
     importer.expect_finished(len(IMPORTED))
-    take("import-progress")
+    take("import-finished")
 
     # The users list: filters with their labels, status badges, pages, a selection for resending invitations.
     page.goto(base_url + "/admin/users?status=invited&size=25")
@@ -234,8 +351,53 @@ def test_readme_screenshots(page, words, mail, cli, base_url, lang):  # type: ig
     page.get_by_role("button", name="Renvoyer l’invitation aux personnes sélectionnées", exact=True).click()
     expect(page.get_by_role("status").filter(has_text="Invitations renvoyées à 2 personnes.")).to_be_visible()
     take("users-bulk-resend")
-    take("audit-log", "/admin/audit")
+    # A location in Berlin: its zone menu and the audit log name the zone in French, not « Europe/Berlin ».
+    page.goto(base_url + "/admin/locations/new")
+    page.locator("#name").fill("Berlin")
+    page.locator("#country").fill("DE")
+    page.locator("#time_zone").select_option("Europe/Berlin")
+    expect(page.locator("#time_zone option:checked")).to_have_text("heure d’Europe centrale (Berlin)")
+    take("location-new")
+    page.get_by_role("button", name="Créer", exact=True).click()
+    expect(page.get_by_role("heading", name="Berlin", exact=True)).to_be_visible()
+    page.goto(base_url + "/admin/audit")
+    expect(page.get_by_text("Allemagne, fuseau horaire heure d’Europe centrale (Berlin)")).to_be_visible()
+    expect(page.get_by_text("Europe/Berlin")).to_have_count(0)
+    take("audit-log")
     take("billing", "/admin/billing")
+    # The demo mailbox of a server that sends through SMTP says so, with each message's delivery.
+    page.goto(base_url + "/demo-mailbox/")
+    expect(page.get_by_text("Les courriels sont envoyés par le serveur SMTP 127.0.0.1")).to_be_visible()
+    _fits_a_phone(page)
+    take("demo-mailbox-smtp")
+
+    # The administrator's main pages in English: the users list and the wizard's step 2 (a location with free
+    # numbers: the first one chosen, its extension proposed by the page).
+    _switch_language(page, "en")
+    with _english_page(page) as english_page:
+        take("users-en", "/admin/users?status=invited&size=25", on=english_page)
+        english_page.goto(base_url + "/admin/users/add")
+        english_page.get_by_label("Names and email addresses", exact=True).check()
+        english_page.get_by_label("First name (row 1)", exact=True).fill("Oliver")
+        english_page.get_by_label("Last name (row 1)", exact=True).fill("Hughes")
+        english_page.get_by_label("Email address (row 1)", exact=True).fill("oliver.hughes.2@example.com")
+        english_page.get_by_label("Package (row 1)", exact=True).select_option(label="Webex Calling")
+        english_page.get_by_role("button", name="Next", exact=True).click()
+        AddUsersWizard(english_page).wait_for_script()
+        oliver = "oliver.hughes.2@example.com"
+        english_page.get_by_label(f"Location ({oliver})", exact=True).select_option(label="Our Headquarter")
+        menu = english_page.get_by_label(f"Phone number ({oliver})", exact=True)
+        menu.select_option(menu.locator("optgroup:not([disabled]) option").first.get_attribute("value"))
+        expect(english_page.get_by_label(f"Extension ({oliver})", exact=True)).not_to_have_value("")
+        take("wizard-en", on=english_page)
+
+    # Signed out, the sign-in page of a browser that asks for English.
+    with _english_page(page, signed_in=False) as english_page:
+        take("sign-in-en", "/sign-in", on=english_page)
+
+    # The demo's own mailbox (no SMTP server: the console transport) says that nothing is sent.
+    _console_mailbox(page, tmp_path, cli)
+    shoot(page, DOCS, Shot("demo-mailbox-demo", "/demo-mailbox/"))
 
     for path in sorted(DOCS.glob("*.png")):
         width, height = png_size(path)

@@ -7,10 +7,12 @@ bench/bench_calling.py). Here the catalogue is found once per request and langua
 
 from __future__ import annotations
 
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
+from zoneinfo import available_timezones
 
+from babel.dates import get_timezone_location, get_timezone_name
 from babel.support import NullTranslations
 from flask import Flask, current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, Domain, LazyString, get_locale, get_translations
@@ -129,3 +131,36 @@ def current_locale() -> str:
     """The language pages and emails are rendered in (honours ``force_locale``)."""
     locale = get_locale()
     return locale.language if locale else "en"
+
+
+def zone_name(zone: str) -> str:
+    """A time zone as people read it in the reader's language, never its id: "heure d’Europe centrale
+    (Berlin)", "Central European Time (Paris)" (the city tells two zones of one name apart); "UTC" stays."""
+    return _zone_name(zone, current_locale()) or zone
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """(id, name) of every zone Babel can name, in the reader's language, sorted by name: a zone menu."""
+    return _zone_choices(current_locale())
+
+
+@lru_cache(maxsize=len(LANGUAGES))
+def _zone_choices(locale: str) -> list[tuple[str, str]]:
+    """About 600 zones, 0.15 s of CPU to name: once per language and process, on the first zone menu."""
+    names = [(zone, name) for zone in available_timezones() if (name := _zone_name(zone, locale))]
+    return sorted(names, key=lambda item: (item[1].casefold(), item[0]))
+
+
+@lru_cache(maxsize=4096)
+def _zone_name(zone: str, locale: str) -> str | None:
+    """One zone's name in one language (a page names one or two: it does not pay for the whole menu)."""
+    try:
+        name = get_timezone_name(zone, locale=locale)
+        city = get_timezone_location(zone, locale=locale, return_city=True)
+    except LookupError:  # "Factory", "localtime", an unknown id: not a place
+        return None
+    if zone == "UTC" or zone.startswith(("Etc/", "GMT", "UCT", "Universal", "Zulu")):
+        name = city  # CLDR's "région indéterminée (UTC)" reads worse than the offset itself
+    elif city and city not in name:
+        name = f"{name} ({city})"
+    return name.replace(" :", "\u00a0:")  # CLDR's French "heure : Inde" with French typography

@@ -117,20 +117,8 @@ def _template_helpers() -> dict[str, object]:
         "format_number": format_number,
         "format_date": flask_babel.format_date,
         "format_decimal": flask_babel.format_decimal,
-        "zone_name": zone_name,
+        "zone_name": i18n.zone_name,
     }
-
-
-def zone_name(zone: str) -> str:
-    """A time zone as people read it in their language ("heure d’Europe centrale", "Central European
-    Time"), never its id ("Europe/Paris")."""
-    from babel.dates import get_timezone_name
-
-    try:
-        name = get_timezone_name(zone, locale=flask_babel.get_locale())
-    except LookupError:
-        return zone
-    return name.replace(" :", "\u00a0:")  # CLDR's French "heure : Inde" with French typography
 
 
 def register_blueprints(app: Flask) -> None:

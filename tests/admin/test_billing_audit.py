@@ -114,7 +114,7 @@ def test_audit_entries_are_stored_as_data_and_written_in_the_reader_s_language(a
     ]
     assert _audit_details(admin_client) == [
         ("Fax messaging setting changed", "Fax messaging not allowed"),
-        ("Location created", "Germany, time zone Europe/Berlin"),
+        ("Location created", "Germany, time zone Central European Time (Berlin)"),  # no raw zone id
         ("Users imported", "3,000 rows"),
         ("User changed", "Package: — → Webex Suite; Phone number: — → +33 1 84 88 32 05; Extension: 3205 → 3206"),
         ("Numbers added", "3 numbers: +33 1 84 88 32 50 – +33 1 84 88 32 52"),
@@ -124,7 +124,7 @@ def test_audit_entries_are_stored_as_data_and_written_in_the_reader_s_language(a
     nbsp, thin = "\u00a0", "\u202f"
     french = [details for _what, details in _audit_details(admin_client)]
     assert french[0] == "Messagerie fax non autorisée"
-    assert french[1] == "Allemagne, fuseau horaire Europe/Berlin"
+    assert french[1] == "Allemagne, fuseau horaire heure d’Europe centrale (Berlin)"
     assert french[2] in (f"3{thin}000 lignes", f"3{nbsp}000 lignes")
     assert french[3] == (f"Pack{nbsp}: — → Webex Suite{nbsp}; Numéro de téléphone{nbsp}: — → +33 1 84 88 32 05{nbsp}; "
                          f"Numéro interne{nbsp}: 3205 → 3206")

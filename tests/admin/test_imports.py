@@ -324,6 +324,14 @@ def test_progress_counts_the_activation_emails_the_import_queued(admin_client, o
     # The import is done, but the emails are not: the page keeps refreshing and says so.
     assert "3 users imported." in page and "3 activation emails queued, 1 sent." in page
     assert "Finished." not in page and 'http-equiv="refresh"' in page and "left." in page
+    admin_client.post("/language", data={"locale": "fr"})  # each count has its own plural: « 1 envoyé »
+    page = admin_client.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
+    assert "3 courriels d’activation en file d’attente, 1 envoyé." in page
+    invitations.done = 0
+    db.session.commit()
+    page = admin_client.get(f"/admin/jobs/{job.id}").get_data(as_text=True)
+    assert "3 courriels d’activation en file d’attente, 0 envoyé." in page
+    admin_client.post("/language", data={"locale": "en"})
     invitations.done, invitations.status = 3, "done"
     db.session.commit()
     page = admin_client.get(f"/admin/jobs/{job.id}").get_data(as_text=True)

@@ -33,3 +33,17 @@ def test_time_zones_are_named_not_shown_as_ids(admin_client, paris):
     assert "Central European Time" in english and "Europe/Paris" not in english
     admin_client.post("/language", data={"locale": "fr"})
     assert "heure d’Europe centrale" in _page(admin_client, f"/admin/locations/{paris.id}")
+
+
+def test_the_new_location_form_names_its_time_zones_in_the_readers_language(admin_client):
+    """The zone menu reads "Central European Time (Berlin)", not "Europe/Berlin"; its values stay the ids."""
+    english = _page(admin_client, "/admin/locations/new")
+    assert '<option value="Europe/Berlin">Central European Time (Berlin)</option>' in english
+    assert ">Europe/Berlin<" not in english and ">UTC<" in english
+    admin_client.post("/language", data={"locale": "fr"})
+    french = _page(admin_client, "/admin/locations/new")
+    assert '<option selected value="Europe/Paris">heure d’Europe centrale (Paris)</option>' in french
+    assert '<option value="Europe/London">heure\u00a0: Royaume-Uni (Londres)</option>' in french
+    assert admin_client.post("/admin/locations/new", data={"name": "Berlin", "country": "DE",
+                                                           "time_zone": "Europe/Berlin"}).status_code == 302
+    assert "heure d’Europe centrale (Berlin)" in _page(admin_client, "/admin/locations")

@@ -17,7 +17,10 @@ ITEMS = (
     "call-forwarding", "call-forwarding-errors", "rules-list", "rule-editor", "voicemail", "schedule-new",
     "schedules", "schedule-next-occurrence", "contacts", "confirm-delete-contact", "wizard-step-2-duplicate",
     "wizard-step-3", "import-problems", "import-progress", "users", "users-pagination", "users-bulk-resend",
-    "audit-log", "billing",
+    "audit-log", "billing", "favicon", "import-finished", "demo-mailbox-smtp", "demo-mailbox-demo", "location-new",
+    # The main pages in English too (issue 13: "in French and English"), desktop and phone.
+    "sign-in-en", "users-en", "wizard-en", "calling-overview-route-en", "call-forwarding-en", "voicemail-en",
+    "rules-list-en", "schedules-en",
 )
 PALETTE = 3  # PNG colour type of an indexed image: what pngquant writes
 

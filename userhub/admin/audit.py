@@ -19,7 +19,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from ..extensions import db
-from ..i18n import gettext as _, lazy_gettext as _l, ngettext
+from ..i18n import gettext as _, lazy_gettext as _l, ngettext, zone_name
 from ..organizations.models import Organization
 from ..phones import format_number
 from .models import AuditEvent
@@ -120,7 +120,7 @@ SENTENCES: dict[str, Callable[[Params], str]] = {
                                           count=_count(int(p["count"]))),
     "users.imported": lambda p: ngettext("%(count)s row", "%(count)s rows", int(p["count"]), count=_count(int(p["count"]))),
     "location.created": lambda p: _("%(country)s, time zone %(time_zone)s", country=_country(str(p["country"])),
-                                    time_zone=p["time_zone"]),
+                                    time_zone=zone_name(str(p["time_zone"]))),
     "numbers.added": _numbers_added,
     "settings.activation_emails": _activation,
     "voicemail.fax_messaging": lambda p: _("Fax messaging allowed") if p["allowed"] else _("Fax messaging not allowed"),

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..forms import options
-from ..i18n import lazy_gettext as _l
+from ..i18n import lazy_gettext as _l, zone_choices
 
 
 def _strip(value: str | None) -> str | None:
@@ -25,7 +23,7 @@ class LocationForm(FlaskForm):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
-        self.time_zone.choices = options((z, z) for z in sorted(available_timezones()))
+        self.time_zone.choices = options(zone_choices())  # named in the reader's language, not as ids
 
 
 class NumbersForm(FlaskForm):

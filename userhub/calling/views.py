@@ -292,9 +292,13 @@ def _render_rule(feature: Feature, form: crit.RuleForm, state: services.FeatureS
                  index: int | None, status: int = 200, conflict: bool = False) -> ResponseReturnValue:
     back = url_for(".rule_page", key=feature.key, index=index) if index is not None else url_for(
         ".rule_page", key=feature.key)
+    if index is None or index >= len(state.criteria):
+        heading = _("%(feature)s – new rule", feature=feature.label)
+    else:  # the saved name: the page names the rule it edits, whatever is being typed
+        heading = _("%(feature)s – rule “%(name)s”", feature=feature.label, name=state.criteria[index].name)
     return render_template("calling/rule.html", feature=feature, form=form, allowed=state.allowed, index=index,
                            errors=registry.flat_errors(form), new_schedule=url_for("schedules.my_new", back=back),
-                           conflict=conflict), status
+                           conflict=conflict, heading=heading), status
 
 
 def _render_delete(feature: Feature, form: crit.DeleteRuleForm, rule: Criterion, index: int,
