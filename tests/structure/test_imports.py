@@ -113,6 +113,18 @@ def test_no_area_imports_the_views_of_another_area() -> None:
     assert wrong == []
 
 
+def test_the_wiring_imports_every_module_that_attaches_to_a_blueprint() -> None:
+    """An area's blueprint.py only makes ``bp``: the modules that attach routes or commands to it are imported
+    by web.py (else their routes would be missing), and blueprint.py imports none of them."""
+    graph = _import_graph()
+    attaching = {module for module, imported in graph.items() if module != "userhub.web"
+                 for target in imported if target.endswith(".blueprint") and _area(target) == _area(module)}
+    assert len(attaching) > 10
+    assert sorted(attaching - graph["userhub.web"]) == []
+    blueprints = {target for module in attaching for target in graph[module] if target.endswith(".blueprint")}
+    assert sorted(f"{b} imports {m}" for b in blueprints for m in attaching if m in graph[b]) == []
+
+
 def test_calling_does_not_import_routing() -> None:
     wrong = [f"{module} imports {target}" for module, imported in _import_graph().items()
              if module.startswith("userhub.calling") for target in imported
