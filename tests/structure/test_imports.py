@@ -141,7 +141,7 @@ def test_the_import_graph_sees_imports_inside_functions(tmp_path: Path, target: 
 
 
 ROUTING_CORE = ["userhub.routing.inputs", "userhub.routing.route", "userhub.routing.matching",
-                "userhub.routing.executive", "userhub.routing.evaluate", "userhub.routing.loops",
+                "userhub.routing.executive", "userhub.routing.walk", "userhub.routing.evaluate", "userhub.routing.loops",
                 "userhub.routing.messages"]
 
 
