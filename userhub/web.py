@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import data, dev, i18n, nav, ops, unit_of_work
 from .accounts import blueprint as accounts_blueprint
+from .accounts import sessions  # noqa: F401  (registers the user loader)
 from .admin import billing as admin_billing
 from .admin import blueprint as admin_blueprint
 from .calling import blueprint as calling_blueprint
@@ -27,7 +28,6 @@ from .routing import wiring as routing_wiring
 from .schedules import blueprint as schedules_blueprint
 from .sip import blueprint as sip_blueprint
 from .security import access, bounds
-from .security import sessions  # noqa: F401  (registers the user loader)
 from .security import input as strict_input
 from .security.input import FieldTooLong, InvalidEncoding, TruncatedBody, UnexpectedContentType
 from .voicemail import blueprint as voicemail_blueprint
