@@ -131,7 +131,7 @@ def _run(url: str, backend: str, users: int, runs: int, lists_only: bool) -> Non
             db.session.commit()
             db.session.remove()
         # One page first: the seeding took over a minute, and the session's once-a-minute "last seen"
-        # write (security/sessions.py) would be counted as the page's.
+        # write (accounts/sessions.py) would be counted as the page's.
         client.get("/admin/users").get_data()
         large = _statements(engine, lambda: client.get("/admin/users").get_data())
         last_large = _statements(engine, lambda: client.get("/admin/users?sort=status&last=1").get_data())

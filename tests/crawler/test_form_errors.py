@@ -170,7 +170,7 @@ def _token_pages(world: CrawlWorld, app: Any) -> list[tuple[str, Any, str, str]]
     from userhub.accounts.models import TokenPurpose
     from userhub.accounts.provisioning import create_user
     from userhub.extensions import db
-    from userhub.security.tokens import issue_token
+    from userhub.accounts.tokens import issue_token
     from userhub.timeutil import utcnow
 
     invited = create_user(world.organization, "invited.sweep@example.com", first_name="Ivy", last_name="Sweep")

@@ -14,7 +14,7 @@ from userhub.accounts import services
 from userhub.accounts.models import TokenPurpose, User
 from userhub.extensions import db
 from userhub.security import hashing
-from userhub.security.tokens import TokenState, check_token, issue_token
+from userhub.accounts.tokens import TokenState, check_token, issue_token
 
 NEW = "Copper-Lantern-Meadow-58?"
 

@@ -46,7 +46,7 @@ def test_later_requests_succeed_after_the_connections_die(pg_app, user):
 
 
 def test_a_request_whose_connection_dies_mid_write_changes_nothing(pg_app, user, monkeypatch):
-    from userhub.security import sessions
+    from userhub.accounts import sessions
 
     laptop, phone = pg_app.test_client(), pg_app.test_client()
     assert sign_in(laptop, user.email).status_code == 302

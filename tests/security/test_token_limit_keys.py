@@ -14,7 +14,7 @@ from userhub.extensions import limiter
 
 
 def hash_token(raw: str) -> str:
-    """The digest the token table keeps (security/tokens.hash_token)."""
+    """The digest the token table keeps (accounts/tokens.hash_token)."""
     return hashlib.sha256(raw.encode()).hexdigest()
 
 

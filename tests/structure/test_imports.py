@@ -71,6 +71,16 @@ def test_the_billing_listener_is_attached_by_the_app_not_by_the_import() -> None
     assert done.stdout.strip().splitlines()[-1] == "[False, True]", done.stdout + done.stderr
 
 
+def _from_base(node: ast.ImportFrom, package: str) -> str:
+    """The absolute name of what ``from X import ...`` imports from (relative imports resolved)."""
+    base = node.module or ""
+    if node.level:
+        anchor = package.split(".")
+        anchor = anchor[: len(anchor) - node.level + 1]
+        base = ".".join(anchor + ([node.module] if node.module else []))
+    return base
+
+
 def _imports(path: Path, module: str) -> set[str]:
     """The userhub modules a file imports (relative imports resolved), wherever the import statement is."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
@@ -79,11 +89,7 @@ def _imports(path: Path, module: str) -> set[str]:
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:
-                anchor = package.split(".")
-                anchor = anchor[: len(anchor) - node.level + 1]
-                base = ".".join(anchor + ([node.module] if node.module else []))
+            base = _from_base(node, package)
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)  # "from . import views"
     return {name for name in found if name == "userhub" or name.startswith("userhub.")}
@@ -113,9 +119,24 @@ def test_no_area_imports_the_views_of_another_area() -> None:
     assert wrong == []
 
 
-def test_calling_does_not_import_routing() -> None:
+def test_the_wiring_imports_every_module_that_attaches_to_a_blueprint() -> None:
+    """An area's blueprint.py only makes ``bp``: the modules that attach routes or commands to it are imported
+    by web.py (else their routes would be missing), and blueprint.py imports none of them."""
+    graph = _import_graph()
+    attaching = {module for module, imported in graph.items() if module != "userhub.web"
+                 for target in imported if target.endswith(".blueprint") and _area(target) == _area(module)}
+    assert len(attaching) > 10
+    assert sorted(attaching - graph["userhub.web"]) == []
+    blueprints = {target for module in attaching for target in graph[module] if target.endswith(".blueprint")}
+    assert sorted(f"{b} imports {m}" for b in blueprints for m in attaching if m in graph[b]) == []
+
+
+@pytest.mark.parametrize("area", ["calling", "admin"])
+def test_calling_and_admin_do_not_import_routing(area: str) -> None:
+    """Routing reads calling's settings and plugs into calling's save flow and overview and into admin's
+    user page (routing/wiring.py); calling's admin pages use admin's context: either import would loop."""
     wrong = [f"{module} imports {target}" for module, imported in _import_graph().items()
-             if module.startswith("userhub.calling") for target in imported
+             if module.startswith(f"userhub.{area}.") for target in imported
              if target == "userhub.routing" or target.startswith("userhub.routing.")]
     assert wrong == []
 
@@ -128,8 +149,78 @@ def test_the_import_graph_sees_imports_inside_functions(tmp_path: Path, target: 
     assert target in _imports(source, "userhub.calling.probe")
 
 
+def _module_graph() -> dict[str, set[str]]:
+    """Module -> the userhub modules its import statements name, at the top, in a function or under
+    TYPE_CHECKING alike: ``from P import name`` names the module P.name when there is one, else P (so
+    ``from .. import i18n`` is an arrow to userhub.i18n, not to userhub/__init__.py)."""
+    graph: dict[str, set[str]] = {}
+    paths = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(ROOT).with_suffix("").parts
+        paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
+    for module, path in paths.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        found = set()
+        for node in ast.walk(ast.parse(path.read_text(), str(path))):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                base = _from_base(node, package)
+                found.update(f"{base}.{a.name}" if f"{base}.{a.name}" in paths else base for a in node.names)
+        graph[module] = {name for name in found if name in paths and name != module}
+    return graph
+
+
+def _circles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The groups of modules that import each other round a loop (strongly connected, more than one)."""
+    order: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found = []
+
+    def visit(module: str) -> None:
+        order[module] = low[module] = len(order)
+        stack.append(module)
+        for target in sorted(graph.get(module, ())):
+            if target not in order:
+                visit(target)
+                low[module] = min(low[module], low[target])
+            elif target in stack:
+                low[module] = min(low[module], order[target])
+        if low[module] == order[module]:
+            group = stack[stack.index(module):]
+            del stack[stack.index(module):]
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph):
+        if module not in order:
+            visit(module)
+    return found
+
+
+def test_no_circle_between_userhub_modules() -> None:
+    """Imports point one way (ARCHITECTURE.md): no module reaches itself again through the modules it imports,
+    late imports and TYPE_CHECKING ones included."""
+    graph = _module_graph()
+    assert len(graph) > 100 and sum(map(len, graph.values())) > 500
+    described = [" ; ".join(f"{m} -> {', '.join(sorted(graph[m] & set(group)))}" for m in group)
+                 for group in _circles(graph)]
+    assert described == []
+
+
+def test_the_circle_check_finds_a_circle_and_reads_every_import() -> None:
+    assert _circles({"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}) == [["a", "b", "c"]]
+    graph = _module_graph()
+    assert {"userhub.i18n", "userhub.schedules.pages"} <= graph["userhub.schedules.views"]  # from .. import i18n
+    assert "userhub" not in graph["userhub.schedules.views"]
+    assert "userhub.accounts.models" in graph["userhub.calling.hooks"]  # under TYPE_CHECKING
+    assert "userhub.security.password_policy" in graph["userhub.ops"]  # in warm_up
+    assert "userhub.web" in graph["userhub"]  # in create_app
+
+
 ROUTING_CORE = ["userhub.routing.inputs", "userhub.routing.route", "userhub.routing.matching",
-                "userhub.routing.executive", "userhub.routing.evaluate", "userhub.routing.loops",
+                "userhub.routing.executive", "userhub.routing.walk", "userhub.routing.evaluate", "userhub.routing.loops",
                 "userhub.routing.messages"]
 
 

@@ -1,10 +1,7 @@
-"""The accounts area's blueprint: made here, its routes attached by importing the view modules.
-
-Only ``web.register_blueprints`` imports this module, so that importing any other module of the area
-(models, services) never loads its views."""
+"""The accounts area's blueprint, and nothing that needs its views: the view modules import ``bp`` and
+attach their routes to it, and the wiring (``web.py``) imports them, so that imports run one way and
+importing the area's models or services never loads its views."""
 
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__)
-
-from . import views  # noqa: E402,F401  (routes attach to bp)

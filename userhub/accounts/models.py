@@ -58,7 +58,8 @@ class User(UserMixin, Model):
     organization: Mapped[Organization] = relationship()
     package: Mapped[Package | None] = relationship()
     location: Mapped[Location | None] = relationship()
-    phone_number: Mapped[PhoneNumber | None] = relationship(back_populates="user", uselist=False)
+    # and PhoneNumber.user, its other side (organizations' models do not import this module)
+    phone_number: Mapped[PhoneNumber | None] = relationship(backref="user", uselist=False)
 
     __table_args__ = (
         UniqueConstraint("organization_id", "extension"),

@@ -14,11 +14,12 @@ from ..extensions import db, limiter
 from ..i18n import gettext as _
 from ..mail.outbox import deferred_writer, queue_deferred, queue_email
 from ..search import containing
-from ..security import hashing, sessions
+from ..security import hashing
 from ..security.password_policy import PersonalDetails, check_password, rule_messages
-from ..security.tokens import IssuedToken, TokenCheck, TokenState, check_token, consume_token, issue_token
 from ..timeutil import utcnow
+from . import sessions
 from .models import TokenPurpose, User, UserStatus
+from .tokens import IssuedToken, TokenCheck, TokenState, check_token, consume_token, issue_token
 
 PASSWORD_RESET_ASK = "password_reset"  # kind of the outbox's deferred row for a reset ask
 SIGN_IN_LIMIT = "10 per 15 minutes"  # tries per account at the password step of sign-in

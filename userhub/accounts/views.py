@@ -16,7 +16,6 @@ from ..forms import status_of
 from ..i18n import gettext as _, lazy_gettext as _l
 from ..security.access import public
 from ..security.password_policy import Rule
-from ..security.tokens import TokenCheck, TokenState, hash_token
 from . import services
 from .blueprint import bp
 from .forms import (
@@ -30,6 +29,7 @@ from .forms import (
     SignInPasswordForm,
 )
 from .models import UserStatus
+from .tokens import TokenCheck, TokenState, hash_token
 
 _SIGN_IN_EMAIL = "sign_in_email"
 

@@ -13,7 +13,7 @@ from ..accounts.models import User
 from ..errors import DomainError
 from ..extensions import db
 from ..i18n import gettext as _
-from ..security.sessions import end_all_sessions
+from ..accounts.sessions import end_all_sessions
 from . import audit
 
 

@@ -13,9 +13,8 @@ from ..errors import show_on
 from ..extensions import db
 from ..forms import options, status_of
 from ..i18n import gettext as _, ngettext
-from ..routing.page import routing_context
 from ..security.access import admin_required, can_change_users
-from . import deletion, invitations, jobs, locations
+from . import deletion, hooks, invitations, jobs, locations
 from . import users as user_service
 from .context import (
     CHANGE_USERS,
@@ -105,7 +104,7 @@ def user_page(user_id: int) -> ResponseReturnValue:
                 flash(_("The changes are saved."), "success")
                 return redirect(url_for("admin.user_page", user_id=user.id))
     return render_template("admin/user.html", user=user, form=form, confirm=ConfirmForm(),
-                           **routing_context(user, request.args, reader_is_owner=False)), status_of(form)
+                           **hooks.user_page_sections(user, request.args)), status_of(form)
 
 
 @bp.route("/users/<int:user_id>/invitation", methods=["POST"])

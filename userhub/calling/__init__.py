@@ -1,7 +1,8 @@
 """Settings > Calling > Call settings: one small unit per calling feature on shared machinery.
 
-- registry.py   Feature: key, label, access key, typed values (dataclass with the reference defaults),
+- feature.py    Feature: key, label, access key, typed values (dataclass with the reference defaults),
                 FlaskForm, template, overview summary, checks. features/<name>.py declare and register one.
+- registry.py   every feature in overview order, or one by key (it imports features/, the list of them).
 - numbers.py    the one number field: parsed with the location's country, E.164 or an existing extension,
                 never the user's own number or extension; shown in the reader's format.
 - saved_criteria.pycriteria of reference section 1 (table calling_criteria; schedule_id references a personal

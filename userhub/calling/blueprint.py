@@ -1,7 +1,6 @@
-"""The calling area's blueprint: made here, its routes attached by importing the view modules.
-
-Only ``web.register_blueprints`` imports this module, so that importing any other module of the area
-(models, services) never loads its views."""
+"""The calling area's blueprint, and nothing that needs its views: the view modules import ``bp`` and
+attach their routes to it, and the wiring (``web.py``) imports them, so that imports run one way and
+importing the area's models or services never loads its views."""
 
 from flask import Blueprint
 from flask.blueprints import BlueprintSetupState
@@ -19,5 +18,3 @@ def _use_schedules(_state: BlueprintSetupState) -> None:
 
 
 bp.record_once(_use_schedules)
-
-from . import views, admin_views  # noqa: E402,F401  (routes attach to bp)

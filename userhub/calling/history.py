@@ -6,11 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
 from wtforms import BooleanField, FieldList, FormField, SelectField, SelectMultipleField
 
-from ..accounts.models import User
-from ..extensions import db
 from ..i18n import gettext as _
 from ..i18n import lazy_gettext as _l
 from . import registry
@@ -102,10 +99,3 @@ def render_changes(entries: list[CallingHistory], reader: Any) -> list[dict[str,
             changes.append((field, _word(before, region, choices, row_form), _word(after, region, choices, row_form)))
         result.append({"when": entry.changed_at, "who": entry.changed_by_name, "feature": label, "changes": changes})
     return result
-
-
-def names_of(ids: Any) -> list[str]:
-    """Display names of users by id, in the given order (for the history of people lists)."""
-    wanted = [int(i) for i in ids or [] if str(i).isdigit()]
-    found = {u.id: u.name_for_display for u in db.session.scalars(select(User).where(User.id.in_(wanted)))}
-    return [found.get(i, "?") for i in wanted]

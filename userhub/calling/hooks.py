@@ -20,7 +20,7 @@ from ..errors import DomainError
 if TYPE_CHECKING:
     from ..accounts.models import User
     from .saved_criteria import Criterion
-    from .registry import Feature
+    from .feature import Feature
 
 T = TypeVar("T")
 

@@ -8,7 +8,7 @@ from typing import Any, ClassVar
 from ..errors import DomainError
 from ..i18n import lazy_gettext as _l
 from .numbers import CallingNumberField, display_number
-from .registry import F, Feature, FeatureForm, V
+from .feature import F, Feature, FeatureForm, V
 
 
 class NumberRows(Feature[V, F]):

@@ -36,7 +36,7 @@ from .saved_criteria import Criterion
 from .models import CallingCriterion, CallingFeatureAccess, CallingHistory, CallingSetting, ExecutiveAssistant
 
 if TYPE_CHECKING:
-    from .registry import Feature
+    from .feature import Feature
 
 
 class StaleVersion(StalePage):

@@ -22,7 +22,7 @@ from .blueprint import bp
 from .saved_criteria import Criterion
 from .history import render_changes
 from .numbers import check_numbers, region_of
-from .registry import Feature, FeatureForm
+from .feature import Feature, FeatureForm
 
 
 

@@ -18,8 +18,6 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import configure_mappers
 
-import userhub
-
 from ..extensions import csrf, db, limiter
 from ..i18n import LANGUAGES, gettext
 from ..mail.models import OutboxMessage
@@ -75,7 +73,7 @@ def warm_up(app: Flask) -> None:
     set up the database mappings, compile every template, read each language's catalogue and its CLDR
     data. The first people a worker serves then do not wait for it, and a worker starts with the memory
     it serves with (bench/bench_load.py measures both)."""
-    for module in pkgutil.walk_packages(userhub.__path__, "userhub."):
+    for module in pkgutil.walk_packages([app.root_path], f"{app.import_name}."):  # the app's own package
         importlib.import_module(module.name)
     configure_mappers()
     for name in app.jinja_env.list_templates(extensions=("html", "txt")):

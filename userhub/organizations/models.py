@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import unicodedata
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.engine.default import DefaultExecutionContext
@@ -13,9 +12,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
 from ..timeutil import utcnow
-
-if TYPE_CHECKING:
-    from ..accounts.models import User
 
 
 class ActivationEmails(enum.StrEnum):
@@ -99,7 +95,8 @@ class Location(Model):
 
 
 class PhoneNumber(Model):
-    """A number of a location's pool. Unique everywhere; held by at most one user (database constraint)."""
+    """A number of a location's pool. Unique everywhere; held by at most one user (database constraint):
+    ``number.user``, declared with ``User.phone_number`` (accounts' models import these, not the reverse)."""
 
     __tablename__ = "phone_numbers"
 
@@ -113,7 +110,6 @@ class PhoneNumber(Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     location: Mapped[Location] = relationship(back_populates="phone_numbers")
-    user: Mapped[User | None] = relationship(back_populates="phone_number")
 
     __table_args__ = (
         CheckConstraint("e164 LIKE '+%'", name="e164_format"),

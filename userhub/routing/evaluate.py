@@ -46,39 +46,18 @@ The function is pure: no database, no clock; schedules come in as callables or i
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from .matching import decide, has_positive_rule
 from .executive import executive_filtering
 from .inputs import ANONYMOUS, IncomingCall, RoutingSettings
-from .route import RING_SECONDS, TERMINAL, Feature, Outcome, Reason, Route, Step, Target, TargetKind, Why
+from .route import Feature, Outcome, Reason, Route, Target, TargetKind, Why
+from .walk import Walk
 
-
-@dataclass
-class _Walk:
-    settings: RoutingSettings
-    call: IncomingCall
-    steps: list[Step] = field(default_factory=list)
-    accepted: bool = False  # selective accept matched: DND and anonymous rejection let the call pass
-    busy: Why | None = None  # set when the line is found busy
-    rang: bool = False  # a ring phase took place: only no-answer handling remains
-    elapsed: int = 0
-
-    def add(self, feature: Feature, outcome: Outcome, reason: Reason, targets: tuple[Target, ...] = (),
-            rings: int | None = None, seconds: int | None = None) -> bool:
-        self.steps.append(Step(feature, outcome, reason, targets, rings, self.elapsed, seconds))
-        if seconds is not None:
-            self.elapsed += seconds
-        elif rings is not None and outcome is Outcome.RINGS:
-            self.elapsed += rings * RING_SECONDS
-        return outcome in TERMINAL
-
-
-Stage = Callable[[_Walk], bool]  # True when the call reached its terminal step
+Stage = Callable[[Walk], bool]  # True when the call reached its terminal step
 
 
 def evaluate(settings: RoutingSettings, call: IncomingCall) -> Route:
-    walk = _Walk(settings, call)
+    walk = Walk(settings, call)
     for stage in PIPELINE:
         if stage(walk):
             return Route(tuple(walk.steps))
@@ -90,7 +69,7 @@ def _forward_target(destination: str, to_voicemail: bool) -> tuple[Target, ...]:
     return (Target(kind, destination),)
 
 
-def selective_reject(walk: _Walk) -> bool:
+def selective_reject(walk: Walk) -> bool:
     feature = walk.settings.selective_reject
     if not feature.enabled:
         return False
@@ -102,7 +81,7 @@ def selective_reject(walk: _Walk) -> bool:
     return False
 
 
-def selective_accept(walk: _Walk) -> bool:
+def selective_accept(walk: Walk) -> bool:
     feature = walk.settings.selective_accept
     # Enabled without any accept rule, the feature would refuse every call; a careful product treats
     # that as "nothing to filter yet" (the user is still adding rules) rather than silently dropping calls.
@@ -115,7 +94,7 @@ def selective_accept(walk: _Walk) -> bool:
     return walk.add(Feature.SELECTIVE_ACCEPT, Outcome.REJECTED, decision.reason)
 
 
-def anonymous_rejection(walk: _Walk) -> bool:
+def anonymous_rejection(walk: Walk) -> bool:
     if not walk.settings.anonymous_rejection or walk.call.caller != ANONYMOUS:
         return False
     if walk.accepted:
@@ -123,7 +102,7 @@ def anonymous_rejection(walk: _Walk) -> bool:
     return walk.add(Feature.ANONYMOUS_REJECTION, Outcome.REJECTED, Reason(Why.ANONYMOUS))
 
 
-def call_notify(walk: _Walk) -> bool:
+def call_notify(walk: Walk) -> bool:
     feature = walk.settings.call_notify
     if feature.enabled:
         decision = decide(feature.criteria, walk.call, without_rules_applies=False)
@@ -132,7 +111,7 @@ def call_notify(walk: _Walk) -> bool:
     return False
 
 
-def selective_forward(walk: _Walk) -> bool:
+def selective_forward(walk: Walk) -> bool:
     feature = walk.settings.selective_forward
     if not feature.enabled:
         return False
@@ -150,7 +129,7 @@ def selective_forward(walk: _Walk) -> bool:
                     _forward_target(destination, to_voicemail))
 
 
-def forward_always(walk: _Walk) -> bool:
+def forward_always(walk: Walk) -> bool:
     forward = walk.settings.forward_always
     if not forward.active:
         return False
@@ -158,14 +137,14 @@ def forward_always(walk: _Walk) -> bool:
                     _forward_target(forward.destination, forward.to_voicemail))
 
 
-def voicemail_all(walk: _Walk) -> bool:
+def voicemail_all(walk: Walk) -> bool:
     voicemail = walk.settings.voicemail
     if not (voicemail.enabled and voicemail.send_all):
         return False
     return walk.add(Feature.VOICEMAIL_ALL, Outcome.VOICEMAIL, Reason(Why.ENABLED), (Target(TargetKind.VOICEMAIL),))
 
 
-def _line_busy(walk: _Walk) -> Why | None:
+def _line_busy(walk: Walk) -> Why | None:
     """Why the user's own phones cannot take the call, if they cannot."""
     if walk.settings.do_not_disturb and not walk.accepted:
         return Why.DND
@@ -176,7 +155,7 @@ def _line_busy(walk: _Walk) -> Why | None:
     return None
 
 
-def sequential_ring(walk: _Walk) -> bool:
+def sequential_ring(walk: Walk) -> bool:
     feature = walk.settings.sequential_ring
     numbers = tuple(number for number in feature.numbers if number.enabled)
     if not feature.enabled or not numbers:
@@ -201,7 +180,7 @@ def sequential_ring(walk: _Walk) -> bool:
     return False
 
 
-def line_state(walk: _Walk) -> bool:
+def line_state(walk: Walk) -> bool:
     if walk.rang:
         return False
     if walk.settings.do_not_disturb and walk.accepted:
@@ -214,7 +193,7 @@ def line_state(walk: _Walk) -> bool:
     return False
 
 
-def busy_handling(walk: _Walk) -> bool:
+def busy_handling(walk: Walk) -> bool:
     if walk.busy is None:
         return False
     settings = walk.settings
@@ -241,7 +220,7 @@ def _no_answer_rings(settings: RoutingSettings) -> int | None:
     return None
 
 
-def _ring_own_phones(walk: _Walk, feature: Feature, reason: Reason, rings: int | None,
+def _ring_own_phones(walk: Walk, feature: Feature, reason: Reason, rings: int | None,
                      extra: tuple[Target, ...] = ()) -> None:
     alert = walk.settings.priority_alert
     if alert.enabled:
@@ -252,7 +231,7 @@ def _ring_own_phones(walk: _Walk, feature: Feature, reason: Reason, rings: int |
     walk.add(feature, Outcome.RINGS, reason, (Target(TargetKind.OWN_PHONES), *snr, *extra), rings)
 
 
-def ringing(walk: _Walk) -> bool:
+def ringing(walk: Walk) -> bool:
     if walk.rang:
         return False
     settings = walk.settings
@@ -273,7 +252,7 @@ def ringing(walk: _Walk) -> bool:
     return False
 
 
-def no_answer_handling(walk: _Walk) -> bool:
+def no_answer_handling(walk: Walk) -> bool:
     settings = walk.settings
     reason = Reason(Why.NO_ANSWER)
     if settings.forward_no_answer.active:

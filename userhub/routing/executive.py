@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from .matching import Decision, decide
 from .inputs import ExecutiveFiltering, FilterType, IncomingCall, Rollover
 from .route import Feature, Match, Outcome, Reason, Target, TargetKind, Why
-
-if TYPE_CHECKING:
-    from .evaluate import _Walk
+from .walk import Walk
 
 
 def filters(feature: ExecutiveFiltering, call: IncomingCall) -> Decision:
@@ -23,7 +19,7 @@ def filters(feature: ExecutiveFiltering, call: IncomingCall) -> Decision:
     return Decision(True, Reason(Why.ENABLED, match=Match.ANY))
 
 
-def executive_filtering(walk: _Walk) -> bool:
+def executive_filtering(walk: Walk) -> bool:
     feature = walk.settings.executive_filtering
     assistants = tuple(assistant for assistant in feature.assistants if assistant.enabled)
     if not feature.enabled or not assistants:

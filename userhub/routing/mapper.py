@@ -78,7 +78,7 @@ class Saved:
 
 @cache
 def _feature(key: str) -> Any:
-    feature = registry.get(key)  # sorts the registry on every call: looked up once per key
+    feature = registry.get(key)
     if feature is None:
         raise LookupError(f"no calling feature {key!r}")
     return feature

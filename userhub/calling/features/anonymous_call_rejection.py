@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from wtforms import BooleanField
 
 from ...i18n import lazy_gettext as _l
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, register
 
 
 @dataclass

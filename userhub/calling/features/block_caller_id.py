@@ -9,7 +9,7 @@ from wtforms import SelectField
 
 from ...forms import options
 from ...i18n import lazy_gettext as _l
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, register
 
 LEVELS = {
     "no_privacy": _l("Off: the caller sees the number the call was forwarded to"),

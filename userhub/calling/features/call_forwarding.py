@@ -14,7 +14,7 @@ from ...errors import DomainError
 from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField, display_number
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, register
 
 # "Ring the number" or "straight to that number's voicemail" (destinationVoicemailEnabled): one radio per
 # group, so the two can never both be chosen; "y" keeps the value the former checkbox posted.

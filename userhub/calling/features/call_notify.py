@@ -11,7 +11,7 @@ from ...errors import DomainError
 from ...accounts.emails import InvalidEmail, normalise_email
 from ...i18n import lazy_gettext as _l
 from ..saved_criteria import CriteriaKind
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, register
 
 
 def _email(form: object, field: EmailField) -> None:

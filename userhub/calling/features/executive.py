@@ -18,10 +18,9 @@ from ...forms import options
 from ...i18n import lazy_gettext as _l
 from ...i18n import ngettext
 from ..saved_criteria import CriteriaKind
-from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, names_of, register
 
 MAX_ASSISTANTS = 10  # no limit in the sources (gap); a team choice that keeps the page short
 ALERTING = {"sequential": _l("One after the other"), "simultaneous": _l("All at once")}

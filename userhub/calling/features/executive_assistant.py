@@ -17,10 +17,9 @@ from ...forms import options
 from ...i18n import gettext as _
 from ...i18n import lazy_gettext as _l
 from ...i18n import ngettext
-from ..history import names_of
 from ..models import ExecutiveAssistant
 from ..numbers import CallingNumberField, display_number
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, names_of, register
 
 
 @dataclass

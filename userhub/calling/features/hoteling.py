@@ -15,7 +15,7 @@ from ...accounts.models import User
 from ...extensions import db
 from ...forms import options
 from ...i18n import lazy_gettext as _l
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, names_of, register
 
 HOURS_MESSAGE = _l("Enter a number of hours between 1 and 999.")
 NO_HOST = ""
@@ -60,8 +60,6 @@ class Hoteling(Feature[Values, Form]):
             raise DomainError(_l("Choose the host."), field=form.host_id.name)
 
     def history_value(self, name: str, value: Any) -> Any:
-        from ..history import names_of
-
         return names_of([value])[0] if name == "host_id" and value else value
 
     def summary(self, values: Values, criteria: list, region: str | None) -> str:

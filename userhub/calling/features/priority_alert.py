@@ -8,7 +8,7 @@ from wtforms import BooleanField
 
 from ...i18n import lazy_gettext as _l
 from ..saved_criteria import CriteriaKind
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, register
 
 
 @dataclass

@@ -12,7 +12,7 @@ from ...errors import DomainError
 from ...i18n import lazy_gettext as _l
 from ..saved_criteria import CriteriaKind
 from ..numbers import CallingNumberField, display_number
-from ..registry import Feature, FeatureForm, register
+from ..feature import Feature, FeatureForm, register
 
 
 @dataclass

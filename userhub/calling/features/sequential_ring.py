@@ -11,7 +11,7 @@ from wtforms.validators import InputRequired, NumberRange
 from ...i18n import lazy_gettext as _l
 from ..saved_criteria import CriteriaKind
 from ..numbers import CallingNumberField
-from ..registry import FeatureForm, register
+from ..feature import FeatureForm, register
 from ..rows import NumberRows
 
 RINGS_MESSAGE = _l("Enter a number of rings between 2 and 20.")

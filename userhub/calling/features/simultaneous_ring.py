@@ -9,7 +9,7 @@ from wtforms import BooleanField, FieldList, Form as RowForm, FormField
 from ...i18n import lazy_gettext as _l
 from ..saved_criteria import CriteriaKind
 from ..numbers import CallingNumberField
-from ..registry import FeatureForm, register
+from ..feature import FeatureForm, register
 from ..rows import NumberRows
 
 

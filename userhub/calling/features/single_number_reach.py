@@ -11,7 +11,7 @@ from wtforms.validators import Length
 from ...errors import DomainError
 from ...i18n import lazy_gettext as _l
 from ..numbers import CallingNumberField
-from ..registry import FeatureForm, register
+from ..feature import FeatureForm, register
 from ..rows import NumberRows
 
 

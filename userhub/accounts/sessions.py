@@ -16,9 +16,9 @@ from flask import current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import Select, bindparam, delete, select
 
-from ..accounts.models import User, UserSession
 from ..extensions import db, login_manager
 from ..timeutil import utcnow
+from .models import User, UserSession
 
 _SESSION_KEY = "sk"
 _TOUCH_EVERY = timedelta(minutes=1)  # write last_seen_at at most once a minute per session

@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from ..accounts.models import AccountToken, TokenPurpose, User
 from ..extensions import db
 from ..timeutil import utcnow
+from .models import AccountToken, TokenPurpose, User
 
 
 class TokenState(enum.StrEnum):
