@@ -4,7 +4,9 @@ without scrolling the page sideways, and no control is pushed off the screen or 
 The pages are found the way a person finds them: from the home page, every link of the app is followed
 (one URL per shape of path, so /admin/users/7 and /admin/users/8 count once), first as an employee who
 has a speed dial, a contact and a schedule, then as an administrator. Each page is opened once, then
-measured at 320, 390, 768 and 1366 px by resizing the window (no reload), and checked with axe at 320 px.
+measured at 320, 390, 768 and 1366 px by resizing the window (no reload; one page from the narrowest width
+up, the next from the widest down, so that it opens at the width the last one ended with), and checked
+with axe at 320 px.
 A wide table may scroll inside its own region (an element with overflow-x), never the page. On a phone
 (320 and 390 px) the header takes two rows at most, and a table of records ("stack") shows each row as a
 card whose cells are labelled by their column's heading."""
@@ -136,13 +138,22 @@ def crawl(page: Any, base_url: str) -> Iterator[str]:
                 todo.append(link)
 
 
-def measure(page: Any, url: str) -> Iterator[str]:
-    """One line per width that does not reflow, for the page shown (url). The window is resized, the page
-    not loaded again: the layout follows the width alone (media queries), and a load costs more than all
-    the measures of a page."""
-    for width in WIDTHS:
-        page.set_viewport_size({"width": width, "height": 800})
-        found = page.evaluate(MEASURE)
+# MEASURE, then at a phone's width PHONE, in one call into the page.
+MEASURE_AND_PHONE = f"""(phone) => {{
+  const found = ({MEASURE})();
+  if (phone) found.phone = ({PHONE})();
+  return found;
+}}"""
+
+
+def measure(page: Any, url: str, widths: tuple[int, ...] = WIDTHS) -> Iterator[str]:
+    """One line per width that does not reflow, for the page shown (url), measured at ``widths`` in that
+    order. The window is resized, the page not loaded again: the layout follows the width alone (media
+    queries), and a load costs more than all the measures of a page."""
+    for width in widths:
+        if page.viewport_size != {"width": width, "height": 800}:
+            page.set_viewport_size({"width": width, "height": 800})
+        found = page.evaluate(MEASURE_AND_PHONE, width in PHONE_WIDTHS)
         where = f"{width}px {urlsplit(url).path}"
         if found["scrollWidth"] > found["width"]:
             yield f"{where}: the page is {found['scrollWidth']}px wide"
@@ -151,8 +162,8 @@ def measure(page: Any, url: str) -> Iterator[str]:
         for control in found["covered"]:
             yield f"{where}: covered: {control}"
         if width in PHONE_WIDTHS:
-            yield from phone_layout(page, where)
-        if width == WIDTHS[0]:  # the small-screen layout must stay accessible too
+            yield from phone_layout(found["phone"], where)
+        if width == min(WIDTHS):  # the small-screen layout must stay accessible too
             for violation in blocking_violations(page):
                 yield f"{where}: axe: {violation}"
 
@@ -161,14 +172,15 @@ def visit_all(page: Any, base_url: str, problems: list[str]) -> list[str]:
     """Crawl, measuring each page as it is shown; the pages' URLs."""
     pages = []
     for url in crawl(page, base_url):
+        # every width, from the one the window has now: one resize fewer per page
+        widths = WIDTHS if page.viewport_size["width"] <= WIDTHS[0] else WIDTHS[::-1]
         pages.append(url)
-        problems.extend(measure(page, url))
+        problems.extend(measure(page, url, widths))
     return pages
 
 
-def phone_layout(page: Any, where: str) -> Iterator[str]:
-    """The header's rows, and each record table's cards and labels, at a phone's width."""
-    found = page.evaluate(PHONE)
+def phone_layout(found: dict[str, Any], where: str) -> Iterator[str]:
+    """The header's rows, and each record table's cards and labels, at a phone's width (PHONE's answer)."""
     if found["headerRows"] > 2:
         yield f"{where}: the header takes {found['headerRows']} rows"
     for problem in found["stacks"]:

@@ -43,6 +43,27 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("backend", backends, scope="session")
 
 
+@pytest.hookimpl(trylast=True)  # after pytest's own reordering (fixtures.reorder_items), which it replaces here
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """All the SQLite tests, then all the PostgreSQL ones, each module's tests together. pytest's own order
+    switched between the two backends 420 times in a run of the whole suite (a test parametrized on anything
+    else as well breaks its groups up), and each switch tears down and builds again every session fixture of
+    the backend: the database and its schema (create_all), and the SIP tests' gunicorn. Nothing else moves:
+    tests of no backend keep their place among the SQLite ones, the end-to-end suite stays last, and within a
+    module the order is pytest's."""
+    first_seen: dict[Any, int] = {}
+
+    def key(position: int, item: pytest.Item) -> tuple[int, int, int, int]:
+        top = first_seen.setdefault(item.path.relative_to(item.config.rootpath).parts[0], len(first_seen))
+        module = first_seen.setdefault(item.path, len(first_seen))
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec is not None else None
+        return top, 1 if backend == "postgresql" else 0, module, position
+
+    keys = {item: key(position, item) for position, item in enumerate(items)}
+    items.sort(key=keys.__getitem__)
+
+
 def _postgres_base_url() -> str:
     return os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
 

@@ -44,8 +44,12 @@ def with_phones(app):  # type: ignore[no-untyped-def]
 # --- real SIP: userhub under gunicorn, Kamailio, SIPp ------------------------------------------------
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def userhub_server(database, tmp_path_factory):  # type: ignore[no-untyped-def]
+    """gunicorn on the session's database, one per backend for the whole run (it was one per module: twelve
+    starts of 3 to 15 s for the same server). Nothing in it outlives a test that matters: the tables are
+    emptied before each test, every test adds its SIP server with a token of its own (the credentials it
+    caches are keyed by the token's hash), and no test reads its log."""
     from .harness import Userhub, tools_missing
 
     if tools_missing():
