@@ -45,10 +45,14 @@ CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
 # or made by someone nobody leads to, ends in a round or two, and a loop closed at the end of a chain
 # through the whole organization of 10,000 is met in the middle in 6 rounds. What rounds cannot make cheap
 # is a save where both sides are large and do not meet (the bench's "half the organization": 5,000 people
-# lead to the saver, 5,000 are reachable from the destination, 95 rounds): a round costs about 1 ms of
-# work on PostgreSQL, the whole graph (30,000 edges) 30 to 45 ms, so past 12 rounds or 2,000 edges read the
-# rounds go to the whole graph. Measured with bench_loop_check.py.
-MAX_ROUNDS = 12
+# lead to the saver, 5,000 are reachable from the destination, 95 rounds). The worst case is then the
+# rounds spent before giving up plus the whole graph (30,000 edges: about 30 ms of work on either
+# database), and a round costs 1.5 to 2 ms of work on PostgreSQL (statement, planning, Python), not the
+# 1 ms once assumed: 12 rounds were a third of the worst case. Past 6 rounds or 2,000 edges read the rounds
+# go to the whole graph (issue 16: "half the organization" 47.6 -> 39.0 ms of work, median, PostgreSQL,
+# in the same run; a save needing 7 to 12 rounds now costs the whole graph, never more than the worst).
+# Measured with bench_loop_check.py.
+MAX_ROUNDS = 6
 MAX_ROUND_ROWS = 2000
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
 FIELD_OF_FEATURE = {Feature.FORWARD_ALWAYS: "always_destination", Feature.FORWARD_BUSY: "busy_destination",
@@ -189,7 +193,8 @@ def _meet_in_organization(org: int, forward: list[int], came_from: dict[int, int
     goals = {str(user) for user in goes_to}
     queue = [str(user) for user in forward]
     for user in queue:  # breadth-first; the list grows as it is read
-        for to_user in hops.get(user, ()):
+        owners = hops.get(user, ())
+        for to_user in owners.split(",") if isinstance(owners, str) else owners:  # graph_sql.owners_in, inline
             if to_user not in known and to_user not in reached:
                 reached[to_user] = user
                 if to_user in goals:
