@@ -46,14 +46,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from tests.conftest import DEFAULT_PG_URL, drop_postgres_schema, make_postgres_schema
 from tests.sip.harness import Userhub
 from userhub import create_app
 from userhub.extensions import db
 
+ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
 # Rate limits in Redis shared by the workers, as the README's production layout has them (memory:// starts a
 # timer thread per request in each worker, which production does not pay).
