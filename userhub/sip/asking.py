@@ -42,6 +42,7 @@ def no_web_session() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if getattr(view, "access", None) is SIP_SERVERS_ONLY:
         g._login_user = current_app.login_manager.anonymous_user()  # type: ignore[attr-defined]
+        g.sip_question = True  # its JSON answer gets no browser headers (web._Talisman)
 
 
 def asking_server() -> services.KnownServer | None:
