@@ -1,7 +1,7 @@
 """The call decision endpoint under load: gunicorn (2 workers) on PostgreSQL at a steady rate.
 
 Run from the repository root:  python bench/bench_call_decision.py  [--rate 200] [--seconds 60] [--users 200]
-[--hard 30] [--in-process-only] [--profile 15]
+[--hard 30] [--in-process-only] [--profile 15] [--gunicorn-config deploy/gunicorn.conf.py]
 
 Seeds an organization of --users people with SIP accounts and a mix of forwarding, ring and screening
 settings, plus --hard people that cost most to decide (50 rules with a schedule, executives with two
@@ -12,8 +12,10 @@ assistants, a rule that depends on the time of day), in a private PostgreSQL sch
    and the CPU time (time.process_time: this process, client side of the test client included), for the
    ordinary and the hard people apart; the bare evaluator (routing.evaluate on settings in memory) and
    decide() alone, and their ratio. --profile N prints cProfile's N most costly functions of the endpoint.
-2. Unless --in-process-only: gunicorn with two workers, GET /sip/decision at --rate requests a second
-   (open loop: each request leaves at its planned time, from 32 client threads) for --seconds: latency
+2. Unless --in-process-only: gunicorn with two workers and production's settings (deploy/gunicorn.conf.py:
+   its threads, its post_worker_init that freezes the loaded application for the garbage collector), GET
+   /sip/decision at --rate requests a second (open loop: each request leaves at its planned time, from 32
+   client threads) for --seconds: latency
    percentiles from the planned time, errors, and the CPU the two workers used per decision (from /proc).
 
 Prints the load average before and after: on a shared machine the figures are worth what the load lets
@@ -51,6 +53,7 @@ from tests.sip.harness import Userhub
 from userhub import create_app
 from userhub.extensions import db
 
+ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("USERHUB_TEST_POSTGRES_URL", DEFAULT_PG_URL)
 # Rate limits in Redis shared by the workers, as the README's production layout has them (memory:// starts a
 # timer thread per request in each worker, which production does not pay).
@@ -356,6 +359,8 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--hard", type=int, default=30, help="costly people (50 rules, executives, schedules)")
     parser.add_argument("--in-process-only", action="store_true", help="skip the gunicorn load")
+    parser.add_argument("--gunicorn-config", default=str(ROOT / "deploy" / "gunicorn.conf.py"), metavar="FILE",
+                        help="gunicorn settings (production's by default; '' for gunicorn's defaults)")
     parser.add_argument("--profile", type=int, default=0, metavar="N", help="print cProfile's N top functions")
     arguments = parser.parse_args()
     print(f"load average before: {loadavg()} ({os.cpu_count()} CPUs)", flush=True)
@@ -383,7 +388,8 @@ def main() -> None:
         if arguments.profile:
             result["profile"] = profile(app, token, numbers, arguments.profile)
         if not arguments.in_process_only:
-            server = Userhub(url, Path(tempfile.mkdtemp(prefix="bench-decision-")), PRODUCTION_LIMITS)
+            server = Userhub(url, Path(tempfile.mkdtemp(prefix="bench-decision-")), PRODUCTION_LIMITS,
+                             config=Path(arguments.gunicorn_config) if arguments.gunicorn_config else None)
             server.start()
             load(server.url, token, numbers, 50, 2)  # warm both workers
             assert server.process is not None
@@ -414,7 +420,7 @@ def main() -> None:
         def pct(p: float) -> float:
             return ms[min(len(ms) - 1, int(p / 100 * len(ms)))]
 
-        print(f"  gunicorn 2 workers, {arguments.rate}/s for {arguments.seconds} s: {total} requests, {errors} errors")
+        print(f"  gunicorn 2 workers ({arguments.gunicorn_config or 'gunicorn defaults'}), {arguments.rate}/s for {arguments.seconds} s: {total} requests, {errors} errors")
         print(f"    latency ms: p50 {pct(50):.2f}  p95 {pct(95):.2f}  p99 {pct(99):.2f}  max {ms[-1]:.2f}")
         print(f"    CPU of the two workers: {result['workers_cpu'] / total * 1000:.2f} ms a decision; "
               f"p50 / bare evaluator: {pct(50) / (evaluation * 1000):.0f} x")

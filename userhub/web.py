@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request
 from flask.typing import ResponseReturnValue
 import flask_babel
 from flask_babel import format_datetime
@@ -86,7 +86,7 @@ def init_extensions(app: Flask) -> None:
     from .security import origin
 
     origin.init_app(app)  # before Talisman: its per-page Referrer-Policy must be the one sent
-    Talisman(
+    _Talisman(
         app,
         force_https=False,  # TLS ends at the reverse proxy; HSTS below tells browsers to stay on https
         strict_transport_security=production,
@@ -103,6 +103,19 @@ def init_extensions(app: Flask) -> None:
     app.context_processor(_template_helpers)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         _sqlite_foreign_keys(app)
+
+
+class _Talisman(Talisman):
+    """Talisman, minus its browser headers (CSP, frames, permissions, referrer, HSTS: built again for every
+    response, about 370 Python calls) on a SIP server's question: a proxy reads the one line of JSON, no
+    browser renders it. ``nosniff`` stays, in case a browser ever opens one. ``sip.asking.no_web_session``
+    marks those requests; a request refused before it (the input checks, CSRF) gets every header."""
+
+    def _set_response_headers(self, response):  # type: ignore[no-untyped-def]
+        if g.get("sip_question"):
+            response.headers["X-Content-Type-Options"] = "nosniff"
+            return response
+        return super()._set_response_headers(response)
 
 
 def _sqlite_foreign_keys(app: Flask) -> None:

@@ -84,8 +84,12 @@ def _kill_group(process: subprocess.Popen[bytes]) -> None:
 class Userhub:
     """gunicorn serving the test database (the tests write settings in it directly)."""
 
-    def __init__(self, database_url: str, folder: Path, extra: dict[str, str] | None = None) -> None:
-        """``extra``: more USERHUB_* settings (the benchmarks: rate limits in Redis, as in production)."""
+    def __init__(self, database_url: str, folder: Path, extra: dict[str, str] | None = None,
+                 config: Path | None = None) -> None:
+        """``extra``: more USERHUB_* settings (the benchmarks: rate limits in Redis, as in production);
+        ``config``: a gunicorn configuration file (the benchmarks: deploy/gunicorn.conf.py, production's), its
+        workers and address overridden (two workers, this port)."""
+        self.config = config
         self.port = udp_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = folder / "userhub.log"
@@ -99,8 +103,9 @@ class Userhub:
 
     def start(self) -> None:
         with self.log.open("wb") as log:
+            configured = ["--config", str(self.config)] if self.config else []
             self.process = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-w", "2", "-b", f"127.0.0.1:{self.port}", "--graceful-timeout",
+                [sys.executable, "-m", "gunicorn", *configured, "-w", "2", "-b", f"127.0.0.1:{self.port}", "--graceful-timeout",
                  "3", "userhub:create_app()"], cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:

@@ -271,6 +271,51 @@ def test_each_sip_server_has_its_own_question_budget_wherever_it_asks_from(app, 
     assert ask(sip_token, "10.0.0.3") == 429 and ask(other, "10.0.0.3") == 429  # still the calls' budget
 
 
+def test_a_sip_answer_carries_no_browser_headers_but_nosniff_and_no_store(client, sip_token, jane, with_phones):
+    """A proxy reads the JSON line: Talisman's browser headers (CSP, frames, referrer, permissions) are not
+    built for it; nosniff and no-store stay. A page of the same blueprint, and a refused question, keep them."""
+    with_phones(jane)
+    answer = client.get("/sip/decision?to=%2B33184883200", headers={"Authorization": f"Bearer {sip_token}"})
+    assert answer.status_code == 200
+    assert answer.headers["X-Content-Type-Options"] == "nosniff"
+    assert answer.headers["Cache-Control"] == "no-store"
+    assert "Content-Security-Policy" not in answer.headers and "X-Frame-Options" not in answer.headers
+    refused = client.get("/sip/decision?to=%2B33184883200")  # no credential: still a SIP question
+    assert refused.status_code == 401 and refused.headers["X-Content-Type-Options"] == "nosniff"
+    page = client.get("/sign-in")
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+    assert page.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_question_counts_once_in_the_limit_storage_without_flask_limiters_passes(app, client, sip_token, jane,
+                                                                                   with_phones, monkeypatch):
+    """A proxy asks for every call: its limit is one hit on the limiter's storage, under the key Flask-Limiter's
+    shared limit used (the same counters after an upgrade, Redis in production), without Flask-Limiter's own
+    passes over the request (resolving the route's limits before the request and in a decorator)."""
+    from limits import parse
+
+    from userhub.extensions import limiter
+
+    with_phones(jane)
+    limiter.storage.reset()
+    resolved = []
+    original = limiter.limit_manager.resolve_limits
+    monkeypatch.setattr(limiter.limit_manager, "resolve_limits",
+                        lambda app, endpoint, *rest: resolved.append(endpoint) or original(app, endpoint, *rest))
+    headers = {"Authorization": f"Bearer {sip_token}"}
+    for _ in range(2):
+        assert client.get("/sip/decision?to=%2B33184883200", headers=headers).status_code == 200
+    assert client.get("/sip/credentials?user=x&realm=y", headers=headers).status_code == 404
+    assert not [endpoint for endpoint in resolved if endpoint.startswith("sip.")]
+    storage = limiter.limiter.storage  # the strategy's storage: what Flask-Limiter's shared limit counted in
+    limit = parse(app.config["USERHUB_SIP_DECISION_LIMIT"])
+    assert storage.get(limit.key_for("sip-server:proxy-1", "sip-questions")) == 2
+    assert storage.get(limit.key_for("sip-server:proxy-1", "sip-credentials")) == 1
+    # a web page still goes through Flask-Limiter
+    client.get("/sign-in")
+    assert resolved
+
+
 def _rich_settings(jane, john, set_feature):  # type: ignore[no-untyped-def]
     """Jane's settings touch every part of the reader: personal and location schedules (events, an
     exception day), rules by caller and by schedule, forwarding to a colleague's extension, an executive
