@@ -6,8 +6,10 @@ import os
 bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
 # About the number of cores (gunicorn's own WEB_CONCURRENCY variable).
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-# argon2 releases the GIL, so a sign-in does not hold up the page views of its worker.
-threads = 4
+# argon2 releases the GIL, so a sign-in does not hold up the page views of its worker. A decision server (one
+# that SIP proxies alone ask, README "Connect a SIP server") runs GUNICORN_THREADS=1: its requests are short and
+# sign in nobody, and threads sharing one interpreter lock tripled the decision's p99 (bench_call_decision.py).
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 graceful_timeout = 10
 # gunicorn 24+ opens a control socket under ~/.gunicorn, one per user, which two sites on a machine would share;
 # nothing here uses it. Older gunicorn ignores the unknown setting.
