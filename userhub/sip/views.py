@@ -89,9 +89,6 @@ def credentials() -> ResponseReturnValue:
     return one_line_json({"ha1": found})
 
 
-
-
-
 @bp.route("/settings/calling/phones", methods=["GET", "POST"])
 @own_data
 def phones() -> ResponseReturnValue:
