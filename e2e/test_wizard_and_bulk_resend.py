@@ -30,6 +30,16 @@ _NUMBER_FITS = """select => {
   const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
   return [text, room];
 }"""
+# ... and the location menu when its longest location's name is chosen ("Our Headquarter" was cut at 1366 px).
+_LONGEST_FITS = """select => {
+  const style = getComputedStyle(select);
+  const context = document.createElement("canvas").getContext("2d");
+  context.font = style.font;
+  const names = Array.from(select.options).filter(option => option.value).map(option => option.text);
+  const text = Math.max(...names.map(name => context.measureText(name).width));
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 16;
+  return [text, room, names];
+}"""
 
 
 def _count_to(collector: Any, email: str, count: int, timeout: float = 20) -> int:
@@ -87,6 +97,9 @@ def test_same_number_twice_then_fixed_then_bulk_resend(page, words, mail, _smtp,
     expect(menu.locator("option:checked")).to_have_text(shown)  # national format, as everywhere else
     text_width, room = menu.evaluate(_NUMBER_FITS)
     assert text_width <= room, (shown, text_width, room)
+    page.set_viewport_size({"width": 1366, "height": 900})
+    longest, room, names = page.get_by_label(f"Emplacement ({ann})", exact=True).evaluate(_LONGEST_FITS)
+    assert longest <= room, (names, longest, room)
     # Said as it is chosen, on the later row; gone when the earlier row lets the number go, back when it
     # takes it again.
     expect(wizard.number_error(bob)).to_have_text(f"{shown} apparaît deux fois.")
