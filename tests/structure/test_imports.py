@@ -7,6 +7,7 @@ import ast
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -81,17 +82,23 @@ def _from_base(node: ast.ImportFrom, package: str) -> str:
     return base
 
 
-def _imports(path: Path, module: str) -> set[str]:
-    """The userhub modules a file imports (relative imports resolved), wherever the import statement is."""
+def _import_statements(path: Path, module: str) -> Iterator[tuple[str, list[str]]]:
+    """Each import statement of a file, wherever it stands: (the module imported from, the names it takes);
+    ``import a.b`` is ("a.b", []), ``from .x import y`` ("<package>.x", ["y"]) with relative imports resolved."""
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
-    found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
+            yield from ((alias.name, []) for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            base = _from_base(node, package)
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)  # "from . import views"
+            yield _from_base(node, package), [alias.name for alias in node.names]
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """The userhub modules a file imports (relative imports resolved), wherever the import statement is."""
+    found = set()
+    for base, names in _import_statements(path, module):
+        found.add(base)
+        found.update(f"{base}.{name}" for name in names)  # "from . import views"
     return {name for name in found if name == "userhub" or name.startswith("userhub.")}
 
 
@@ -159,14 +166,9 @@ def _module_graph() -> dict[str, set[str]]:
         parts = path.relative_to(ROOT).with_suffix("").parts
         paths[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = path
     for module, path in paths.items():
-        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
         found = set()
-        for node in ast.walk(ast.parse(path.read_text(), str(path))):
-            if isinstance(node, ast.Import):
-                found.update(alias.name for alias in node.names)
-            elif isinstance(node, ast.ImportFrom):
-                base = _from_base(node, package)
-                found.update(f"{base}.{a.name}" if f"{base}.{a.name}" in paths else base for a in node.names)
+        for base, names in _import_statements(path, module):
+            found.update(f"{base}.{name}" if f"{base}.{name}" in paths else base for name in names or [""])
         graph[module] = {name for name in found if name in paths and name != module}
     return graph
 
