@@ -21,10 +21,10 @@ from ..i18n import gettext as _
 from ..security.access import Access
 from . import services
 
-# Nobody signed in to the web pages may ask for a decision, whatever their role: only a SIP server's
-# credential opens it (checked in the view). The access sweeps read this declaration.
 log = logging.getLogger("userhub.sip")
 
+# Nobody signed in to the web pages may ask for a decision, whatever their role: only a SIP server's
+# credential opens it (checked in the view). The access sweeps read this declaration.
 SIP_SERVERS_ONLY = Access(roles=frozenset(), organization_scoped=False)
 
 
