@@ -15,6 +15,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import data, dev, i18n, nav, ops, unit_of_work
+from .ops import connections
 from .accounts import blueprint as accounts_blueprint
 from .accounts import sessions  # noqa: F401  (registers the user loader)
 from .admin import billing as admin_billing
@@ -70,7 +71,11 @@ def init_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops, x_port=hops)  # type: ignore[method-assign]
     bounds.register(app.url_map)  # before any blueprint adds its <int:...> rules
     strict_input.init_app(app)
+    checked_by_socket = connections.checked_without_round_trip(app)  # PostgreSQL: no SELECT 1 per request
     db.init_app(app)
+    if checked_by_socket:
+        with app.app_context():
+            connections.attach(db.engine)
     unit_of_work.init_app(app)  # the request edge commits
     migrate.init_app(app, db, directory=str(data.data_path("migrations")))
     csrf.init_app(app)

@@ -13,7 +13,8 @@ def terminate_connections_of(name: str) -> int:
     engine = sa.create_engine(base._postgres_base_url())
     with engine.begin() as connection:
         killed = connection.execute(
-            sa.text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            # the 5 s timeout waits for each backend to have exited (its socket closed), as after a restart
+            sa.text("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_stat_activity "
                     "WHERE application_name = :name AND pid <> pg_backend_pid()"), {"name": name}
         ).scalar_one()
     engine.dispose()

@@ -41,8 +41,45 @@ def test_later_requests_succeed_after_the_connections_die(pg_app, user):
     assert sign_in(client, user.email).status_code == 302
     assert client.get("/").status_code == 200
     assert terminate_connections_of(pg_app.config["FAULT_APPLICATION_NAME"]) >= 1
-    assert client.get("/").status_code == 200, "pool pre-ping should have replaced the dead connection"
+    assert client.get("/").status_code == 200, "the check at checkout should have replaced the dead connection"
     assert client.get("/readyz").get_json()["database"] == "ok"
+
+
+def test_a_pooled_connection_is_handed_out_without_a_round_trip(pg_app):
+    """The check at checkout reads the connection's socket (ops/connections.py): the server sees no
+    SELECT 1 before each request's statements, as it did with pool_pre_ping."""
+    with pg_app.app_context():
+        with db.engine.connect() as connection:
+            pid = connection.execute(sa.text("SELECT pg_backend_pid()")).scalar_one()
+        with db.engine.connect() as connection:  # the same pooled connection, taken again
+            assert connection.connection.dbapi_connection.info.backend_pid == pid
+            # asked on another connection: what the server last received on this one
+            watcher = sa.create_engine(base._postgres_base_url())
+            with watcher.connect() as other:
+                last = other.execute(sa.text("SELECT query FROM pg_stat_activity WHERE pid = :pid"),
+                                     {"pid": pid}).scalar_one()
+            watcher.dispose()
+        assert last == "ROLLBACK", last  # the pool's reset when the first use ended; pre-ping: "SELECT 1"
+
+
+def test_the_call_decision_succeeds_after_the_connections_die(pg_app, user):
+    """A SIP proxy's next question after a database restart gets its plan, not an error (the proxy
+    would fail open and ring the person's phones without their settings)."""
+    from userhub.sip import services as sip
+
+    with pg_app.app_context():
+        _server, token = sip.add_server("proxy-loss")
+        person = db.session.get(User, user.id)
+        account = sip.set_password(person, "a-long-sip-password-1")
+        sip_user = account.sip_user
+        db.session.commit()
+    client = pg_app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get(f"/sip/decision?to={sip_user}", headers=headers).status_code == 200
+    assert terminate_connections_of(pg_app.config["FAULT_APPLICATION_NAME"]) >= 1
+    response = client.get(f"/sip/decision?to={sip_user}", headers=headers)
+    assert response.status_code == 200, response.data
+    assert response.get_json()["action"] == "ring"
 
 
 def test_a_request_whose_connection_dies_mid_write_changes_nothing(pg_app, user, monkeypatch):

@@ -4,9 +4,12 @@ mapping), and turns on what a public site needs."""
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import event
 
 from userhub import create_app
 from userhub.config import DEV_SECRET_KEY
+from userhub.extensions import db
+from userhub.ops import connections
 
 SAFE_ENV = {
     "USERHUB_ENV": "production",
@@ -40,7 +43,10 @@ def test_production_settings_from_the_environment(monkeypatch):
     monkeypatch.setenv("USERHUB_TRUSTED_PROXIES", "2")
     app = create_app()
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
-    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is True
+    # Connections are checked when a request takes them, by their socket instead of a SELECT 1 (ops/connections.py)
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["pool_pre_ping"] is False
+    with app.app_context():
+        assert event.contains(db.engine, "checkout", connections._check_on_checkout)
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-userhub"
     assert app.config["SESSION_COOKIE_SECURE"] and app.config["SESSION_COOKIE_HTTPONLY"]
     assert app.config["USERHUB_DEMO_MAILBOX"] is False
