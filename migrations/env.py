@@ -20,7 +20,8 @@ if app_handlers:
     # The app logs already (JSON lines, `demo` and `db upgrade`): Alembic's lines go to the same handlers,
     # once. Alembic's file configuration would add a root handler that prints every app line a second time.
     alembic_logger = logging.getLogger("alembic")
-    alembic_logger.setLevel(logging.INFO)
+    if alembic_logger.level == logging.NOTSET:  # unless the caller chose (the demo: warnings only)
+        alembic_logger.setLevel(logging.INFO)
     alembic_logger.handlers[:] = app_handlers
     alembic_logger.propagate = False
 elif config.config_file_name and not config.attributes.get("skip_logging_config"):

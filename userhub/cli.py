@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from babel.messages.pofile import read_po, write_po
 from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from flask_migrate import upgrade
-from sqlalchemy import select
+from sqlalchemy import make_url, select
 from werkzeug.serving import run_simple
 
 from . import dev, i18n, unit_of_work
@@ -154,6 +155,18 @@ def seed_demo_command() -> None:
     click.echo(f"Demo organization {organization.id}: {organization.name}")
 
 
+@contextmanager
+def _quiet_logger(name: str) -> Iterator[None]:
+    """Only warnings and errors from logger ``name`` while the block runs."""
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.WARNING)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
+
+
 @click.command("demo")
 @with_appcontext
 @click.option("--host", default="127.0.0.1")
@@ -163,7 +176,10 @@ def demo_command(host: str, port: int) -> None:
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     base = f"http://{host}:{port}"
     app.config["USERHUB_BASE_URL"] = base
-    upgrade()
+    with _quiet_logger("alembic"):  # a line per migration would push the sign-in details off the screen
+        upgrade()
+    shown = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).render_as_string(hide_password=True)
+    click.echo(f"Database {shown} is at the latest schema.")
     access = prepare_access()
     if not app.config["USERHUB_DEMO_MAILBOX"]:
 
