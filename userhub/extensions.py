@@ -3,6 +3,7 @@
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -43,3 +44,11 @@ login_manager = LoginManager()
 csrf = OriginCheckingCSRF()  # the token, then where the request came from
 babel = RequestBabel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=False)
+# A view marked with this attribute counts its own limit (the SIP servers' questions, sip/asking.py: one hit on
+# the limiter's strategy instead of its passes over the request); Flask-Limiter's own pass leaves it alone.
+COUNTS_OWN_LIMIT = "userhub_counts_own_limit"
+
+
+@limiter.request_filter
+def _counts_own_limit() -> bool:
+    return getattr(current_app.view_functions.get(request.endpoint or ""), COUNTS_OWN_LIMIT, False)

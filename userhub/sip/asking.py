@@ -16,7 +16,7 @@ from flask.typing import ResponseReturnValue
 from limits import RateLimitItem, parse_many
 from werkzeug.exceptions import TooManyRequests
 
-from ..extensions import limiter
+from ..extensions import COUNTS_OWN_LIMIT, limiter
 from ..i18n import gettext as _
 from ..security.access import Access
 from . import services
@@ -68,10 +68,9 @@ def sip_server_limit_key() -> str:
 # A proxy asks for every call, so the limit is counted here straight on Flask-Limiter's strategy and
 # storage (Redis in production): one hit, with the key and scope its shared_limit would use (the same
 # counter in the storage), without its per-request passes (before the request and in the decorator:
-# about a sixth of a decision's CPU). Flask-Limiter's own pass leaves these views alone (``_sip_limited``).
+# about a sixth of a decision's CPU). Flask-Limiter's own pass leaves these views alone (``extensions.COUNTS_OWN_LIMIT``).
 SIP_QUESTIONS = "sip-questions"
 SIP_CREDENTIALS = "sip-credentials"
-_SIP_LIMITED = "userhub_sip_limited"
 
 
 @lru_cache(maxsize=8)
@@ -92,7 +91,7 @@ def _limited(scope: str) -> Callable[[Callable[..., ResponseReturnValue]], Calla
                         raise TooManyRequests(str(item))
             return view(*args, **kwargs)
 
-        setattr(limited, _SIP_LIMITED, True)
+        setattr(limited, COUNTS_OWN_LIMIT, True)  # Flask-Limiter's own pass leaves it alone
         return limited
 
     return decorate
@@ -101,13 +100,6 @@ def _limited(scope: str) -> Callable[[Callable[..., ResponseReturnValue]], Calla
 sip_server_limit = _limited(SIP_QUESTIONS)
 sip_credentials_limit = _limited(SIP_CREDENTIALS)
 
-
-def _sip_limited() -> bool:
-    """Flask-Limiter's request filter: a SIP view counts its own limit (above)."""
-    return getattr(current_app.view_functions.get(request.endpoint or ""), _SIP_LIMITED, False)
-
-
-limiter.request_filter(_sip_limited)
 
 
 def no_credential() -> tuple[Response, int, dict[str, str]]:
