@@ -4,6 +4,7 @@ whose form deletes; opening the page deletes nothing."""
 from __future__ import annotations
 
 import html
+import re
 
 from sqlalchemy import select
 
@@ -21,6 +22,10 @@ def _text(response) -> str:  # type: ignore[no-untyped-def]
     return html.unescape(response.get_data(as_text=True))
 
 
+def _headings(response) -> list[str]:  # type: ignore[no-untyped-def]
+    return [re.sub(r"<[^>]+>", "", h).strip() for h in re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", _text(response), re.S)]
+
+
 def test_a_speed_dial_is_deleted_after_confirmation(employee_client, employee):
     entry = speed_dials.add_speed_dial(employee, "07", "+33634333211", "Mobile")
     entry_id = entry.id
@@ -29,6 +34,7 @@ def test_a_speed_dial_is_deleted_after_confirmation(employee_client, employee):
     assert f'href="{url}"' in listing and f'action="{url}"' not in listing  # a link to the question, not a delete
     page = employee_client.get(url)
     assert page.status_code == 200 and "Delete speed dial 07?" in _text(page) and '<form method="post"' in _text(page)
+    assert _headings(page) == ["Delete speed dial 07?"]  # the question once, as the page's title
     assert _exists(SpeedDial, entry_id)  # asking deletes nothing
     assert employee_client.post(url).status_code == 302
     assert not _exists(SpeedDial, entry_id)

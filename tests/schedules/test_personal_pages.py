@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -107,6 +108,9 @@ def test_a_schedule_in_use_is_not_deleted_and_the_message_says_where(user_client
         services.unregister_schedule_usage(used_by_simultaneous_ring)
     question = user_client.post(f"{URL}/{schedule_id}/delete")  # the detail page's button asks first
     assert question.status_code == 200 and 'name="confirmed" value="yes"' in question.get_data(as_text=True)
+    headings = re.findall(r"<h[1-3][^>]*>([^<]*)</h[1-3]>", html.unescape(question.get_data(as_text=True)))
+    assert "Delete the schedule" in headings[0]  # the question is the page's h1, and said once
+    assert sum("Delete the schedule" in h for h in headings) == 1
     assert db.session.get(Schedule, schedule_id) is not None
     assert user_client.post(f"{URL}/{schedule_id}/delete", data={"confirmed": "yes"}).status_code == 302
     db.session.expire_all()
