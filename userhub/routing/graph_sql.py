@@ -57,24 +57,21 @@ EDGES_OF = {name: text("SELECT e.user_id, e.feature, e.target, e.to_user_id FROM
 LEADS_TO = {name: text("SELECT e.user_id, e.to_user_id FROM calling_edges e "  # nosec B608
                        f"WHERE e.to_user_id {users} AND e.organization_id = :org") for name, users in _USERS.items()}
 
-# Who leads to whom in the whole organization, for a search that reaches far: the pairs (person, owner of
-# one of their destinations) from the index on (organization_id, user_id, to_user_id) alone, written by the
-# database as text, not as 30,000 rows (fetching rows, then collecting them as garbage, cost more than
-# finding them). SQLite, which works in this process, also groups them by person ("user:owner,owner;
-# user:owner;...": the index gives them in that order, and its grouping costs less than splitting the pairs
-# in Python); PostgreSQL writes the pairs as they come ("user,owner,user,owner,...").
-ORGANIZATION_HOPS = {
-    "postgresql": text("SELECT string_agg(e.user_id || ',' || e.to_user_id, ',') FROM calling_edges e "
-                       "WHERE e.organization_id = :org AND e.to_user_id IS NOT NULL"),
-    "sqlite": text("""SELECT group_concat(line, ';') FROM (
-  SELECT e.user_id || ':' || group_concat(e.to_user_id, ',') AS line FROM calling_edges e
-  WHERE e.organization_id = :org AND e.to_user_id IS NOT NULL GROUP BY e.user_id)"""),
-}
-# A person's id as text -> the ids of the people their destinations belong to, as text (one per edge): a
-# list, or on SQLite the same as one comma-separated text, split only when a search reaches the person
-# (``owners_in``): a search reaches about half of them, and splitting all 10,000 lines into lists cost
-# 5 of SQLite's 7 ms of parsing (issue 16).
-Hops = dict[str, str | list[str]]
+# Who leads to whom in the whole organization, for a search that reaches far: for each person, the owners of
+# their destinations ("user:owner,owner;user:owner;..."), grouped by the database as it reads the index on
+# (organization_id, user_id, to_user_id) in that order (no sort, no visit of the table), and written as one
+# text, not as 30,000 rows: fetching rows, then collecting them as garbage, cost more than finding them, and
+# the pairs ungrouped ("user,owner,...", grouped in Python) cost 15 ms against 9 on PostgreSQL (issue 16,
+# bench_loop_check.py's organization of 10,000).
+_HOPS = """SELECT {concat}(line, ';') FROM (
+  SELECT e.user_id || ':' || {concat}(CAST(e.to_user_id AS text), ',') AS line FROM calling_edges e
+  WHERE e.organization_id = :org AND e.to_user_id IS NOT NULL GROUP BY e.user_id) lines"""
+ORGANIZATION_HOPS = {"postgresql": text(_HOPS.format(concat="string_agg")),
+                     "sqlite": text(_HOPS.format(concat="group_concat"))}
+# A person's id as text -> the ids of the people their destinations belong to, as one comma-separated text
+# (one per edge), split only when a search reaches the person (``owners_in``): a search reaches about half of
+# them, and splitting all 10,000 lines into lists cost 5 of SQLite's 7 ms of parsing (issue 16).
+Hops = dict[str, str]
 
 Row = tuple[int, str, str, int | None]  # user_id, feature (a routing Feature value), target, its owner
 
@@ -133,30 +130,17 @@ def organization_hops(organization_id: int) -> Hops:
     """For each person of the organization who leads to someone of it, the people their destinations
     belong to, in one query. The ids stay text: the search converts only the way it finds."""
     name = db.session.get_bind().dialect.name
-    hops: Hops = {}
-    grouped: dict[str, list[str]] = {}  # PostgreSQL's pairs, grouped here
-    for text_ in db.session.execute(ORGANIZATION_HOPS[name], {"org": organization_id}).scalars():
-        if not text_:
-            continue  # nobody leads to an extension (or a number) of the organization
-        if name == "sqlite":  # one line per person ("user:owner,owner"), grouped by the query
-            parts = iter(text_.replace(";", ":").split(":"))
-            hops.update(zip(parts, parts, strict=True))
-            continue
-        pairs = iter(text_.split(","))
-        for user, owner in zip(pairs, pairs, strict=True):
-            found = grouped.get(user)
-            if found is None:
-                grouped[user] = [owner]
-            else:
-                found.append(owner)
-    hops.update(grouped)
-    return hops
+    lines = db.session.execute(ORGANIZATION_HOPS[name], {"org": organization_id}).scalar()
+    if not lines:
+        return {}  # nobody leads to anybody of the organization
+    parts = iter(lines.replace(";", ":").split(":"))
+    return dict(zip(parts, parts, strict=True))
 
 
 def owners_in(hops: Hops, user: str) -> Sequence[str]:
     """The people ``user``'s destinations belong to in ``hops`` (ids as text, one per edge)."""
-    owners = hops.get(user, ())
-    return owners.split(",") if isinstance(owners, str) else owners
+    owners = hops.get(user)
+    return owners.split(",") if owners else ()
 
 
 def hops_of(hops: Hops, user_id: int) -> list[int]:

@@ -193,8 +193,10 @@ def _meet_in_organization(org: int, forward: list[int], came_from: dict[int, int
     goals = {str(user) for user in goes_to}
     queue = [str(user) for user in forward]
     for user in queue:  # breadth-first; the list grows as it is read
-        owners = hops.get(user, ())
-        for to_user in owners.split(",") if isinstance(owners, str) else owners:  # graph_sql.owners_in, inline
+        owners = hops.get(user)
+        if not owners:
+            continue
+        for to_user in owners.split(","):  # graph_sql.owners_in, inline
             if to_user not in known and to_user not in reached:
                 reached[to_user] = user
                 if to_user in goals:
