@@ -26,20 +26,23 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-def owner_of(organization: str, target: str) -> str:
-    """The owner of ``target`` (an extension or an E.164 number) in ``organization`` (SQL expressions), or
-    NULL: the person with that extension, else the holder of that number among the organization's
-    locations' numbers (NULL when it is free, outside the organization, or nobody's). Two unique indexes."""
-    return f"""coalesce(
+_OWNER = """coalesce(
   (SELECT u.id FROM users u WHERE u.organization_id = {organization} AND u.extension = {target}),
   (SELECT p.user_id FROM phone_numbers p JOIN locations l ON l.id = p.location_id
    WHERE p.e164 = {target} AND l.organization_id = {organization}))"""
 
 
+def owner_of(organization: str, target: str) -> str:
+    """The owner of ``target`` (an extension or an E.164 number) in ``organization`` (SQL expressions), or
+    NULL: the person with that extension, else the holder of that number among the organization's
+    locations' numbers (NULL when it is free, outside the organization, or nobody's). Two unique indexes."""
+    return _OWNER.format(organization=organization, target=target)  # nosec B608 (column names, from this package)
+
+
 def _reown(where: str) -> str:
     """Compute the owner again for the edges ``where`` says (a condition on calling_edges' columns)."""
-    return (f"UPDATE calling_edges SET to_user_id = "
-            f"{owner_of('calling_edges.organization_id', 'calling_edges.target')} WHERE {where}")
+    owner = owner_of("calling_edges.organization_id", "calling_edges.target")
+    return f"UPDATE calling_edges SET to_user_id = {owner} WHERE {where}"  # nosec B608 (this module's conditions)
 
 
 # The organization of a phone number's location, as the triggers see it.
