@@ -180,3 +180,92 @@ def test_0011_keys_the_names_and_keeps_duplicates_made_before(empty_app):
                                    "created_at) VALUES ('acme corp', 'acme corp', '', 'manual', :now)"), {"now": now})
     downgrade(revision="0010_sip")
     assert "name_key" not in {column["name"] for column in sa.inspect(db.engine).get_columns("organizations")}
+
+
+# --- 0015: calling_edges.to_user_id, its owners filled and its triggers ------------------------------------
+
+
+def _triggers(connection: sa.Connection) -> dict[str, tuple[str, ...]]:
+    """The schema's triggers as the database prints them back (with, on PostgreSQL, their function's body)."""
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(sa.text("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'trigger'"))
+        return {name: (table, sql) for name, table, sql in rows}
+    rows = connection.execute(sa.text(
+        "SELECT t.tgname, pg_get_triggerdef(t.oid), p.prosrc FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid "
+        "JOIN pg_class c ON c.oid = t.tgrelid JOIN pg_namespace n ON n.oid = c.relnamespace "
+        "WHERE NOT t.tgisinternal AND n.nspname = current_schema()"))
+    schema = connection.execute(sa.text("SELECT current_schema()")).scalar_one()
+    return {name: (definition.replace(f"{schema}.", ""), body) for name, definition, body in rows}
+
+
+def test_upgrade_gives_the_triggers_create_all_makes(empty_app, backend, tmp_path):
+    """Alembic's schema comparison does not see triggers: the migrated database's are compared with those of a
+    database made by ``create_all`` (the tests' and benches'), text for text."""
+    import userhub.models  # noqa: F401
+    from userhub.routing.owner_sql import TRIGGERS
+
+    upgrade()
+    with db.engine.connect() as connection:
+        migrated = _triggers(connection)
+    if backend == "postgresql":
+        schema, url = make_postgres_schema(_postgres_base_url())
+    else:
+        url = "sqlite:///" + str(tmp_path / "create_all.db")
+    other = sa.create_engine(url)
+    try:
+        db.metadata.create_all(other)
+        with other.connect() as connection:
+            made = _triggers(connection)
+    finally:
+        other.dispose()
+        if backend == "postgresql":
+            drop_postgres_schema(_postgres_base_url(), schema)
+    assert set(made) == {trigger.name for trigger in TRIGGERS}
+    assert migrated == made
+
+
+def test_0015_fills_the_owners_and_its_triggers_keep_them(empty_app):
+    from datetime import datetime
+
+    upgrade(revision="0014_phone_numbers_held")
+    now = datetime(2026, 12, 1, 9, 0)
+    with db.engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO organizations (id, name, name_key, site_url, activation_emails, "
+                                   "created_at) VALUES (1, 'Acme', 'acme', '', 'manual', :now), "
+                                   "(2, 'Globex', 'globex', '', 'manual', :now)"), {"now": now})
+        connection.execute(LOCATIONS.insert(), [
+            {"id": i, "organization_id": i, "name": "Paris", "country": "FR", "time_zone": "Europe/Paris",
+             "created_at": now} for i in (1, 2)])
+        connection.execute(USERS.insert(), [
+            {"id": i, "organization_id": org, "email": f"u{i}@example.com", "first_name": "", "last_name": "",
+             "display_name": "", "status": "active", "extension": extension, "created_at": now}
+            for i, org, extension in ((1, 1, "3200"), (2, 1, "3201"), (3, 2, "3202"))])
+        connection.execute(sa.text("INSERT INTO phone_numbers (location_id, e164, user_id, created_at) VALUES "
+                                   "(1, '+33184883200', 2, :now), (1, '+33184883201', NULL, :now), "
+                                   "(2, '+33184883300', 3, :now)"), {"now": now})
+        connection.execute(sa.text(
+            "INSERT INTO calling_edges (organization_id, user_id, feature, target) VALUES "
+            "(1, 1, 'forward_always', '3201'), (1, 1, 'forward_busy', '+33184883200'), "
+            "(1, 2, 'simultaneous_ring', '3202'), (1, 2, 'simultaneous_ring', '+33184883300'), "
+            "(1, 2, 'sequential_ring', '+33184883201'), (2, 3, 'forward_always', '3200')"))
+    upgrade(revision="0015_calling_edges_owner")
+
+    def owners() -> dict[tuple[int, str], int | None]:
+        with db.engine.connect() as connection:
+            rows = connection.execute(sa.text("SELECT user_id, target, to_user_id FROM calling_edges"))
+            return {(user_id, target): owner for user_id, target, owner in rows}
+
+    # another organization's extension or number is nobody's; a free number is nobody's
+    assert owners() == {(1, "3201"): 2, (1, "+33184883200"): 2, (2, "3202"): None, (2, "+33184883300"): None,
+                        (2, "+33184883201"): None, (3, "3200"): None}
+    with db.engine.begin() as connection:  # the number moves from 2 to 1, 3201 from 2 to 3's organization's 1
+        connection.execute(sa.text("UPDATE phone_numbers SET user_id = NULL WHERE user_id = 2"))
+        connection.execute(sa.text("UPDATE phone_numbers SET user_id = 1 WHERE e164 = '+33184883201'"))
+        connection.execute(sa.text("UPDATE users SET extension = NULL WHERE id = 2"))
+        connection.execute(sa.text("UPDATE users SET extension = '3201' WHERE id = 1"))
+    assert owners() == {(1, "3201"): 1, (1, "+33184883200"): None, (2, "3202"): None, (2, "+33184883300"): None,
+                        (2, "+33184883201"): 1, (3, "3200"): None}
+    downgrade(revision="0014_phone_numbers_held")
+    with db.engine.begin() as connection:  # no trigger left writing a column that is gone
+        connection.execute(sa.text("UPDATE users SET extension = '3209' WHERE id = 1"))
+    assert "to_user_id" not in {column["name"] for column in sa.inspect(db.engine).get_columns("calling_edges")}

@@ -385,6 +385,39 @@ def test_the_owner_of_a_destination_is_who_has_it_now(jane, john, make_user, org
         check_no_loop(john, feature, back_to_jane)
 
 
+def test_a_person_created_with_a_forwarded_to_extension_closes_the_loop(jane, make_user, organization, set_feature):
+    """Jane forwards to 3205, which nobody has: once Bob is created with it, Bob forwarding to Jane loops."""
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="3205")
+    feature = registry.get("call-forwarding")
+    to_jane = feature.Values(always_enabled=True, always_destination="3200")
+    ann = make_user("ann.lee@example.com", first_name="Ann", last_name="Lee", extension="3206")
+    check_no_loop(ann, feature, to_jane)  # Jane's calls go to nobody
+    bob = make_user("bob.ray@example.com", first_name="Bob", last_name="Ray", extension="3205")
+    with pytest.raises(SaveWouldLoop) as refused:
+        check_no_loop(bob, feature, to_jane)
+    assert [hop.to_user_id for hop in refused.value.path] == [jane.id, bob.id]
+
+
+def test_a_deleted_person_no_longer_closes_a_loop(jane, john, admin, make_user, set_feature):
+    """Jane -> John -> Ann: Ann forwarding to Jane loops until John is deleted (his edges go, and Jane's
+    edge to his extension then leads nowhere)."""
+    from userhub.admin.deletion import delete_user
+
+    ann = make_user("ann.lee@example.com", first_name="Ann", last_name="Lee", extension="3202")
+    set_feature(jane, "call-forwarding", always_enabled=True, always_destination="3201")
+    set_feature(john, "call-forwarding", always_enabled=True, always_destination="3202")
+    feature = registry.get("call-forwarding")
+    to_jane = feature.Values(always_enabled=True, always_destination="3200")
+    with pytest.raises(SaveWouldLoop):
+        check_no_loop(ann, feature, to_jane)
+    john_id = john.id
+    delete_user(john, admin)
+    db.session.commit()
+    assert db.session.scalars(select(CallingEdge.to_user_id).where(CallingEdge.user_id == jane.id)).all() == [None]
+    assert john_id not in db.session.scalars(select(CallingEdge.to_user_id)).all()
+    check_no_loop(ann, feature, to_jane)
+
+
 def test_the_whole_graph_read_finds_the_owners_the_rounds_find(jane, john, organization):
     """The read of the whole graph (from the organization's extensions and numbers) gives each edge the
     owner the rounds give it (looked up edge by edge), and the rounds backwards (from the people's

@@ -9,10 +9,11 @@ the destinations of the values being saved, computed once per save.
 
 The graph is read from that table a breadth-first round at a time, from both ends: forwards from the new
 destinations (the edges of the people just reached, with their destinations' owners) and backwards from
-the saver (who leads to the people just reached, by the index on the edges' targets), one indexed query
+the saver (who leads to the people just reached, by the index on the edges' owners), one indexed query
 per round, always the smaller side, until they meet (a loop) or one side has nobody new (none); past
 ``MAX_ROUNDS`` rounds or ``MAX_ROUND_ROWS`` edges read, one query reads who leads to whom in the whole
-organization and the search goes on in memory from where the rounds stopped (``graph_sql``).
+organization and the search goes on in memory from where the rounds stopped (``graph_sql``). Each edge
+stores its destination's owner, kept right by the database (``owner_sql``): no read looks one up.
 """
 
 from __future__ import annotations
@@ -45,13 +46,18 @@ CHECKED_AT_SAVE = frozenset(EDGE_FEATURES)
 # or made by someone nobody leads to, ends in a round or two, and a loop closed at the end of a chain
 # through the whole organization of 10,000 is met in the middle in 6 rounds. What rounds cannot make cheap
 # is a save where both sides are large and do not meet (the bench's "half the organization": 5,000 people
-# lead to the saver, 5,000 are reachable from the destination, 95 rounds). The worst case is then the
-# rounds spent before giving up plus the whole graph (30,000 edges: about 30 ms of work on either
-# database), and a round costs 1.5 to 2 ms of work on PostgreSQL (statement, planning, Python), not the
-# 1 ms once assumed: 12 rounds were a third of the worst case. Past 6 rounds or 2,000 edges read the rounds
-# go to the whole graph (issue 16: "half the organization" 47.6 -> 39.0 ms of work, median, PostgreSQL,
-# in the same run; a save needing 7 to 12 rounds now costs the whole graph, never more than the worst).
-# Measured with bench_loop_check.py.
+# lead to the saver, 5,000 are reachable from the destination). The worst case is then the rounds spent
+# before giving up plus the whole graph. With the owners stored (issue 16) a round costs about 0.5 ms of
+# work on PostgreSQL and the whole graph with its search about 15 ms, so the rounds are kept where they
+# were; measured with bench_loop_check.py's cases (work median, ms, PostgreSQL / SQLite):
+#   rounds        loop refused       loop at the chain's end   half the org   both wide
+#   0 (none)      19.1 / 12.6         19.5 / 12.9            18.7 / 13.7    22.0 / 15.7
+#   4             20.1 / 13.0         20.4 / 13.2            19.8 / 14.2    23.4 / 15.8
+#   6             10.5 /  2.8         10.4 /  3.1            21.5 / 14.5    23.9 / 15.7
+#   8              8.1 /  2.9          8.3 /  3.1            22.5 / 14.8    25.0 / 16.2
+# (The two loops take the same rounds under 6 and 8: their difference there is the machine's.) Fewer than 6
+# send those loops to the whole graph (twice the work) for 2 ms off the worst case; more add 1 ms to it.
+# 1,000 or 2,000 edges read made no difference in these cases (371 at most).
 MAX_ROUNDS = 6
 MAX_ROUND_ROWS = 2000
 # The form field a loop's first hop is shown on, by feature (else the number field holding the target).
@@ -96,8 +102,9 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
     """The loop the proposed edges would close, with who has which number, or None.
 
     The question is whether the new destinations lead to the saver: a breadth-first search forwards from
-    the destinations' owners (``graph_sql.edges_of``: their edges, with the owners of their destinations)
-    and one backwards from the saver (``graph_sql.leads_to``: who leads to them), one query per round,
+    the destinations' owners (``graph_sql.edges_of``: their edges, with the owners of their destinations,
+    stored with each edge) and one backwards from the saver (``graph_sql.leads_to``: who leads to them),
+    one query per round,
     always a round of the side with fewer people to expand, until the two meet (a loop) or one side has
     nobody new (none). Saving to someone nobody leads back from, or as someone nobody leads to, costs a
     round or two whatever the organization's size. Past ``MAX_ROUNDS`` rounds or ``MAX_ROUND_ROWS`` edges,
@@ -193,8 +200,10 @@ def _meet_in_organization(org: int, forward: list[int], came_from: dict[int, int
     goals = {str(user) for user in goes_to}
     queue = [str(user) for user in forward]
     for user in queue:  # breadth-first; the list grows as it is read
-        owners = hops.get(user, ())
-        for to_user in owners.split(",") if isinstance(owners, str) else owners:  # graph_sql.owners_in, inline
+        owners = hops.get(user)
+        if not owners:
+            continue
+        for to_user in owners.split(","):  # graph_sql.owners_in, inline
             if to_user not in known and to_user not in reached:
                 reached[to_user] = user
                 if to_user in goals:
