@@ -104,9 +104,8 @@ def find_saved_loop(owner: Any, proposed: Sequence[Destination]) -> tuple[tuple[
     The question is whether the new destinations lead to the saver: a breadth-first search forwards from
     the destinations' owners (``graph_sql.edges_of``: their edges, with the owners of their destinations,
     stored with each edge) and one backwards from the saver (``graph_sql.leads_to``: who leads to them),
-    one query per round,
-    always a round of the side with fewer people to expand, until the two meet (a loop) or one side has
-    nobody new (none). Saving to someone nobody leads back from, or as someone nobody leads to, costs a
+    one query per round, always a round of the side with fewer people to expand, until the two meet (a
+    loop) or one side has nobody new (none). Saving to someone nobody leads back from, or as someone nobody leads to, costs a
     round or two whatever the organization's size. Past ``MAX_ROUNDS`` rounds or ``MAX_ROUND_ROWS`` edges,
     who leads to whom in the whole organization is read in one query and the forward search goes on in
     memory until it meets the people found backwards. The edges of the people on the way found are then

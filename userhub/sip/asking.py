@@ -68,7 +68,8 @@ def sip_server_limit_key() -> str:
 # A proxy asks for every call, so the limit is counted here straight on Flask-Limiter's strategy and
 # storage (Redis in production): one hit, with the key and scope its shared_limit would use (the same
 # counter in the storage), without its per-request passes (before the request and in the decorator:
-# about a sixth of a decision's CPU). Flask-Limiter's own pass leaves these views alone (``extensions.COUNTS_OWN_LIMIT``).
+# about a sixth of a decision's CPU). Flask-Limiter's own pass leaves these views alone
+# (``extensions.COUNTS_OWN_LIMIT``).
 SIP_QUESTIONS = "sip-questions"
 SIP_CREDENTIALS = "sip-credentials"
 
@@ -99,7 +100,6 @@ def _limited(scope: str) -> Callable[[Callable[..., ResponseReturnValue]], Calla
 
 sip_server_limit = _limited(SIP_QUESTIONS)
 sip_credentials_limit = _limited(SIP_CREDENTIALS)
-
 
 
 def no_credential() -> tuple[Response, int, dict[str, str]]:
